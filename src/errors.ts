@@ -1,0 +1,156 @@
+/**
+ * The package's error classes: few and distinct.
+ *
+ * - `Win32Error`: a kernel32 call failed; carries the Win32 code as `errno`, its name as `code`, the function as
+ *   `syscall`, and a message with what was being done and the system's own text.
+ * - `FileMappingValidationError`: options or arguments were refused before any native call.
+ * - `ObjectClosedError`: a closed mapping or an unmapped view was used.
+ * - `PlatformNotSupportedError`: the operation needs Windows.
+ */
+import { z } from 'zod';
+import {
+  ERROR_ACCESS_DENIED,
+  ERROR_ALREADY_EXISTS,
+  ERROR_COMMITMENT_LIMIT,
+  ERROR_FILE_INVALID,
+  ERROR_FILE_NOT_FOUND,
+  ERROR_INVALID_HANDLE,
+  ERROR_MAPPED_ALIGNMENT,
+  ERROR_NOT_ENOUGH_MEMORY,
+  ERROR_PRIVILEGE_NOT_HELD,
+  ERROR_USER_MAPPED_FILE,
+  errorName,
+} from './win32/constants.js';
+
+const WIN32_ERROR = Symbol.for('filemapping.Win32Error');
+
+/** What to do about the errors users meet most often; appended to the message. */
+const HINTS: ReadonlyMap<number, string> = new Map([
+  [ERROR_ALREADY_EXISTS, 'A section with this name already exists: open it with FileMapping.open(), or pick another name.'],
+  [
+    ERROR_FILE_NOT_FOUND,
+    'Nothing has this name (or path): the section must be created first, and it disappears when its last handle closes.',
+  ],
+  [
+    ERROR_ACCESS_DENIED,
+    'The object exists but this process may not use it that way: ask for less access (e.g. access: "read"), or check its security and the protection of the section.',
+  ],
+  [
+    ERROR_INVALID_HANDLE,
+    'The name is taken by another kind of kernel object (a mutex, an event, a semaphore...): sections, mutexes, events and semaphores share one namespace, so pick another name.',
+  ],
+  [
+    ERROR_MAPPED_ALIGNMENT,
+    'The view offset (or base address) must be a multiple of the system allocation granularity.',
+  ],
+  [ERROR_FILE_INVALID, 'The file is empty: a file-backed section needs a size; pass `size` to grow the file.'],
+  [
+    ERROR_USER_MAPPED_FILE,
+    'The file is mapped by a view, so it cannot be truncated or resized: unmap every view of it first.',
+  ],
+  [ERROR_COMMITMENT_LIMIT, 'The paging file is too small for a section of this size: ask for less, or use SEC_RESERVE.'],
+  [ERROR_NOT_ENOUGH_MEMORY, 'The address space has no free range of this size: map a smaller view.'],
+  [
+    ERROR_PRIVILEGE_NOT_HELD,
+    'A privilege is missing: large pages need SeLockMemoryPrivilege, Global\\ names need SeCreateGlobalPrivilege.',
+  ],
+]);
+
+/** Options for constructing a Win32Error. */
+export interface Win32ErrorOptions {
+  /** The Win32 error code (GetLastError). */
+  errno: number;
+  /** The function that failed, e.g. 'OpenFileMappingW'. */
+  syscall: string;
+  /** What was being done, e.g. `opening section "Local\\x"`. */
+  action: string;
+  /** The system's text for the code (FormatMessageW); empty if none. */
+  systemMessage: string;
+  /** The section or file name involved, if any. */
+  path?: string | undefined;
+}
+
+/** A kernel32 call failed. */
+export class Win32Error extends Error {
+  /** The Win32 error code, e.g. 2. */
+  readonly errno: number;
+  /** Its symbolic name, e.g. 'ERROR_FILE_NOT_FOUND'. */
+  readonly code: string;
+  /** The function that failed, e.g. 'OpenFileMappingW'. */
+  readonly syscall: string;
+  /** The system's own text for the code, as FormatMessageW gives it. */
+  readonly systemMessage: string;
+  /** The section name or file path involved, if any. */
+  readonly path: string | undefined;
+
+  constructor(options: Win32ErrorOptions) {
+    const code = errorName(options.errno);
+    const system = options.systemMessage.trim().replace(/\s+$/u, '') || 'no system message';
+    const hint = HINTS.get(options.errno);
+    super(
+      `${options.syscall} failed ${options.action}: ${code} (${options.errno}): ${system}${hint ? ` ${hint}` : ''}`,
+    );
+    this.errno = options.errno;
+    this.code = code;
+    this.syscall = options.syscall;
+    this.systemMessage = system;
+    this.path = options.path;
+  }
+}
+Object.defineProperty(Win32Error.prototype, 'name', { value: 'Win32Error' });
+Object.defineProperty(Win32Error.prototype, WIN32_ERROR, { value: true });
+
+/** True for a Win32Error, also one made by another copy of the package or in another realm. */
+export function isWin32Error(value: unknown): value is Win32Error {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[WIN32_ERROR] === true;
+}
+
+/** Options or arguments were refused before any native call. `cause` is the ZodError when zod found it. */
+export class FileMappingValidationError extends TypeError {
+  /** Every problem found, one line each, naming the option. */
+  readonly issues: readonly string[];
+
+  constructor(context: string, issues: readonly string[], options?: { cause?: unknown }) {
+    super(`Invalid ${context}:\n${issues.map((issue) => `  ✖ ${issue}`).join('\n')}`, options);
+    this.issues = issues;
+  }
+
+  /** Builds the error from a ZodError, keeping it as `cause`. */
+  static fromZod(context: string, error: z.ZodError): FileMappingValidationError {
+    const issues = z
+      .prettifyError(error)
+      .split('\n')
+      .reduce<string[]>((lines, line) => {
+        // prettifyError puts each issue on a "✖ message" line followed by "  → at path".
+        if (line.startsWith('✖ ')) lines.push(line.slice(2));
+        else if (line.trim().startsWith('→ at ') && lines.length > 0) {
+          lines[lines.length - 1] = `${line.trim().slice(5)}: ${lines[lines.length - 1]}`;
+        }
+        return lines;
+      }, []);
+    return new FileMappingValidationError(context, issues, { cause: error });
+  }
+}
+Object.defineProperty(FileMappingValidationError.prototype, 'name', { value: 'FileMappingValidationError' });
+
+/** A closed mapping or an unmapped view was used. */
+export class ObjectClosedError extends Error {
+  constructor(what: string, operation: string) {
+    super(`Cannot ${operation}: the ${what} is closed`);
+  }
+}
+Object.defineProperty(ObjectClosedError.prototype, 'name', { value: 'ObjectClosedError' });
+
+/** The operation needs an operating system this package has no backend for yet. */
+export class PlatformNotSupportedError extends Error {
+  readonly platform: string;
+
+  constructor(platform: string) {
+    super(
+      `filemapping requires Windows: the file-mapping API is a Windows API and this is ${platform}. ` +
+        'Importing the package works everywhere; creating or opening a section needs Windows (a POSIX backend is planned).',
+    );
+    this.platform = platform;
+  }
+}
+Object.defineProperty(PlatformNotSupportedError.prototype, 'name', { value: 'PlatformNotSupportedError' });

@@ -1,0 +1,377 @@
+/**
+ * FileMapping: a section (file-mapping object), created or opened by name, and the only owner of its handle.
+ */
+import { Dword64 } from './dword.js';
+import { FileMappingValidationError, ObjectClosedError } from './errors.js';
+import { MappedView, MAX_VIEW_LENGTH } from './mapped-view.js';
+import {
+  ACCESS_ALLOWED_BY,
+  ATTRIBUTES,
+  createOptionsSchema,
+  DEFAULT_ACCESS,
+  mapOptionsSchema,
+  OPEN_ACCESS,
+  openOptionsSchema,
+  parseName,
+  parseOptions,
+  PROTECTIONS,
+  VIEW_ACCESS,
+  type Access,
+  type CreateOptions,
+  type MapOptions,
+  type OpenOptions,
+  type ParsedCreateOptions,
+  type Protection,
+} from './options.js';
+import { kernel32, systemInfo, win32Error } from './platform.js';
+import {
+  ERROR_ALREADY_EXISTS,
+  ERROR_SUCCESS,
+  FILE_ATTRIBUTE_NORMAL,
+  FILE_MAP_READ,
+  FILE_SHARE_READ,
+  FILE_SHARE_WRITE,
+  GENERIC_EXECUTE,
+  GENERIC_READ,
+  GENERIC_WRITE,
+  INVALID_HANDLE_VALUE,
+  OPEN_ALWAYS,
+  OPEN_EXISTING,
+} from './win32/constants.js';
+import type { Kernel32 } from './win32/kernel32.js';
+
+/** Closes handles of mappings the program forgot to close: a safety net, not the plan. */
+const handles = new FinalizationRegistry<{ k32: Kernel32; handle: bigint }>(({ k32, handle }) => {
+  k32.CloseHandle(handle);
+});
+
+interface FileMappingInit {
+  k32: Kernel32;
+  handle: bigint;
+  name: string | undefined;
+  file: string | undefined;
+  alreadyExisted: boolean;
+  /** The exact size when this process chose it; undefined when it must be read from a view. */
+  size: bigint | undefined;
+  /** The section's protection when this process chose it; undefined for an opened (or pre-existing) section. */
+  protection: Protection | undefined;
+  /** The most a view may do through this handle. */
+  defaultAccess: Access;
+}
+
+let construct: (init: FileMappingInit) => FileMapping;
+
+/** A section: memory that views map into this process, shareable by name with other processes. */
+export class FileMapping implements Disposable {
+  /** The section's name, or undefined for an anonymous one. */
+  readonly name: string | undefined;
+  /** The backing file, for a file-backed section created by this process. */
+  readonly file: string | undefined;
+  /** True when create() found a section of this name and opened it instead (ERROR_ALREADY_EXISTS); always true for open(). */
+  readonly alreadyExisted: boolean;
+  /** The protection the section was created with; undefined when this process did not create it. */
+  readonly protection: Protection | undefined;
+
+  readonly #k32: Kernel32;
+  #handle: bigint | undefined;
+  #size: bigint | undefined;
+  readonly #defaultAccess: Access;
+
+  private constructor(init: FileMappingInit) {
+    this.#k32 = init.k32;
+    this.#handle = init.handle;
+    this.name = init.name;
+    this.file = init.file;
+    this.alreadyExisted = init.alreadyExisted;
+    this.#size = init.size;
+    this.protection = init.protection;
+    this.#defaultAccess = init.defaultAccess;
+    handles.register(this, { k32: init.k32, handle: init.handle }, this);
+  }
+
+  /**
+   * Creates a section (CreateFileMappingW), or opens the existing one of the same name (then `alreadyExisted` is
+   * true and the section keeps its own size), unless `exclusive` is set: then a taken name throws a Win32Error
+   * ERROR_ALREADY_EXISTS.
+   *
+   * Without `file`, the section is backed by the paging file and `size` is required. With `file`, the file is
+   * opened (created if `size` is given and it does not exist) and grows to `size` if it is smaller.
+   */
+  static create(options: CreateOptions): FileMapping {
+    const parsed = parseOptions(createOptionsSchema, options, 'FileMapping.create() options');
+    const k32 = kernel32();
+    const fileHandle = parsed.file === undefined ? INVALID_HANDLE_VALUE : openBackingFile(k32, parsed);
+    try {
+      return createSection(k32, parsed, fileHandle);
+    } finally {
+      // The section keeps its own reference to the file: ours is not needed once it exists (or failed to).
+      if (fileHandle !== INVALID_HANDLE_VALUE) k32.CloseHandle(fileHandle);
+    }
+  }
+
+  /**
+   * Opens a section another process (or this one) created (OpenFileMappingW). `access` bounds what its views may
+   * do and is all the rights asked for: 'read' needs only FILE_MAP_READ.
+   */
+  static open(name: string, options: OpenOptions = {}): FileMapping {
+    const parsedName = parseName(name, 'FileMapping.open() name');
+    const parsed = parseOptions(openOptionsSchema, options, 'FileMapping.open() options');
+    const k32 = kernel32();
+    const handle = k32.OpenFileMappingW(OPEN_ACCESS[parsed.access], parsed.inheritable, parsedName);
+    const errno = k32.GetLastError();
+    if (handle === null) {
+      throw win32Error(k32, errno, 'OpenFileMappingW', `opening section "${parsedName}" for ${parsed.access} access`, parsedName);
+    }
+    return new FileMapping({
+      k32,
+      handle,
+      name: parsedName,
+      file: undefined,
+      alreadyExisted: true,
+      size: undefined,
+      protection: undefined,
+      defaultAccess: parsed.access,
+    });
+  }
+
+  /** The section handle, for the raw layer (`filemapping/win32`). Owned by this object: do not close it. */
+  get handle(): bigint {
+    if (this.#handle === undefined) throw new ObjectClosedError('mapping', 'use the handle of a closed mapping');
+    return this.#handle;
+  }
+
+  /** True once close() has run. */
+  get closed(): boolean {
+    return this.#handle === undefined;
+  }
+
+  /**
+   * The section's size in bytes. Exact when this process created the section; for an opened (or pre-existing)
+   * section Windows does not tell the size, so it is read once from a whole view with VirtualQuery and is rounded up
+   * to the page size.
+   */
+  get size(): bigint {
+    this.#size ??= this.#querySize();
+    return this.#size;
+  }
+
+  /**
+   * Maps a view of the section (MapViewOfFile, or MapViewOfFileEx with `address`). With no options: the whole
+   * section, with the most access the section allows (or the access it was opened with).
+   */
+  map(options: MapOptions = {}): MappedView {
+    const handle = this.#checkOpen('map a view of');
+    const parsed = parseOptions(mapOptionsSchema, options, 'FileMapping.map() options');
+    const access = parsed.access ?? this.#defaultAccess;
+    const { allocationGranularity } = systemInfo(this.#k32);
+    const problems: string[] = [];
+    const granularity = BigInt(allocationGranularity);
+    if (parsed.offset % granularity !== 0n) {
+      problems.push(
+        `offset: ${parsed.offset} is not a multiple of the allocation granularity (${allocationGranularity} bytes on this system)`,
+      );
+    }
+    if (parsed.address !== undefined && parsed.address % granularity !== 0n) {
+      problems.push(
+        `address: 0x${parsed.address.toString(16)} is not a multiple of the allocation granularity (${allocationGranularity} bytes on this system)`,
+      );
+    }
+    if (this.protection !== undefined && !this.alreadyExisted && !ACCESS_ALLOWED_BY[this.protection].includes(access)) {
+      problems.push(
+        `access: '${access}' is not allowed on a '${this.protection}' section; allowed: ${ACCESS_ALLOWED_BY[this.protection].map((a) => `'${a}'`).join(', ')}`,
+      );
+    }
+    // Bounds are checked against the size when it is known or cheap to learn; a view with no length on an opened
+    // section takes the rest of the section, as Windows gives it.
+    const size = this.#size ?? (parsed.length !== undefined || parsed.offset > 0n ? this.size : undefined);
+    if (size !== undefined) {
+      if (parsed.offset >= size) problems.push(`offset: ${parsed.offset} is at or past the end of the ${size}-byte section`);
+      else if (parsed.length !== undefined && parsed.offset + parsed.length > size) {
+        problems.push(
+          `length: ${parsed.length} bytes from offset ${parsed.offset} run past the end of the ${size}-byte section (at most ${size - parsed.offset})`,
+        );
+      }
+    }
+    const length = parsed.length ?? (size !== undefined ? size - parsed.offset : undefined);
+    if (length !== undefined && length > MAX_VIEW_LENGTH) {
+      problems.push(tooLong(length));
+    }
+    if (problems.length > 0) throw new FileMappingValidationError('FileMapping.map() options', problems);
+
+    const offset = Dword64.from(parsed.offset);
+    const description = `a view of ${this.#describe()} at offset ${parsed.offset}`;
+    const address =
+      parsed.address === undefined
+        ? this.#k32.MapViewOfFile(handle, VIEW_ACCESS[access], offset.high, offset.low, parsed.length ?? 0n)
+        : this.#k32.MapViewOfFileEx(handle, VIEW_ACCESS[access], offset.high, offset.low, parsed.length ?? 0n, parsed.address);
+    const errno = this.#k32.GetLastError();
+    if (address === null) {
+      const what = `${parsed.length === undefined ? 'to the end' : `${parsed.length} bytes`}${parsed.address === undefined ? '' : ` at address 0x${parsed.address.toString(16)}`}`;
+      throw win32Error(
+        this.#k32,
+        errno,
+        parsed.address === undefined ? 'MapViewOfFile' : 'MapViewOfFileEx',
+        `mapping ${description} (${what}, ${access} access)`,
+        this.name,
+      );
+    }
+    try {
+      const viewLength = length ?? mappedLength(this.#k32, address);
+      if (viewLength > MAX_VIEW_LENGTH) {
+        throw new FileMappingValidationError('FileMapping.map() options', [tooLong(viewLength)]);
+      }
+      return new MappedView({ k32: this.#k32, address, length: Number(viewLength), offset: parsed.offset, access, description });
+    } catch (error) {
+      this.#k32.UnmapViewOfFile(address);
+      throw error;
+    }
+  }
+
+  /**
+   * Closes the handle (CloseHandle). Idempotent. Views stay valid until unmapped, as Windows keeps the section alive
+   * for them; a named section disappears once its last handle and view are gone.
+   */
+  close(): void {
+    const handle = this.#handle;
+    if (handle === undefined) return;
+    this.#handle = undefined;
+    handles.unregister(this);
+    if (!this.#k32.CloseHandle(handle)) {
+      const errno = this.#k32.GetLastError();
+      throw win32Error(this.#k32, errno, 'CloseHandle', `closing ${this.#describe()}`, this.name);
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #checkOpen(operation: string): bigint {
+    if (this.#handle === undefined) throw new ObjectClosedError('mapping', `${operation} ${this.#describe()}`);
+    return this.#handle;
+  }
+
+  #describe(): string {
+    if (this.name !== undefined) return `section "${this.name}"`;
+    if (this.file !== undefined) return `the section of file "${this.file}"`;
+    return 'an anonymous section';
+  }
+
+  /** Maps the whole section read-only for a moment to learn its size (rounded up to the page size). */
+  #querySize(): bigint {
+    const handle = this.#checkOpen('read the size of');
+    const address = this.#k32.MapViewOfFile(handle, FILE_MAP_READ, 0, 0, 0);
+    const errno = this.#k32.GetLastError();
+    if (address === null) {
+      throw win32Error(this.#k32, errno, 'MapViewOfFile', `mapping ${this.#describe()} to read its size`, this.name);
+    }
+    try {
+      return mappedLength(this.#k32, address);
+    } finally {
+      this.#k32.UnmapViewOfFile(address);
+    }
+  }
+
+  static {
+    // Keep the constructor private to the class but reachable by the module's helpers below.
+    construct = (init) => new FileMapping(init);
+  }
+}
+
+function tooLong(length: bigint): string {
+  return `length: a ${length}-byte view is longer than a Buffer can be in this runtime (${MAX_VIEW_LENGTH} bytes); map it in parts with offset and length`;
+}
+
+/** CreateFileW access for each protection: a view can do no more than the file handle behind the section. */
+const FILE_ACCESS: Readonly<Record<Protection, number>> = {
+  readonly: GENERIC_READ,
+  readwrite: GENERIC_READ | GENERIC_WRITE,
+  writecopy: GENERIC_READ,
+  'execute-read': GENERIC_READ | GENERIC_EXECUTE,
+  'execute-readwrite': GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE,
+  'execute-writecopy': GENERIC_READ | GENERIC_EXECUTE,
+};
+
+function openBackingFile(k32: Kernel32, options: ParsedCreateOptions): bigint {
+  const path = options.file as string;
+  // With a size the file may be created (a new file is grown to the size by the section); without one it must
+  // exist, since its size is the section's.
+  const disposition = options.size === undefined ? OPEN_EXISTING : OPEN_ALWAYS;
+  const handle = k32.CreateFileW(
+    path,
+    FILE_ACCESS[options.protection],
+    FILE_SHARE_READ | FILE_SHARE_WRITE,
+    null,
+    disposition,
+    FILE_ATTRIBUTE_NORMAL,
+    null,
+  );
+  const errno = k32.GetLastError();
+  if (handle === null || handle === INVALID_HANDLE_VALUE) {
+    throw win32Error(k32, errno, 'CreateFileW', `opening file "${path}" to back a section`, path);
+  }
+  return handle;
+}
+
+function fileSize(k32: Kernel32, fileHandle: bigint, path: string): bigint {
+  const out: [number | bigint] = [0];
+  if (!k32.GetFileSizeEx(fileHandle, out)) {
+    const errno = k32.GetLastError();
+    throw win32Error(k32, errno, 'GetFileSizeEx', `reading the size of "${path}"`, path);
+  }
+  return BigInt(out[0]);
+}
+
+function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: bigint): FileMapping {
+  const fileBacked = fileHandle !== INVALID_HANDLE_VALUE;
+  const requested = options.size ?? (fileBacked ? fileSize(k32, fileHandle, options.file as string) : 0n);
+  // Size 0 for a file-backed section means "the file's size"; Windows then refuses an empty file (ERROR_FILE_INVALID).
+  const size = Dword64.from(options.size ?? 0n);
+  const flags = options.attributes.reduce<number>((all, attribute) => all | ATTRIBUTES[attribute], PROTECTIONS[options.protection]);
+  const what = `creating ${options.name === undefined ? 'an anonymous section' : `section "${options.name}"`}${fileBacked ? ` backed by "${options.file}"` : ''} of ${options.size === undefined ? `the file's size (${requested} bytes)` : `${options.size} bytes`}, ${options.protection}`;
+
+  // A new section does not always reset the last error: clear it so that ERROR_ALREADY_EXISTS is never stale.
+  k32.SetLastError(ERROR_SUCCESS);
+  const handle = k32.CreateFileMappingW(fileHandle, null, flags >>> 0, size.high, size.low, options.name ?? null);
+  const errno = k32.GetLastError();
+  if (handle === null) throw win32Error(k32, errno, 'CreateFileMappingW', what, options.name ?? options.file);
+  const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
+  if (alreadyExisted && options.exclusive) {
+    k32.CloseHandle(handle);
+    throw win32Error(k32, errno, 'CreateFileMappingW', `${what} (exclusive)`, options.name);
+  }
+  return construct({
+    k32,
+    handle,
+    name: options.name,
+    file: options.file,
+    alreadyExisted,
+    // An existing section keeps its own size and protection, whatever this call asked for.
+    size: alreadyExisted ? undefined : requested,
+    protection: alreadyExisted ? undefined : options.protection,
+    defaultAccess: DEFAULT_ACCESS[options.protection],
+  });
+}
+
+/**
+ * The length of the view at `address`: the sum of the regions VirtualQuery reports for its allocation (a view of a
+ * SEC_RESERVE section has committed and reserved regions). Rounded up to the page size, as Windows maps whole pages.
+ */
+function mappedLength(k32: Kernel32, address: bigint): bigint {
+  let total = 0n;
+  let cursor = address;
+  for (;;) {
+    const info: { AllocationBase?: bigint | null; RegionSize?: number | bigint } = {};
+    if (k32.VirtualQuery(cursor, info, k32.sizeofMemoryBasicInformation) === 0 || info.AllocationBase !== address) break;
+    const region = BigInt(info.RegionSize ?? 0);
+    if (region === 0n) break;
+    total += region;
+    cursor += region;
+  }
+  if (total === 0n) {
+    const errno = k32.GetLastError();
+    throw win32Error(k32, errno, 'VirtualQuery', `reading the length of the view at 0x${address.toString(16)}`);
+  }
+  return total;
+}
+

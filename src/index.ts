@@ -1,0 +1,17 @@
+/**
+ * filemapping: Windows file mapping (shared memory) for Node.js, through koffi, with no compile step.
+ *
+ * The idiomatic layer: FileMapping (a section) and MappedView (a view of it). The raw Win32 functions and
+ * constants are in `filemapping/win32`.
+ */
+export { FileMapping } from './file-mapping.js';
+export { MappedView, MAX_VIEW_LENGTH } from './mapped-view.js';
+export {
+  FileMappingValidationError,
+  isWin32Error,
+  ObjectClosedError,
+  PlatformNotSupportedError,
+  Win32Error,
+} from './errors.js';
+export { Dword64 } from './dword.js';
+export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './options.js';

@@ -1,0 +1,225 @@
+/**
+ * The public options, as zod schemas, and the normalised types the inside works with.
+ *
+ * Each entry point parses its options once with one strict schema (unknown keys are errors) and passes the parsed
+ * object on; sizes and offsets come out as bigint whatever the caller passed. Checks that need the system or the
+ * section (allocation granularity, section size) are made by FileMapping.map() before its native call.
+ */
+import { z } from 'zod';
+import { toUint64 } from './dword.js';
+import { FileMappingValidationError } from './errors.js';
+import {
+  FILE_MAP_ALL_ACCESS,
+  FILE_MAP_COPY,
+  FILE_MAP_EXECUTE,
+  FILE_MAP_READ,
+  FILE_MAP_WRITE,
+  PAGE_EXECUTE_READ,
+  PAGE_EXECUTE_READWRITE,
+  PAGE_EXECUTE_WRITECOPY,
+  PAGE_READONLY,
+  PAGE_READWRITE,
+  PAGE_WRITECOPY,
+  SEC_COMMIT,
+  SEC_IMAGE,
+  SEC_IMAGE_NO_EXECUTE,
+  SEC_LARGE_PAGES,
+  SEC_NOCACHE,
+  SEC_RESERVE,
+  SEC_WRITECOMBINE,
+} from './win32/constants.js';
+
+/** Kernel object names are limited to MAX_PATH characters (CreateFileMappingW's lpName). */
+export const MAX_NAME_LENGTH = 260;
+
+/** Page protection of a section, and the PAGE_* value of each. */
+export const PROTECTIONS = {
+  readonly: PAGE_READONLY,
+  readwrite: PAGE_READWRITE,
+  writecopy: PAGE_WRITECOPY,
+  'execute-read': PAGE_EXECUTE_READ,
+  'execute-readwrite': PAGE_EXECUTE_READWRITE,
+  'execute-writecopy': PAGE_EXECUTE_WRITECOPY,
+} as const;
+export type Protection = keyof typeof PROTECTIONS;
+
+/** Section attributes, and the SEC_* value of each. */
+export const ATTRIBUTES = {
+  commit: SEC_COMMIT,
+  reserve: SEC_RESERVE,
+  'large-pages': SEC_LARGE_PAGES,
+  'no-cache': SEC_NOCACHE,
+  'write-combine': SEC_WRITECOMBINE,
+  image: SEC_IMAGE,
+  'image-no-execute': SEC_IMAGE_NO_EXECUTE,
+} as const;
+export type Attribute = keyof typeof ATTRIBUTES;
+
+/**
+ * View access, with the FILE_MAP_* value MapViewOfFile takes for it. 'write' is a read/write view; 'all' is the
+ * same as 'write' for a view (the documented meaning of FILE_MAP_ALL_ACCESS there); 'copy' is copy-on-write: writes
+ * stay private to the view.
+ */
+export const VIEW_ACCESS = {
+  read: FILE_MAP_READ,
+  write: FILE_MAP_WRITE,
+  all: FILE_MAP_ALL_ACCESS,
+  copy: FILE_MAP_COPY,
+  'execute-read': FILE_MAP_READ | FILE_MAP_EXECUTE,
+  'execute-write': FILE_MAP_WRITE | FILE_MAP_EXECUTE,
+  'execute-copy': FILE_MAP_COPY | FILE_MAP_EXECUTE,
+} as const;
+export type Access = keyof typeof VIEW_ACCESS;
+
+/**
+ * The rights OpenFileMappingW asks for, per access. Every one includes FILE_MAP_READ and nothing more than the
+ * access needs: a reader must be able to open a section it may not write.
+ */
+export const OPEN_ACCESS: Readonly<Record<Access, number>> = {
+  read: FILE_MAP_READ,
+  write: FILE_MAP_READ | FILE_MAP_WRITE,
+  all: FILE_MAP_ALL_ACCESS,
+  copy: FILE_MAP_READ | FILE_MAP_COPY,
+  'execute-read': FILE_MAP_READ | FILE_MAP_EXECUTE,
+  'execute-write': FILE_MAP_READ | FILE_MAP_WRITE | FILE_MAP_EXECUTE,
+  'execute-copy': FILE_MAP_READ | FILE_MAP_COPY | FILE_MAP_EXECUTE,
+};
+
+/** Which view accesses each protection allows (MapViewOfFile's table of dwDesiredAccess against flProtect). */
+export const ACCESS_ALLOWED_BY: Readonly<Record<Protection, readonly Access[]>> = {
+  readonly: ['read', 'copy'],
+  readwrite: ['read', 'write', 'all', 'copy'],
+  writecopy: ['read', 'copy'],
+  'execute-read': ['read', 'copy', 'execute-read', 'execute-copy'],
+  'execute-readwrite': ['read', 'write', 'all', 'copy', 'execute-read', 'execute-write', 'execute-copy'],
+  'execute-writecopy': ['read', 'copy', 'execute-read', 'execute-copy'],
+};
+
+/** The access a view gets by default: the most the section allows without execute. */
+export const DEFAULT_ACCESS: Readonly<Record<Protection, Access>> = {
+  readonly: 'read',
+  readwrite: 'write',
+  writecopy: 'copy',
+  'execute-read': 'read',
+  'execute-readwrite': 'write',
+  'execute-writecopy': 'copy',
+};
+
+const list = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
+
+/** A 64-bit unsigned size or offset given as number or bigint, normalised to bigint. */
+const uint64 = z
+  .union([z.number(), z.bigint()], { error: 'Expected a number or a bigint' })
+  .transform((value, context) => {
+    try {
+      return toUint64(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const positiveUint64 = uint64.refine((value) => value > 0n, { error: 'Must be greater than 0' });
+
+const NAMESPACE = /^(?:Global|Local|Session\\\d+)\\/u;
+
+/** A kernel object name: Local\ or Global\ (or Session\N\) prefix, then no backslash, no NUL. */
+export const nameSchema = z
+  .string({ error: 'Expected a string' })
+  .min(1, { error: 'Must not be empty (omit the name for an anonymous section)' })
+  .max(MAX_NAME_LENGTH, { error: `Must be at most ${MAX_NAME_LENGTH} characters` })
+  .refine((name) => !name.includes('\0'), { error: 'Must not contain a NUL character' })
+  .refine((name) => !name.replace(NAMESPACE, '').includes('\\'), {
+    error: 'Must not contain a backslash except after the Local\\, Global\\ or Session\\N\\ prefix',
+  })
+  .refine((name) => name.replace(NAMESPACE, '').length > 0, { error: 'Must have a name after the prefix' });
+
+const pathSchema = z
+  .string({ error: 'Expected a file path' })
+  .min(1, { error: 'Must not be empty' })
+  .refine((path) => !path.includes('\0'), { error: 'Must not contain a NUL character' });
+
+const protectionSchema = z.enum(Object.keys(PROTECTIONS) as [Protection, ...Protection[]], {
+  error: `Expected one of ${list(Object.keys(PROTECTIONS))}`,
+});
+const attributeSchema = z.enum(Object.keys(ATTRIBUTES) as [Attribute, ...Attribute[]], {
+  error: `Expected one of ${list(Object.keys(ATTRIBUTES))}`,
+});
+const accessSchema = z.enum(Object.keys(VIEW_ACCESS) as [Access, ...Access[]], {
+  error: `Expected one of ${list(Object.keys(VIEW_ACCESS))}`,
+});
+
+export const createOptionsSchema = z
+  .strictObject({
+    /** The section's name (Local\ or Global\ prefix); omitted for an anonymous section. */
+    name: nameSchema.optional(),
+    /** Maximum size in bytes; for a file-backed section, the file grows to it (default: the file's size). */
+    size: positiveUint64.optional(),
+    /** A file to back the section; omitted for a section backed by the paging file. */
+    file: pathSchema.optional(),
+    protection: protectionSchema.default('readwrite'),
+    attributes: z.array(attributeSchema).default([]),
+    /** Fail with ERROR_ALREADY_EXISTS instead of opening a section that already has this name. */
+    exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
+  })
+  .superRefine((options, context) => {
+    const issue = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
+    const has = (attribute: Attribute) => options.attributes.includes(attribute);
+    if (options.file === undefined && options.size === undefined) {
+      issue('size', 'Required for a section backed by the paging file (only a file-backed section takes its size from the file)');
+    }
+    if (options.exclusive && options.name === undefined) {
+      issue('exclusive', 'Needs a name: an anonymous section is always new');
+    }
+    if (new Set(options.attributes).size !== options.attributes.length) issue('attributes', 'Must not repeat a value');
+    if (has('commit') && has('reserve')) issue('attributes', "'commit' and 'reserve' exclude each other");
+    if (has('large-pages')) {
+      if (options.file !== undefined) issue('attributes', "'large-pages' needs a section backed by the paging file");
+      if (has('reserve')) issue('attributes', "'large-pages' needs committed memory, not 'reserve'");
+    }
+    if ((has('image') || has('image-no-execute')) && options.file === undefined) {
+      issue('attributes', "'image' and 'image-no-execute' need a file (an executable image)");
+    }
+    if (has('reserve') && options.file !== undefined) issue('attributes', "'reserve' is for sections backed by the paging file");
+  });
+/** The options of FileMapping.create(). */
+export type CreateOptions = z.input<typeof createOptionsSchema>;
+export type ParsedCreateOptions = z.output<typeof createOptionsSchema>;
+
+export const openOptionsSchema = z.strictObject({
+  /** What views of the opened section may do; default 'write' (read and write). */
+  access: accessSchema.default('write'),
+  /** Whether child processes created with handle inheritance inherit the handle. */
+  inheritable: z.boolean({ error: 'Expected a boolean' }).default(false),
+});
+/** The options of FileMapping.open(). */
+export type OpenOptions = z.input<typeof openOptionsSchema>;
+export type ParsedOpenOptions = z.output<typeof openOptionsSchema>;
+
+export const mapOptionsSchema = z.strictObject({
+  /** Default: the most the section allows (see DEFAULT_ACCESS), or the access it was opened with. */
+  access: accessSchema.optional(),
+  /** Where the view starts in the section: a multiple of the allocation granularity (64 KiB on x64). */
+  offset: uint64.default(0n),
+  /** Bytes to map; default: to the end of the section. */
+  length: positiveUint64.optional(),
+  /** Map at this address (MapViewOfFileEx): a multiple of the allocation granularity, in a free range. */
+  address: positiveUint64.optional(),
+});
+/** The options of FileMapping.map(). */
+export type MapOptions = z.input<typeof mapOptionsSchema>;
+export type ParsedMapOptions = z.output<typeof mapOptionsSchema>;
+
+/** Parses `value` with `schema`, or throws a FileMappingValidationError naming `context` and every problem. */
+export function parseOptions<Schema extends z.ZodType>(schema: Schema, value: unknown, context: string): z.output<Schema> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw FileMappingValidationError.fromZod(context, result.error);
+  return result.data;
+}
+
+/** Parses a section name, or throws a FileMappingValidationError. */
+export function parseName(value: unknown, context: string): string {
+  const result = nameSchema.safeParse(value);
+  if (!result.success) throw FileMappingValidationError.fromZod(context, result.error);
+  return result.data;
+}

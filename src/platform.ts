@@ -1,0 +1,74 @@
+/**
+ * What a backend provides, and the one seam through which the classes reach it.
+ *
+ * Today the only backend is Windows' kernel32 (src/win32/kernel32.ts). On any other platform `kernel32()` throws a
+ * PlatformNotSupportedError, so importing the package works everywhere and only creating or opening a section
+ * needs Windows. Unit tests install a fake with `setKernel32ForTesting()`.
+ */
+import { Win32Error } from './errors.js';
+import { PlatformNotSupportedError } from './errors.js';
+import { FORMAT_MESSAGE_FROM_SYSTEM, FORMAT_MESSAGE_IGNORE_INSERTS } from './win32/constants.js';
+import { getKernel32, type Kernel32 } from './win32/kernel32.js';
+
+let override: Kernel32 | undefined;
+
+/** The kernel32 functions, or a PlatformNotSupportedError off Windows. */
+export function kernel32(): Kernel32 {
+  if (override) return override;
+  if (process.platform !== 'win32') throw new PlatformNotSupportedError(process.platform);
+  return getKernel32();
+}
+
+/** @internal Installs a fake kernel32 for unit tests; `undefined` restores the real one. */
+export function setKernel32ForTesting(fake: Kernel32 | undefined): void {
+  override = fake;
+  systemInfoCache = new WeakMap();
+}
+
+/** The figures of GetSystemInfo the package needs. */
+export interface SystemInfo {
+  /** The page size: views are rounded up to it. */
+  readonly pageSize: number;
+  /** View offsets and base addresses must be multiples of it (64 KiB on x64 Windows). */
+  readonly allocationGranularity: number;
+}
+
+let systemInfoCache = new WeakMap<Kernel32, SystemInfo>();
+
+/** GetSystemInfo's page size and allocation granularity, read once. */
+export function systemInfo(k32: Kernel32): SystemInfo {
+  let info = systemInfoCache.get(k32);
+  if (!info) {
+    const raw: { dwPageSize?: number; dwAllocationGranularity?: number } = {};
+    k32.GetSystemInfo(raw);
+    info = { pageSize: raw.dwPageSize ?? 4096, allocationGranularity: raw.dwAllocationGranularity ?? 65536 };
+    systemInfoCache.set(k32, info);
+  }
+  return info;
+}
+
+/** The system's text for a Win32 error code (FormatMessageW), without the trailing line break; '' if none. */
+export function systemMessage(k32: Kernel32, errno: number): string {
+  const buffer = Buffer.alloc(2048);
+  const chars = k32.FormatMessageW(
+    FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
+    null,
+    errno,
+    0,
+    buffer,
+    buffer.length / 2,
+    null,
+  );
+  return buffer.toString('utf16le', 0, chars * 2).trim();
+}
+
+/** A Win32Error for `errno`, which the caller read with GetLastError right after `syscall` failed. */
+export function win32Error(
+  k32: Kernel32,
+  errno: number,
+  syscall: string,
+  action: string,
+  path?: string,
+): Win32Error {
+  return new Win32Error({ errno, syscall, action, systemMessage: systemMessage(k32, errno), path });
+}

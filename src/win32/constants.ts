@@ -1,0 +1,165 @@
+/**
+ * Win32 constants used by the file-mapping API, under the names the Windows SDK gives them, so that a C sample
+ * translates line by line. This is the only table of them: everything else imports from here.
+ */
+
+/** The pseudo-handle that asks `CreateFileMappingW` for a section backed by the paging file. */
+export const INVALID_HANDLE_VALUE = 0xffff_ffff_ffff_ffffn;
+
+// Page protection (flProtect of CreateFileMappingW).
+export const PAGE_NOACCESS = 0x01;
+export const PAGE_READONLY = 0x02;
+export const PAGE_READWRITE = 0x04;
+export const PAGE_WRITECOPY = 0x08;
+export const PAGE_EXECUTE = 0x10;
+export const PAGE_EXECUTE_READ = 0x20;
+export const PAGE_EXECUTE_READWRITE = 0x40;
+export const PAGE_EXECUTE_WRITECOPY = 0x80;
+export const PAGE_GUARD = 0x100;
+export const PAGE_NOCACHE = 0x200;
+export const PAGE_WRITECOMBINE = 0x400;
+
+// Section attributes, OR-ed into flProtect.
+export const SEC_PARTITION_OWNER_HANDLE = 0x0004_0000;
+export const SEC_64K_PAGES = 0x0008_0000;
+export const SEC_FILE = 0x0080_0000;
+export const SEC_IMAGE = 0x0100_0000;
+export const SEC_PROTECTED_IMAGE = 0x0200_0000;
+export const SEC_RESERVE = 0x0400_0000;
+export const SEC_COMMIT = 0x0800_0000;
+export const SEC_NOCACHE = 0x1000_0000;
+export const SEC_WRITECOMBINE = 0x4000_0000;
+export const SEC_LARGE_PAGES = 0x8000_0000;
+export const SEC_IMAGE_NO_EXECUTE = SEC_IMAGE | SEC_NOCACHE;
+
+// Desired access of OpenFileMappingW and MapViewOfFile(Ex).
+export const SECTION_QUERY = 0x0001;
+export const SECTION_MAP_WRITE = 0x0002;
+export const SECTION_MAP_READ = 0x0004;
+export const SECTION_MAP_EXECUTE = 0x0008;
+export const SECTION_EXTEND_SIZE = 0x0010;
+export const STANDARD_RIGHTS_REQUIRED = 0x000f_0000;
+export const SECTION_ALL_ACCESS =
+  STANDARD_RIGHTS_REQUIRED | SECTION_QUERY | SECTION_MAP_WRITE | SECTION_MAP_READ | SECTION_MAP_EXECUTE | SECTION_EXTEND_SIZE;
+export const FILE_MAP_COPY = SECTION_QUERY;
+export const FILE_MAP_WRITE = SECTION_MAP_WRITE;
+export const FILE_MAP_READ = SECTION_MAP_READ;
+export const FILE_MAP_EXECUTE = 0x0020;
+export const FILE_MAP_ALL_ACCESS = SECTION_ALL_ACCESS;
+export const FILE_MAP_LARGE_PAGES = 0x2000_0000;
+export const FILE_MAP_TARGETS_INVALID = 0x4000_0000;
+export const FILE_MAP_RESERVE = 0x8000_0000;
+
+// CreateFileW.
+export const GENERIC_READ = 0x8000_0000;
+export const GENERIC_WRITE = 0x4000_0000;
+export const GENERIC_EXECUTE = 0x2000_0000;
+export const GENERIC_ALL = 0x1000_0000;
+export const FILE_SHARE_READ = 0x1;
+export const FILE_SHARE_WRITE = 0x2;
+export const FILE_SHARE_DELETE = 0x4;
+export const CREATE_NEW = 1;
+export const CREATE_ALWAYS = 2;
+export const OPEN_EXISTING = 3;
+export const OPEN_ALWAYS = 4;
+export const TRUNCATE_EXISTING = 5;
+export const FILE_ATTRIBUTE_NORMAL = 0x80;
+
+// FormatMessageW.
+export const FORMAT_MESSAGE_IGNORE_INSERTS = 0x0200;
+export const FORMAT_MESSAGE_FROM_SYSTEM = 0x1000;
+
+// VirtualQuery / VirtualAlloc.
+export const MEM_COMMIT = 0x1000;
+export const MEM_RESERVE = 0x2000;
+export const MEM_FREE = 0x1_0000;
+export const MEM_RELEASE = 0x8000;
+export const MEM_PRIVATE = 0x2_0000;
+export const MEM_MAPPED = 0x4_0000;
+export const MEM_IMAGE = 0x100_0000;
+
+// Synchronisation (used by the tests' cross-process handshakes; issue #3 builds the public API on them).
+export const INFINITE = 0xffff_ffff;
+export const WAIT_OBJECT_0 = 0x0000_0000;
+export const WAIT_ABANDONED = 0x0000_0080;
+export const WAIT_TIMEOUT = 0x0000_0102;
+export const WAIT_FAILED = 0xffff_ffff;
+
+// System error codes (winerror.h) that the library and its users meet. ERROR_NAMES maps them back to names.
+export const ERROR_SUCCESS = 0;
+export const ERROR_INVALID_FUNCTION = 1;
+export const ERROR_FILE_NOT_FOUND = 2;
+export const ERROR_PATH_NOT_FOUND = 3;
+export const ERROR_TOO_MANY_OPEN_FILES = 4;
+export const ERROR_ACCESS_DENIED = 5;
+export const ERROR_INVALID_HANDLE = 6;
+export const ERROR_NOT_ENOUGH_MEMORY = 8;
+export const ERROR_INVALID_ADDRESS = 487;
+export const ERROR_OUTOFMEMORY = 14;
+export const ERROR_WRITE_PROTECT = 19;
+export const ERROR_SHARING_VIOLATION = 32;
+export const ERROR_LOCK_VIOLATION = 33;
+export const ERROR_HANDLE_EOF = 38;
+export const ERROR_NOT_SUPPORTED = 50;
+export const ERROR_FILE_EXISTS = 80;
+export const ERROR_INVALID_PARAMETER = 87;
+export const ERROR_DISK_FULL = 112;
+export const ERROR_INSUFFICIENT_BUFFER = 122;
+export const ERROR_INVALID_NAME = 123;
+export const ERROR_BAD_PATHNAME = 161;
+export const ERROR_ALREADY_EXISTS = 183;
+export const ERROR_FILENAME_EXCED_RANGE = 206;
+export const ERROR_NO_SYSTEM_RESOURCES = 1450;
+export const ERROR_COMMITMENT_LIMIT = 1455;
+export const ERROR_MAPPED_ALIGNMENT = 1132;
+export const ERROR_FILE_INVALID = 1006;
+export const ERROR_USER_MAPPED_FILE = 1224;
+export const ERROR_NOT_OWNER = 288;
+export const ERROR_PRIVILEGE_NOT_HELD = 1314;
+export const ERROR_INVALID_ACCESS = 12;
+export const ERROR_NOACCESS = 998;
+export const ERROR_COMMITMENT_MINIMUM = 635;
+export const ERROR_WAIT_NO_CHILDREN = 128;
+
+/** Symbolic names of the error codes above, for `Win32Error.code`. */
+export const ERROR_NAMES: ReadonlyMap<number, string> = new Map([
+  [ERROR_SUCCESS, 'ERROR_SUCCESS'],
+  [ERROR_INVALID_FUNCTION, 'ERROR_INVALID_FUNCTION'],
+  [ERROR_FILE_NOT_FOUND, 'ERROR_FILE_NOT_FOUND'],
+  [ERROR_PATH_NOT_FOUND, 'ERROR_PATH_NOT_FOUND'],
+  [ERROR_TOO_MANY_OPEN_FILES, 'ERROR_TOO_MANY_OPEN_FILES'],
+  [ERROR_ACCESS_DENIED, 'ERROR_ACCESS_DENIED'],
+  [ERROR_INVALID_HANDLE, 'ERROR_INVALID_HANDLE'],
+  [ERROR_NOT_ENOUGH_MEMORY, 'ERROR_NOT_ENOUGH_MEMORY'],
+  [ERROR_INVALID_ADDRESS, 'ERROR_INVALID_ADDRESS'],
+  [ERROR_OUTOFMEMORY, 'ERROR_OUTOFMEMORY'],
+  [ERROR_WRITE_PROTECT, 'ERROR_WRITE_PROTECT'],
+  [ERROR_SHARING_VIOLATION, 'ERROR_SHARING_VIOLATION'],
+  [ERROR_LOCK_VIOLATION, 'ERROR_LOCK_VIOLATION'],
+  [ERROR_HANDLE_EOF, 'ERROR_HANDLE_EOF'],
+  [ERROR_NOT_SUPPORTED, 'ERROR_NOT_SUPPORTED'],
+  [ERROR_FILE_EXISTS, 'ERROR_FILE_EXISTS'],
+  [ERROR_INVALID_PARAMETER, 'ERROR_INVALID_PARAMETER'],
+  [ERROR_DISK_FULL, 'ERROR_DISK_FULL'],
+  [ERROR_INSUFFICIENT_BUFFER, 'ERROR_INSUFFICIENT_BUFFER'],
+  [ERROR_INVALID_NAME, 'ERROR_INVALID_NAME'],
+  [ERROR_BAD_PATHNAME, 'ERROR_BAD_PATHNAME'],
+  [ERROR_ALREADY_EXISTS, 'ERROR_ALREADY_EXISTS'],
+  [ERROR_FILENAME_EXCED_RANGE, 'ERROR_FILENAME_EXCED_RANGE'],
+  [ERROR_NO_SYSTEM_RESOURCES, 'ERROR_NO_SYSTEM_RESOURCES'],
+  [ERROR_COMMITMENT_LIMIT, 'ERROR_COMMITMENT_LIMIT'],
+  [ERROR_MAPPED_ALIGNMENT, 'ERROR_MAPPED_ALIGNMENT'],
+  [ERROR_FILE_INVALID, 'ERROR_FILE_INVALID'],
+  [ERROR_USER_MAPPED_FILE, 'ERROR_USER_MAPPED_FILE'],
+  [ERROR_NOT_OWNER, 'ERROR_NOT_OWNER'],
+  [ERROR_PRIVILEGE_NOT_HELD, 'ERROR_PRIVILEGE_NOT_HELD'],
+  [ERROR_INVALID_ACCESS, 'ERROR_INVALID_ACCESS'],
+  [ERROR_NOACCESS, 'ERROR_NOACCESS'],
+  [ERROR_COMMITMENT_MINIMUM, 'ERROR_COMMITMENT_MINIMUM'],
+  [ERROR_WAIT_NO_CHILDREN, 'ERROR_WAIT_NO_CHILDREN'],
+]);
+
+/** `ERROR_NAMES.get(errno)`, or `ERROR_<errno>` for a code outside the table. */
+export function errorName(errno: number): string {
+  return ERROR_NAMES.get(errno) ?? `ERROR_${errno}`;
+}

@@ -1,0 +1,206 @@
+/**
+ * Every koffi declaration of the package, and the only module that imports koffi.
+ *
+ * The prototypes are C-style, with the parameter names of the Windows documentation. Handles and pointers are
+ * BigInt values (koffi 3), or null for NULL. Nothing is loaded at import: `getKernel32()` loads kernel32.dll on the
+ * first call, so that importing the package on Linux or macOS never throws.
+ *
+ * Koffi preserves the thread's last-error value across its own work (it parks it in the TEB between calls), so
+ * calling the declared `GetLastError` right after a call returns that call's error. `koffi.errno()` is the C
+ * runtime's errno, never the Win32 last error, and is not used.
+ */
+import { createRequire } from 'node:module';
+
+/** A kernel object handle (HANDLE), or null for NULL. */
+export type HANDLE = bigint | null;
+/** An address in this process (LPVOID), or null for NULL. */
+export type LPVOID = bigint | null;
+
+/** SYSTEM_INFO, as filled by GetSystemInfo. */
+export interface SYSTEM_INFO {
+  wProcessorArchitecture: number;
+  wReserved: number;
+  dwPageSize: number;
+  lpMinimumApplicationAddress: bigint;
+  lpMaximumApplicationAddress: bigint;
+  dwActiveProcessorMask: number | bigint;
+  dwNumberOfProcessors: number;
+  dwProcessorType: number;
+  dwAllocationGranularity: number;
+  wProcessorLevel: number;
+  wProcessorRevision: number;
+}
+
+/** MEMORY_BASIC_INFORMATION, as filled by VirtualQuery. */
+export interface MEMORY_BASIC_INFORMATION {
+  BaseAddress: bigint;
+  AllocationBase: bigint | null;
+  AllocationProtect: number;
+  PartitionId: number;
+  RegionSize: number | bigint;
+  State: number;
+  Protect: number;
+  Type: number;
+}
+
+/** The kernel32 functions the package calls, typed. Fakes in the unit tests implement the same interface. */
+export interface Kernel32 {
+  CreateFileMappingW(
+    hFile: HANDLE,
+    lpFileMappingAttributes: LPVOID,
+    flProtect: number,
+    dwMaximumSizeHigh: number,
+    dwMaximumSizeLow: number,
+    lpName: string | null,
+  ): HANDLE;
+  OpenFileMappingW(dwDesiredAccess: number, bInheritHandle: boolean, lpName: string): HANDLE;
+  MapViewOfFile(
+    hFileMappingObject: HANDLE,
+    dwDesiredAccess: number,
+    dwFileOffsetHigh: number,
+    dwFileOffsetLow: number,
+    dwNumberOfBytesToMap: number | bigint,
+  ): LPVOID;
+  MapViewOfFileEx(
+    hFileMappingObject: HANDLE,
+    dwDesiredAccess: number,
+    dwFileOffsetHigh: number,
+    dwFileOffsetLow: number,
+    dwNumberOfBytesToMap: number | bigint,
+    lpBaseAddress: LPVOID,
+  ): LPVOID;
+  UnmapViewOfFile(lpBaseAddress: LPVOID): boolean;
+  FlushViewOfFile(lpBaseAddress: LPVOID, dwNumberOfBytesToFlush: number | bigint): boolean;
+  CloseHandle(hObject: HANDLE): boolean;
+  GetLastError(): number;
+  SetLastError(dwErrCode: number): void;
+  FormatMessageW(
+    dwFlags: number,
+    lpSource: LPVOID,
+    dwMessageId: number,
+    dwLanguageId: number,
+    lpBuffer: Buffer,
+    nSize: number,
+    Arguments: LPVOID,
+  ): number;
+  GetSystemInfo(lpSystemInfo: Partial<SYSTEM_INFO>): void;
+  VirtualQuery(lpAddress: LPVOID, lpBuffer: Partial<MEMORY_BASIC_INFORMATION>, dwLength: number): number | bigint;
+  VirtualAlloc(lpAddress: LPVOID, dwSize: number | bigint, flAllocationType: number, flProtect: number): LPVOID;
+  VirtualFree(lpAddress: LPVOID, dwSize: number | bigint, dwFreeType: number): boolean;
+  CreateFileW(
+    lpFileName: string,
+    dwDesiredAccess: number,
+    dwShareMode: number,
+    lpSecurityAttributes: LPVOID,
+    dwCreationDisposition: number,
+    dwFlagsAndAttributes: number,
+    hTemplateFile: HANDLE,
+  ): HANDLE;
+  /** lpFileSize is a one-element array that receives the size. */
+  GetFileSizeEx(hFile: HANDLE, lpFileSize: [number | bigint]): boolean;
+  FlushFileBuffers(hFile: HANDLE): boolean;
+  GetLargePageMinimum(): number | bigint;
+  GetCurrentProcess(): HANDLE;
+  /** pdwHandleCount is a one-element array that receives the count. */
+  GetProcessHandleCount(hProcess: HANDLE, pdwHandleCount: [number]): boolean;
+  CreateEventW(lpEventAttributes: LPVOID, bManualReset: boolean, bInitialState: boolean, lpName: string | null): HANDLE;
+  OpenEventW(dwDesiredAccess: number, bInheritHandle: boolean, lpName: string): HANDLE;
+  SetEvent(hEvent: HANDLE): boolean;
+  ResetEvent(hEvent: HANDLE): boolean;
+  WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: number): number;
+
+  /** Not kernel32: an ArrayBuffer over `length` bytes at `address`, without copy (koffi.view). */
+  viewMemory(address: bigint, length: number): ArrayBuffer;
+  /** sizeof(MEMORY_BASIC_INFORMATION), for VirtualQuery's dwLength. */
+  readonly sizeofMemoryBasicInformation: number;
+}
+
+let loaded: Kernel32 | undefined;
+
+/** Loads kernel32.dll and declares its functions, once. Call only on Windows. */
+export function getKernel32(): Kernel32 {
+  loaded ??= declareKernel32();
+  return loaded;
+}
+
+function declareKernel32(): Kernel32 {
+  // A lazy require keeps koffi (and its native binary) out of the import graph until Windows code runs.
+  const require = createRequire(import.meta.url);
+  const koffi = require('koffi') as typeof import('koffi');
+  const lib = koffi.load('kernel32.dll');
+
+  koffi.pointer('HANDLE', koffi.opaque());
+  const MEMORY_BASIC_INFORMATION = koffi.struct('MEMORY_BASIC_INFORMATION', {
+    BaseAddress: 'void *',
+    AllocationBase: 'void *',
+    AllocationProtect: 'uint32_t',
+    PartitionId: 'uint16_t',
+    RegionSize: 'size_t',
+    State: 'uint32_t',
+    Protect: 'uint32_t',
+    Type: 'uint32_t',
+  });
+  koffi.struct('SYSTEM_INFO', {
+    wProcessorArchitecture: 'uint16_t',
+    wReserved: 'uint16_t',
+    dwPageSize: 'uint32_t',
+    lpMinimumApplicationAddress: 'void *',
+    lpMaximumApplicationAddress: 'void *',
+    dwActiveProcessorMask: 'uintptr_t',
+    dwNumberOfProcessors: 'uint32_t',
+    dwProcessorType: 'uint32_t',
+    dwAllocationGranularity: 'uint32_t',
+    wProcessorLevel: 'uint16_t',
+    wProcessorRevision: 'uint16_t',
+  });
+
+  const fn = (prototype: string) => lib.func(prototype);
+  return {
+    CreateFileMappingW: fn(
+      'HANDLE __stdcall CreateFileMappingW(HANDLE hFile, void *lpFileMappingAttributes, uint32_t flProtect, uint32_t dwMaximumSizeHigh, uint32_t dwMaximumSizeLow, const char16_t *lpName)',
+    ),
+    OpenFileMappingW: fn(
+      'HANDLE __stdcall OpenFileMappingW(uint32_t dwDesiredAccess, bool bInheritHandle, const char16_t *lpName)',
+    ),
+    MapViewOfFile: fn(
+      'void * __stdcall MapViewOfFile(HANDLE hFileMappingObject, uint32_t dwDesiredAccess, uint32_t dwFileOffsetHigh, uint32_t dwFileOffsetLow, size_t dwNumberOfBytesToMap)',
+    ),
+    MapViewOfFileEx: fn(
+      'void * __stdcall MapViewOfFileEx(HANDLE hFileMappingObject, uint32_t dwDesiredAccess, uint32_t dwFileOffsetHigh, uint32_t dwFileOffsetLow, size_t dwNumberOfBytesToMap, void *lpBaseAddress)',
+    ),
+    UnmapViewOfFile: fn('bool __stdcall UnmapViewOfFile(void *lpBaseAddress)'),
+    FlushViewOfFile: fn('bool __stdcall FlushViewOfFile(void *lpBaseAddress, size_t dwNumberOfBytesToFlush)'),
+    CloseHandle: fn('bool __stdcall CloseHandle(HANDLE hObject)'),
+    GetLastError: fn('uint32_t __stdcall GetLastError()'),
+    SetLastError: fn('void __stdcall SetLastError(uint32_t dwErrCode)'),
+    FormatMessageW: fn(
+      'uint32_t __stdcall FormatMessageW(uint32_t dwFlags, void *lpSource, uint32_t dwMessageId, uint32_t dwLanguageId, _Out_ void *lpBuffer, uint32_t nSize, void *Arguments)',
+    ),
+    GetSystemInfo: fn('void __stdcall GetSystemInfo(_Out_ SYSTEM_INFO *lpSystemInfo)'),
+    VirtualQuery: fn(
+      'size_t __stdcall VirtualQuery(void *lpAddress, _Out_ MEMORY_BASIC_INFORMATION *lpBuffer, size_t dwLength)',
+    ),
+    VirtualAlloc: fn(
+      'void * __stdcall VirtualAlloc(void *lpAddress, size_t dwSize, uint32_t flAllocationType, uint32_t flProtect)',
+    ),
+    VirtualFree: fn('bool __stdcall VirtualFree(void *lpAddress, size_t dwSize, uint32_t dwFreeType)'),
+    CreateFileW: fn(
+      'HANDLE __stdcall CreateFileW(const char16_t *lpFileName, uint32_t dwDesiredAccess, uint32_t dwShareMode, void *lpSecurityAttributes, uint32_t dwCreationDisposition, uint32_t dwFlagsAndAttributes, HANDLE hTemplateFile)',
+    ),
+    GetFileSizeEx: fn('bool __stdcall GetFileSizeEx(HANDLE hFile, _Out_ int64_t *lpFileSize)'),
+    FlushFileBuffers: fn('bool __stdcall FlushFileBuffers(HANDLE hFile)'),
+    GetLargePageMinimum: fn('size_t __stdcall GetLargePageMinimum()'),
+    GetCurrentProcess: fn('HANDLE __stdcall GetCurrentProcess()'),
+    GetProcessHandleCount: fn('bool __stdcall GetProcessHandleCount(HANDLE hProcess, _Out_ uint32_t *pdwHandleCount)'),
+    CreateEventW: fn(
+      'HANDLE __stdcall CreateEventW(void *lpEventAttributes, bool bManualReset, bool bInitialState, const char16_t *lpName)',
+    ),
+    OpenEventW: fn('HANDLE __stdcall OpenEventW(uint32_t dwDesiredAccess, bool bInheritHandle, const char16_t *lpName)'),
+    SetEvent: fn('bool __stdcall SetEvent(HANDLE hEvent)'),
+    ResetEvent: fn('bool __stdcall ResetEvent(HANDLE hEvent)'),
+    WaitForSingleObject: fn('uint32_t __stdcall WaitForSingleObject(HANDLE hHandle, uint32_t dwMilliseconds)'),
+
+    viewMemory: (address, length) => koffi.view(address, length),
+    sizeofMemoryBasicInformation: koffi.sizeof(MEMORY_BASIC_INFORMATION),
+  } as Kernel32;
+}
