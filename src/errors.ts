@@ -17,12 +17,23 @@ import {
   ERROR_INVALID_HANDLE,
   ERROR_MAPPED_ALIGNMENT,
   ERROR_NOT_ENOUGH_MEMORY,
+  ERROR_PATH_NOT_FOUND,
   ERROR_PRIVILEGE_NOT_HELD,
   ERROR_USER_MAPPED_FILE,
   errorName,
 } from './win32/constants.js';
 
 const WIN32_ERROR = Symbol.for('filemapping.Win32Error');
+
+/** Hints that depend on the function as well as the code, keyed `syscall:errno`; looked up before HINTS. */
+const SYSCALL_HINTS: ReadonlyMap<string, string> = new Map([
+  [`CreateFileW:${ERROR_FILE_NOT_FOUND}`, 'The file does not exist: pass `size` to create it, or check the path.'],
+  [`CreateFileW:${ERROR_PATH_NOT_FOUND}`, 'A folder of the path does not exist.'],
+  [
+    `CreateFileW:${ERROR_ACCESS_DENIED}`,
+    'The file cannot be opened for this protection: it may be read-only, a folder, or locked by another process.',
+  ],
+]);
 
 /** What to do about the errors users meet most often; appended to the message. */
 const HINTS: ReadonlyMap<number, string> = new Map([
@@ -33,7 +44,7 @@ const HINTS: ReadonlyMap<number, string> = new Map([
   ],
   [
     ERROR_ACCESS_DENIED,
-    'The object exists but this process may not use it that way: ask for less access (e.g. access: "read"), or check its security and the protection of the section.',
+    'The object exists but this process may not use it that way: ask for less access (e.g. access: "read"), or check its security and the protection of the section. Creating a Global\\ section needs SeCreateGlobalPrivilege (services and administrators have it).',
   ],
   [
     ERROR_INVALID_HANDLE,
@@ -86,7 +97,7 @@ export class Win32Error extends Error {
   constructor(options: Win32ErrorOptions) {
     const code = errorName(options.errno);
     const system = options.systemMessage.trim().replace(/\s+$/u, '') || 'no system message';
-    const hint = HINTS.get(options.errno);
+    const hint = SYSCALL_HINTS.get(`${options.syscall}:${options.errno}`) ?? HINTS.get(options.errno);
     super(
       `${options.syscall} failed ${options.action}: ${code} (${options.errno}): ${system}${hint ? ` ${hint}` : ''}`,
     );

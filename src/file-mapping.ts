@@ -327,12 +327,13 @@ function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: 
   const requested = options.size ?? (fileBacked ? fileSize(k32, fileHandle, options.file as string) : 0n);
   // Size 0 for a file-backed section means "the file's size"; Windows then refuses an empty file (ERROR_FILE_INVALID).
   const size = Dword64.from(options.size ?? 0n);
-  const flags = options.attributes.reduce<number>((all, attribute) => all | ATTRIBUTES[attribute], PROTECTIONS[options.protection]);
-  const what = `creating ${options.name === undefined ? 'an anonymous section' : `section "${options.name}"`}${fileBacked ? ` backed by "${options.file}"` : ''} of ${options.size === undefined ? `the file's size (${requested} bytes)` : `${options.size} bytes`}, ${options.protection}`;
+  const flags = sectionFlags(options);
+  const section = options.name === undefined ? (fileBacked ? 'a section' : 'an anonymous section') : `section "${options.name}"`;
+  const what = `creating ${section}${fileBacked ? ` backed by "${options.file}"` : ''} of ${options.size === undefined ? `the file's size (${requested} bytes)` : `${options.size} bytes`}, ${options.protection}${options.attributes.length > 0 ? ` [${options.attributes.join(', ')}]` : ''}`;
 
   // A new section does not always reset the last error: clear it so that ERROR_ALREADY_EXISTS is never stale.
   k32.SetLastError(ERROR_SUCCESS);
-  const handle = k32.CreateFileMappingW(fileHandle, null, flags >>> 0, size.high, size.low, options.name ?? null);
+  const handle = k32.CreateFileMappingW(fileHandle, null, flags, size.high, size.low, options.name ?? null);
   const errno = k32.GetLastError();
   if (handle === null) throw win32Error(k32, errno, 'CreateFileMappingW', what, options.name ?? options.file);
   const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
@@ -351,6 +352,17 @@ function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: 
     protection: alreadyExisted ? undefined : options.protection,
     defaultAccess: DEFAULT_ACCESS[options.protection],
   });
+}
+
+/**
+ * flProtect: the protection OR-ed with the attributes. SEC_COMMIT is the documented default, and SEC_NOCACHE,
+ * SEC_WRITECOMBINE and SEC_LARGE_PAGES require SEC_COMMIT (or SEC_RESERVE) to be present: it is added explicitly
+ * unless the caller chose 'reserve' or an image section.
+ */
+function sectionFlags(options: ParsedCreateOptions): number {
+  const explicit = options.attributes.some((a) => a === 'commit' || a === 'reserve' || a === 'image' || a === 'image-no-execute');
+  const attributes = explicit ? options.attributes : [...options.attributes, 'commit' as const];
+  return attributes.reduce<number>((all, attribute) => all | ATTRIBUTES[attribute], PROTECTIONS[options.protection]) >>> 0;
 }
 
 /**
