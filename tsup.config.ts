@@ -1,17 +1,20 @@
 import { defineConfig } from 'tsup';
 
+const entries = { index: 'src/index.ts', 'win32/index': 'src/win32/index.ts' };
+
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'win32/index': 'src/win32/index.ts' },
-  format: ['esm', 'cjs'],
+  entry: entries,
+  // One build, CommonJS, and ESM entry points that re-export it: require() and import() in one process (common in
+  // Electron apps) then share one module instance, so instanceof, the kernel32 declarations and the finalizers are
+  // not duplicated (the "dual package hazard"). scripts/esm-entries.mjs writes those ESM entry points.
+  format: ['cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
-  // One chunk per shared module in both formats, so 'filemapping' and 'filemapping/win32' share one kernel32 and one
-  // set of error classes (instanceof works across the two entry points).
+  target: 'node20',
   splitting: true,
   // kernel32.ts loads koffi lazily with createRequire(import.meta.url); the CJS build needs the shim for it.
   shims: true,
-  target: 'node20',
   // koffi carries a native binary per platform: it must stay a runtime dependency, never be bundled.
   external: ['koffi'],
 });

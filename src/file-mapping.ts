@@ -1,6 +1,7 @@
 /**
  * FileMapping: a section (file-mapping object), created or opened by name, and the only owner of its handle.
  */
+import { resolve, toNamespacedPath } from 'node:path';
 import { Dword64 } from './dword.js';
 import { FileMappingValidationError, ObjectClosedError } from './errors.js';
 import { MappedView, MAX_VIEW_LENGTH } from './mapped-view.js';
@@ -294,11 +295,13 @@ const FILE_ACCESS: Readonly<Record<Protection, number>> = {
 
 function openBackingFile(k32: Kernel32, options: ParsedCreateOptions): bigint {
   const path = options.file as string;
+  // Resolved against Node's working directory, and in the \\?\ form so that paths past MAX_PATH open too.
+  const fullPath = toNamespacedPath(resolve(path));
   // With a size the file may be created (a new file is grown to the size by the section); without one it must
   // exist, since its size is the section's.
   const disposition = options.size === undefined ? OPEN_EXISTING : OPEN_ALWAYS;
   const handle = k32.CreateFileW(
-    path,
+    fullPath,
     FILE_ACCESS[options.protection],
     FILE_SHARE_READ | FILE_SHARE_WRITE,
     null,

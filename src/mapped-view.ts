@@ -2,7 +2,7 @@
  * MappedView: one view of a section, mapped into this process, and the only owner of its address.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { ObjectClosedError } from './errors.js';
+import { FileMappingValidationError, ObjectClosedError } from './errors.js';
 import type { Access } from './options.js';
 import { win32Error } from './platform.js';
 import { ERROR_LOCK_VIOLATION } from './win32/constants.js';
@@ -98,9 +98,9 @@ export class MappedView implements Disposable {
     const offset = range.offset ?? 0;
     const length = range.length ?? this.length - offset;
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.length) {
-      throw new RangeError(
-        `flush range (offset ${String(range.offset)}, length ${String(range.length)}) must lie within the view's ${this.length} bytes`,
-      );
+      throw new FileMappingValidationError('MappedView.flush() range', [
+        `offset ${String(range.offset)}, length ${String(range.length)}: must be integers lying within the view's ${this.length} bytes`,
+      ]);
     }
     for (let attempt = 1; ; attempt++) {
       if (this.#k32.FlushViewOfFile(this.address + BigInt(offset), length)) return;

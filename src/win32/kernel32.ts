@@ -129,30 +129,49 @@ function declareKernel32(): Kernel32 {
   const koffi = require('koffi') as typeof import('koffi');
   const lib = koffi.load('kernel32.dll');
 
-  koffi.pointer('HANDLE', koffi.opaque());
-  const MEMORY_BASIC_INFORMATION = koffi.struct('MEMORY_BASIC_INFORMATION', {
-    BaseAddress: 'void *',
-    AllocationBase: 'void *',
-    AllocationProtect: 'uint32_t',
-    PartitionId: 'uint16_t',
-    RegionSize: 'size_t',
-    State: 'uint32_t',
-    Protect: 'uint32_t',
-    Type: 'uint32_t',
-  });
-  koffi.struct('SYSTEM_INFO', {
-    wProcessorArchitecture: 'uint16_t',
-    wReserved: 'uint16_t',
-    dwPageSize: 'uint32_t',
-    lpMinimumApplicationAddress: 'void *',
-    lpMaximumApplicationAddress: 'void *',
-    dwActiveProcessorMask: 'uintptr_t',
-    dwNumberOfProcessors: 'uint32_t',
-    dwProcessorType: 'uint32_t',
-    dwAllocationGranularity: 'uint32_t',
-    wProcessorLevel: 'uint16_t',
-    wProcessorRevision: 'uint16_t',
-  });
+  // koffi's type names are global to the process. Another copy of this package (its CJS and ESM builds loaded
+  // side by side, or two versions in one tree) declares the same Win32 types: reuse a type that already has the
+  // name, after checking that it has the layout the prototypes below assume.
+  const declare = (name: string, size: number, make: () => unknown): void => {
+    let existing: unknown;
+    try {
+      existing = koffi.type(name);
+    } catch {
+      make();
+      return;
+    }
+    if (koffi.sizeof(existing as Parameters<typeof koffi.sizeof>[0]) !== size) {
+      throw new Error(`koffi already has a type named ${name} of another size: filemapping cannot declare kernel32`);
+    }
+  };
+  declare('HANDLE', 8, () => koffi.pointer('HANDLE', koffi.opaque()));
+  declare('MEMORY_BASIC_INFORMATION', 48, () =>
+    koffi.struct('MEMORY_BASIC_INFORMATION', {
+      BaseAddress: 'void *',
+      AllocationBase: 'void *',
+      AllocationProtect: 'uint32_t',
+      PartitionId: 'uint16_t',
+      RegionSize: 'size_t',
+      State: 'uint32_t',
+      Protect: 'uint32_t',
+      Type: 'uint32_t',
+    }),
+  );
+  declare('SYSTEM_INFO', 48, () =>
+    koffi.struct('SYSTEM_INFO', {
+      wProcessorArchitecture: 'uint16_t',
+      wReserved: 'uint16_t',
+      dwPageSize: 'uint32_t',
+      lpMinimumApplicationAddress: 'void *',
+      lpMaximumApplicationAddress: 'void *',
+      dwActiveProcessorMask: 'uintptr_t',
+      dwNumberOfProcessors: 'uint32_t',
+      dwProcessorType: 'uint32_t',
+      dwAllocationGranularity: 'uint32_t',
+      wProcessorLevel: 'uint16_t',
+      wProcessorRevision: 'uint16_t',
+    }),
+  );
 
   const fn = (prototype: string) => lib.func(prototype);
   return {
@@ -201,6 +220,6 @@ function declareKernel32(): Kernel32 {
     WaitForSingleObject: fn('uint32_t __stdcall WaitForSingleObject(HANDLE hHandle, uint32_t dwMilliseconds)'),
 
     viewMemory: (address, length) => koffi.view(address, length),
-    sizeofMemoryBasicInformation: koffi.sizeof(MEMORY_BASIC_INFORMATION),
+    sizeofMemoryBasicInformation: koffi.sizeof('MEMORY_BASIC_INFORMATION'),
   } as Kernel32;
 }

@@ -1,0 +1,35 @@
+// The built package, loaded by name as users load it: on Linux here (import must not throw; creating needs
+// Windows), and in Windows node.exe through the harness.
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { scenario, uniqueName, versions } from '../windows/harness.js';
+
+const require = createRequire(import.meta.url);
+
+describe('the package on this platform', () => {
+  it.runIf(process.platform !== 'win32')('imports and requires without throwing, and says Windows is required to create', async () => {
+    const esm = await import('filemapping');
+    const cjs = require('filemapping') as typeof esm;
+    await import('filemapping/win32');
+    for (const { FileMapping, PlatformNotSupportedError } of [esm, cjs]) {
+      expect(() => FileMapping.create({ size: 1024 })).toThrow(PlatformNotSupportedError);
+      expect(() => FileMapping.create({ size: 1024 })).toThrow(/requires Windows/);
+    }
+  });
+
+  it('checks options before anything platform-specific', async () => {
+    const { FileMapping, FileMappingValidationError } = await import('filemapping');
+    expect(() => FileMapping.create({ size: -1 })).toThrow(FileMappingValidationError);
+  });
+});
+
+describe.each(versions)('the package in Windows node %s', (version) => {
+  it('works through require() and import() by name, with one set of classes across entry points', async () => {
+    const result = await scenario<Record<string, unknown>>(version, 'package.cjs', [uniqueName('package')]);
+    expect(result).toEqual({
+      text: 'via require',
+      sameWin32Error: true,
+      rawError: { name: 'FileMappingValidationError', sameClass: true },
+    });
+  });
+});
