@@ -183,7 +183,31 @@ export const createOptionsSchema = z
     if (has('reserve') && options.file !== undefined) issue('attributes', "'reserve' is for sections backed by the paging file");
   });
 /** The options of FileMapping.create(). */
-export type CreateOptions = z.input<typeof createOptionsSchema>;
+export interface CreateOptions {
+  /**
+   * The section's name, for other processes to open it: `Local\\name` (this session, the default namespace),
+   * `Global\\name` (all sessions; creating needs SeCreateGlobalPrivilege), or a plain name (same as Local\\). At
+   * most 260 characters, no backslash after the prefix. Omit it for an anonymous section.
+   */
+  name?: string;
+  /**
+   * The section's size in bytes (number or bigint; above 2^53 - 1 pass a bigint). Required without `file`; with
+   * `file`, the file grows to this size if it is smaller, and the default is the file's size.
+   */
+  size?: number | bigint;
+  /** A file to back the section, opened for the protection's access (created when `size` is given). */
+  file?: string;
+  /** Page protection of the section; default 'readwrite'. It bounds the access of every view. */
+  protection?: Protection;
+  /**
+   * Section attributes (SEC_*): 'commit' (the default), 'reserve' (pages must be committed with VirtualAlloc
+   * MEM_COMMIT in a view before use), 'large-pages' (needs SeLockMemoryPrivilege, a size that is a multiple of
+   * GetLargePageMinimum), 'no-cache', 'write-combine', 'image', 'image-no-execute' (a file that is an executable).
+   */
+  attributes?: Attribute[];
+  /** Fail with Win32Error ERROR_ALREADY_EXISTS when the name is taken, instead of opening that section. */
+  exclusive?: boolean;
+}
 export type ParsedCreateOptions = z.output<typeof createOptionsSchema>;
 
 export const openOptionsSchema = z.strictObject({
@@ -193,7 +217,15 @@ export const openOptionsSchema = z.strictObject({
   inheritable: z.boolean({ error: 'Expected a boolean' }).default(false),
 });
 /** The options of FileMapping.open(). */
-export type OpenOptions = z.input<typeof openOptionsSchema>;
+export interface OpenOptions {
+  /**
+   * What views of the opened section may do, and all the rights asked for: 'read' needs only FILE_MAP_READ.
+   * Default 'write' (read and write).
+   */
+  access?: Access;
+  /** Whether child processes created with handle inheritance inherit the handle; default false. */
+  inheritable?: boolean;
+}
 export type ParsedOpenOptions = z.output<typeof openOptionsSchema>;
 
 export const mapOptionsSchema = z.strictObject({
@@ -207,7 +239,32 @@ export const mapOptionsSchema = z.strictObject({
   address: positiveUint64.optional(),
 });
 /** The options of FileMapping.map(). */
-export type MapOptions = z.input<typeof mapOptionsSchema>;
+export interface MapOptions {
+  /**
+   * What the view may do. Default: for a section this process created, the most its protection allows without
+   * execute ('write' for 'readwrite', 'read' for 'readonly', 'copy' for 'writecopy'); for an opened one, the
+   * access it was opened with.
+   */
+  access?: Access;
+  /** Where the view starts in the section: a multiple of the allocation granularity (64 KiB on x64). Default 0. */
+  offset?: number | bigint;
+  /** Bytes to map. Default: to the end of the section (for an opened section, rounded up to the page size). */
+  length?: number | bigint;
+  /**
+   * Map at this address (MapViewOfFileEx): a multiple of the allocation granularity, in a free range of the address
+   * space. Default: wherever the system chooses.
+   */
+  address?: bigint | number;
+}
+
+// The interfaces above carry the documentation; these lines keep them in step with the schemas.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inStep: [
+  Same<CreateOptions, z.input<typeof createOptionsSchema>>,
+  Same<OpenOptions, z.input<typeof openOptionsSchema>>,
+  Same<MapOptions, z.input<typeof mapOptionsSchema>>,
+] = [true, true, true];
+void inStep;
 export type ParsedMapOptions = z.output<typeof mapOptionsSchema>;
 
 /** Parses `value` with `schema`, or throws a FileMappingValidationError naming `context` and every problem. */
