@@ -11,6 +11,7 @@ import { z } from 'zod';
 import {
   ERROR_ACCESS_DENIED,
   ERROR_ALREADY_EXISTS,
+  ERROR_BAD_EXE_FORMAT,
   ERROR_COMMITMENT_LIMIT,
   ERROR_FILE_INVALID,
   ERROR_FILE_NOT_FOUND,
@@ -54,6 +55,7 @@ const HINTS: ReadonlyMap<number, string> = new Map([
     ERROR_MAPPED_ALIGNMENT,
     'The view offset (or base address) must be a multiple of the system allocation granularity.',
   ],
+  [ERROR_BAD_EXE_FORMAT, "The file is not an executable image: the 'image' attributes are for .exe and .dll files."],
   [ERROR_FILE_INVALID, 'The file is empty: a file-backed section needs a size; pass `size` to grow the file.'],
   [
     ERROR_USER_MAPPED_FILE,

@@ -68,7 +68,12 @@ export class FileMapping implements Disposable {
   readonly name: string | undefined;
   /** The backing file, for a file-backed section created by this process. */
   readonly file: string | undefined;
-  /** True when create() found a section of this name and opened it instead (ERROR_ALREADY_EXISTS); always true for open(). */
+  /**
+   * True when create() found a section of this name and opened it instead (ERROR_ALREADY_EXISTS); always true for
+   * open(). An existing section keeps its own size, protection and backing: `size` is then read from a view, and
+   * views default to the access the requested protection gives, which Windows refuses (ERROR_ACCESS_DENIED) if the
+   * existing section does not allow it.
+   */
   readonly alreadyExisted: boolean;
   /** The protection the section was created with; undefined when this process did not create it. */
   readonly protection: Protection | undefined;
@@ -101,12 +106,19 @@ export class FileMapping implements Disposable {
   static create(options: CreateOptions): FileMapping {
     const parsed = parseOptions(createOptionsSchema, options, 'FileMapping.create() options');
     const k32 = kernel32();
-    const fileHandle = parsed.file === undefined ? INVALID_HANDLE_VALUE : openBackingFile(k32, parsed);
+    const file = parsed.file === undefined ? undefined : openBackingFile(k32, parsed);
+    let mapping: FileMapping | undefined;
     try {
-      return createSection(k32, parsed, fileHandle);
+      mapping = createSection(k32, parsed, file?.handle ?? INVALID_HANDLE_VALUE);
+      return mapping;
     } finally {
-      // The section keeps its own reference to the file: ours is not needed once it exists (or failed to).
-      if (fileHandle !== INVALID_HANDLE_VALUE) k32.CloseHandle(fileHandle);
+      if (file) {
+        // The section keeps its own reference to the file: ours is not needed once it exists (or failed to).
+        k32.CloseHandle(file.handle);
+        // A file this call created is not left behind when no section of ours uses it: the creation failed, or
+        // the name belonged to an existing section, which cannot be backed by a file that did not exist.
+        if (file.created && (mapping === undefined || mapping.alreadyExisted)) k32.DeleteFileW(file.path);
+      }
     }
   }
 
@@ -293,7 +305,16 @@ const FILE_ACCESS: Readonly<Record<Protection, number>> = {
   'execute-writecopy': GENERIC_READ | GENERIC_EXECUTE,
 };
 
-function openBackingFile(k32: Kernel32, options: ParsedCreateOptions): bigint {
+/** The file behind a file-backed section while it is being created. */
+interface BackingFile {
+  handle: bigint;
+  /** The full path CreateFileW opened. */
+  path: string;
+  /** Whether CreateFileW created it (OPEN_ALWAYS on a missing file). */
+  created: boolean;
+}
+
+function openBackingFile(k32: Kernel32, options: ParsedCreateOptions): BackingFile {
   const path = options.file as string;
   // Resolved against Node's working directory, and in the \\?\ form so that paths past MAX_PATH open too.
   const fullPath = toNamespacedPath(resolve(path));
@@ -313,7 +334,8 @@ function openBackingFile(k32: Kernel32, options: ParsedCreateOptions): bigint {
   if (handle === null || handle === INVALID_HANDLE_VALUE) {
     throw win32Error(k32, errno, 'CreateFileW', `opening file "${path}" to back a section`, path);
   }
-  return handle;
+  // OPEN_ALWAYS reports an existing file with ERROR_ALREADY_EXISTS and a new one with 0.
+  return { handle, path: fullPath, created: disposition === OPEN_ALWAYS && errno !== ERROR_ALREADY_EXISTS };
 }
 
 function fileSize(k32: Kernel32, fileHandle: bigint, path: string): bigint {
@@ -348,7 +370,8 @@ function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: 
     k32,
     handle,
     name: options.name,
-    file: options.file,
+    // An existing section is not backed by this file (see create()).
+    file: alreadyExisted ? undefined : options.file,
     alreadyExisted,
     // An existing section keeps its own size and protection, whatever this call asked for.
     size: alreadyExisted ? undefined : requested,

@@ -102,6 +102,8 @@ export class MappedView implements Disposable {
         `offset ${String(range.offset)}, length ${String(range.length)}: must be integers lying within the view's ${this.length} bytes`,
       ]);
     }
+    // FlushViewOfFile reads a length of 0 as "to the end of the view": an empty range flushes nothing instead.
+    if (length === 0) return;
     for (let attempt = 1; ; attempt++) {
       if (this.#k32.FlushViewOfFile(this.address + BigInt(offset), length)) return;
       const errno = this.#k32.GetLastError();

@@ -66,6 +66,7 @@ export const VirtualFree = checked('VirtualFree', z.tuple([pointer, sizeT, dword
 export const CreateFileW = checked('CreateFileW', z.tuple([wideString, dword, dword, pointer, dword, dword, pointer]));
 export const GetFileSizeEx = checked('GetFileSizeEx', z.tuple([pointer, outCell]));
 export const FlushFileBuffers = checked('FlushFileBuffers', z.tuple([pointer]));
+export const DeleteFileW = checked('DeleteFileW', z.tuple([wideString]));
 export const GetLargePageMinimum = checked('GetLargePageMinimum', z.tuple([]));
 export const GetCurrentProcess = checked('GetCurrentProcess', z.tuple([]));
 export const GetProcessHandleCount = checked('GetProcessHandleCount', z.tuple([pointer, outCell]));

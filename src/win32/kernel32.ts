@@ -99,6 +99,7 @@ export interface Kernel32 {
   /** lpFileSize is a one-element array that receives the size. */
   GetFileSizeEx(hFile: HANDLE, lpFileSize: [number | bigint]): boolean;
   FlushFileBuffers(hFile: HANDLE): boolean;
+  DeleteFileW(lpFileName: string): boolean;
   GetLargePageMinimum(): number | bigint;
   GetCurrentProcess(): HANDLE;
   /** pdwHandleCount is a one-element array that receives the count. */
@@ -208,6 +209,7 @@ function declareKernel32(): Kernel32 {
     ),
     GetFileSizeEx: fn('bool __stdcall GetFileSizeEx(HANDLE hFile, _Out_ int64_t *lpFileSize)'),
     FlushFileBuffers: fn('bool __stdcall FlushFileBuffers(HANDLE hFile)'),
+    DeleteFileW: fn('bool __stdcall DeleteFileW(const char16_t *lpFileName)'),
     GetLargePageMinimum: fn('size_t __stdcall GetLargePageMinimum()'),
     GetCurrentProcess: fn('HANDLE __stdcall GetCurrentProcess()'),
     GetProcessHandleCount: fn('bool __stdcall GetProcessHandleCount(HANDLE hProcess, _Out_ uint32_t *pdwHandleCount)'),

@@ -46,6 +46,20 @@ describe.each(versions)('one process, Windows node %s', (version) => {
     }
   });
 
+  it('leaves no stray file behind when create() does not back a section with the file it created', () => {
+    expect(report.fileBacked.leftovers).toEqual({
+      reopened: { alreadyExisted: true, file: null },
+      strayExists: false,
+      failedCode: 'ERROR_BAD_EXE_FORMAT',
+      failedFileExists: false,
+    });
+  });
+
+  it('flushes an empty range without asking Windows, and refuses a range outside the view', () => {
+    expect(report.fileBacked.emptyFlush.flushed).toBe(true);
+    expect(report.fileBacked.emptyFlush.outside).toEqual(validationError('within the view'));
+  });
+
   it('says what to do when the backing file is missing or empty', () => {
     expect(report.fileBacked.missing).toEqual(win32Error('ERROR_FILE_NOT_FOUND', 'CreateFileW'));
     expect(report.fileBacked.missing.error.message).toContain('pass `size` to create it');

@@ -1,0 +1,57 @@
+// Moves a view: unmaps it, then maps the section again at an address of our choosing with map({ address })
+// (MapViewOfFileEx). The data does not move, it lives in the section; only where this process sees it changes.
+//
+// The address must be free and a multiple of the allocation granularity (64 KiB on x64). To find one, reserve a
+// range of the right size with VirtualAlloc (reservations are always granularity-aligned), note its address and
+// release it. It is looked for while the first view is still mapped, so it is sure to differ from the first
+// address. Nothing else in this single-threaded script allocates in between; a program with other threads mapping
+// memory should be ready for map({ address }) to fail with ERROR_INVALID_ADDRESS and look again.
+//
+// Run (Windows, after `npm run build`):
+//   node examples/move-view.mjs
+import { FileMapping } from '../dist/index.js';
+import { MEM_RELEASE, MEM_RESERVE, PAGE_NOACCESS, VirtualAlloc, VirtualFree } from '../dist/win32/index.js';
+
+const SIZE = 1 << 20;
+const text = 'this text stays put while the view moves';
+
+/** A free, granularity-aligned address with `size` bytes free after it. */
+function freeAddress(size) {
+  const address = VirtualAlloc(null, size, MEM_RESERVE, PAGE_NOACCESS);
+  if (address === null) throw new Error('VirtualAlloc could not reserve an address range');
+  if (!VirtualFree(address, 0, MEM_RELEASE)) throw new Error('VirtualFree could not release the range');
+  return address;
+}
+
+try {
+  const mapping = FileMapping.create({ size: SIZE });
+  try {
+    const first = mapping.map();
+    const before = first.address;
+    let target;
+    try {
+      first.buffer.write(text, 0);
+      console.log(`mapped at 0x${before.toString(16)} and wrote "${text}"`);
+      target = freeAddress(SIZE);
+    } finally {
+      first.unmap();
+    }
+    console.log(`unmapped; moving the view to 0x${target.toString(16)}`);
+
+    const moved = mapping.map({ address: target });
+    try {
+      const seen = moved.buffer.toString('utf8', 0, text.length);
+      console.log(`mapped again at 0x${moved.address.toString(16)} (asked for 0x${target.toString(16)}) and read "${seen}"`);
+      if (moved.address !== target || target === before) throw new Error('the view did not move to the address asked for');
+      if (seen !== text) throw new Error('the moved view does not show the section data');
+      console.log('moved: new address, same data');
+    } finally {
+      moved.unmap();
+    }
+  } finally {
+    mapping.close();
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}

@@ -1,0 +1,49 @@
+// Process 1 of the Win32 documentation's "Creating Named Shared Memory" sample, with the idiomatic API: creates a
+// named section of 1024 bytes backed by the paging file, writes "Message from first process." into it, and keeps
+// it alive until process 2 has read it (the C sample waits for a key press; this one waits for process 2's signal).
+//
+// The text is written as UTF-16 with a terminating NUL, like the C sample's TCHAR string in a UNICODE build, so the
+// docs' own C programs can read it too.
+//
+// Run (Windows, after `npm run build`), in two consoles or both at once:
+//   node examples/process1.mjs [NAME]      NAME defaults to Local\MyFileMapping
+//   node examples/process2.mjs [NAME]
+// or `npm run demo`, which starts both (under Wine on Linux).
+import { FileMapping } from '../dist/index.js';
+import { namedEvent } from './named-event.mjs';
+
+const name = process.argv[2] ?? 'Local\\MyFileMapping';
+const BUF_SIZE = 1024;
+const message = 'Message from first process.';
+
+let written;
+let read;
+try {
+  written = namedEvent(`${name}-written`);
+  read = namedEvent(`${name}-read`);
+  const mapping = FileMapping.create({ name, size: BUF_SIZE });
+  try {
+    console.log(
+      `process 1: ${mapping.alreadyExisted ? 'opened the existing' : 'created'} section "${name}" of ${mapping.size} bytes`,
+    );
+    const view = mapping.map();
+    try {
+      view.buffer.write(`${message}\0`, 'utf16le');
+      console.log(`process 1: wrote "${message}" (${view.access} view at 0x${view.address.toString(16)})`);
+      written.set();
+      console.log('process 1: waiting for process 2 to read it');
+      read.wait('process 2 to read the message (start examples/process2.mjs with the same name)');
+      console.log('process 1: process 2 has read it; unmapping and closing');
+    } finally {
+      view.unmap();
+    }
+  } finally {
+    mapping.close();
+  }
+} catch (error) {
+  console.error(`process 1: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  written?.close();
+  read?.close();
+}

@@ -1,0 +1,51 @@
+// Process 2 of the Win32 documentation's "Creating Named Shared Memory" sample, with the idiomatic API: waits until
+// process 1 has written its message, opens the section by name with read access only, maps a read-only view,
+// prints the message (the C sample shows it in a MessageBox) and tells process 1 it may close.
+//
+// A read-only view's Buffer must only be read: writing into it is a page fault that ends the process.
+//
+// Run (Windows, after `npm run build`), in two consoles or both at once:
+//   node examples/process1.mjs [NAME]      NAME defaults to Local\MyFileMapping
+//   node examples/process2.mjs [NAME]
+// or `npm run demo`, which starts both (under Wine on Linux).
+import { FileMapping } from '../dist/index.js';
+import { namedEvent } from './named-event.mjs';
+
+const name = process.argv[2] ?? 'Local\\MyFileMapping';
+
+let written;
+let read;
+try {
+  written = namedEvent(`${name}-written`);
+  read = namedEvent(`${name}-read`);
+  written.wait('process 1 to write the message (start examples/process1.mjs with the same name)');
+  const mapping = FileMapping.open(name, { access: 'read' });
+  try {
+    const view = mapping.map();
+    try {
+      // The view of an opened section is the section rounded up to the page size: read up to the NUL.
+      const text = view.buffer.toString('utf16le', 0, terminator(view.buffer));
+      console.log(`process 2: opened section "${name}" for ${view.access} access (a ${view.length}-byte view)`);
+      console.log(`process 2: read "${text}"`);
+    } finally {
+      view.unmap();
+    }
+  } finally {
+    mapping.close();
+  }
+  read.set();
+} catch (error) {
+  console.error(`process 2: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  written?.close();
+  read?.close();
+}
+
+/** The byte offset of the first UTF-16 NUL (two zero bytes at an even offset), or the buffer's length. */
+function terminator(buffer) {
+  for (let i = 0; i + 1 < buffer.length; i += 2) {
+    if (buffer[i] === 0 && buffer[i + 1] === 0) return i;
+  }
+  return buffer.length - (buffer.length % 2);
+}

@@ -1,0 +1,132 @@
+// Runs every file in examples/ in Windows node.exe (under Wine on Linux) and the demo in this Node, and asserts on
+// what they print, so that the examples and the README that points to them cannot rot.
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/windows-runtime.mjs';
+import { runtime, uniqueName, versions, type RunResult } from './harness.js';
+
+const EXAMPLES = join(ROOT, 'examples');
+const MESSAGE = 'Message from first process.';
+
+/** The examples the tests below run; a new file in examples/ must be added here, with a test. */
+const TESTED = ['file-backed.mjs', 'map-twice.mjs', 'move-view.mjs', 'process1.mjs', 'process2.mjs', 'raw-win32.mjs'];
+/** Files in examples/ that are helpers of the examples, not examples. */
+const HELPERS = ['named-event.mjs'];
+
+function runExample(version: string, script: string, args: string[] = []): Promise<RunResult> {
+  return runtime.runNode(version, join(EXAMPLES, script), args);
+}
+
+/** The output of a run, for the failure message of an assertion on it. */
+function shown(script: string, result: RunResult): string {
+  return `${script} exited with ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+/** Runs an example that must succeed and returns what it printed. */
+async function succeeds(version: string, script: string, args: string[] = []): Promise<string> {
+  const result = await runExample(version, script, args);
+  expect(result.code, shown(script, result)).toBe(0);
+  expect(result.stderr, shown(script, result)).toBe('');
+  return result.stdout;
+}
+
+/** Runs a script in this (Linux or Windows) Node, resolving with its exit code and output whatever the code. */
+function runHostNode(args: string[]): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd: ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('examples/', () => {
+  it('has a test for every example', () => {
+    const files = readdirSync(EXAMPLES).filter((file) => file.endsWith('.mjs'));
+    expect(files.filter((file) => !HELPERS.includes(file)).sort()).toEqual(TESTED);
+  });
+});
+
+describe.each(versions)('the examples, Windows node %s', (version) => {
+  it('process1 and process2 hand a message from one process to the other', async () => {
+    const name = uniqueName('example');
+    const [first, second] = await Promise.all([runExample(version, 'process1.mjs', [name]), runExample(version, 'process2.mjs', [name])]);
+    expect(first.code, shown('process1.mjs', first)).toBe(0);
+    expect(second.code, shown('process2.mjs', second)).toBe(0);
+    expect(first.stdout).toContain(`process 1: created section "${name}" of 1024 bytes`);
+    expect(first.stdout).toContain(`process 1: wrote "${MESSAGE}"`);
+    expect(first.stdout).toContain('process 2 has read it');
+    // The opened section's view is the section rounded up to the page size.
+    expect(second.stdout).toContain(`process 2: opened section "${name}" for read access (a 4096-byte view)`);
+    expect(second.stdout).toContain(`process 2: read "${MESSAGE}"`);
+  });
+
+  it('process1 exits non-zero and says why when the name is not a valid object name', async () => {
+    const result = await runExample(version, 'process1.mjs', ['Local\\no\\such\\directory']);
+    expect(result.code, shown('process1.mjs', result)).toBe(1);
+    expect(result.stderr).toMatch(/^process 1: .*failed/u);
+  });
+
+  it('map-twice shows one memory at two addresses', async () => {
+    const stdout = await succeeds(version, 'map-twice.mjs');
+    expect(stdout).toMatch(/^view A at 0x[0-9a-f]+, view B at 0x[0-9a-f]+: 65536 bytes each$/mu);
+    expect(stdout).toContain('view B reads "written through view A"');
+    expect(stdout).toContain('view A reads 0xdeadbeef, written through view B');
+    expect(stdout).toContain('different addresses, one memory');
+  });
+
+  it('move-view maps the section again at the address it chose, with the same data', async () => {
+    const stdout = await succeeds(version, 'move-view.mjs');
+    const [, target, asked] = /mapped again at (0x[0-9a-f]+) \(asked for (0x[0-9a-f]+)\)/u.exec(stdout) ?? [];
+    expect(target).toBeDefined();
+    expect(target).toBe(asked);
+    // The chosen address is a multiple of the 64 KiB allocation granularity.
+    expect(BigInt(target as string) % 65536n).toBe(0n);
+    expect(stdout).toContain('read "this text stays put while the view moves"');
+    expect(stdout).toContain('moved: new address, same data');
+  });
+
+  it('file-backed reads back from the file the bytes it wrote and flushed', async () => {
+    const stdout = await succeeds(version, 'file-backed.mjs');
+    expect(stdout).toContain('through a 8192-byte view');
+    expect(stdout).toContain('read back 8192 bytes from the file: "Hello from a file-backed section", then 8160 zero bytes');
+  });
+
+  it('file-backed grows the file to the size it is given', async () => {
+    const stdout = await succeeds(version, 'file-backed.mjs', ['100000']);
+    expect(stdout).toContain('read back 100000 bytes from the file: "Hello from a file-backed section"');
+  });
+
+  it('raw-win32 runs the C sample line by line, then sees the name gone', async () => {
+    const name = uniqueName('raw');
+    const stdout = await succeeds(version, 'raw-win32.mjs', [name]);
+    // 27 UTF-16 characters, as the C sample's CopyMemory copies _tcslen(szMsg) * sizeof(TCHAR) bytes.
+    expect(stdout).toContain(`process 1: created "${name}"`);
+    expect(stdout).toContain('and copied 54 bytes');
+    expect(stdout).toContain(`process 2: opened "${name}"`);
+    expect(stdout).toContain(`and read "${MESSAGE}"`);
+    expect(stdout).toMatch(/after CloseHandle: OpenFileMappingW fails with error 2: \S/u);
+  });
+
+  it('raw-win32 reports GetLastError and the system text when CreateFileMappingW fails', async () => {
+    const result = await runExample(version, 'raw-win32.mjs', ['Local\\no\\such\\directory']);
+    expect(result.code, shown('raw-win32.mjs', result)).toBe(1);
+    // ERROR_PATH_NOT_FOUND: a backslash after the namespace prefix names a directory that does not exist.
+    expect(result.stderr).toMatch(/^Could not create file mapping object \(3\): \S/u);
+  });
+});
+
+describe('scripts/demo.mjs', () => {
+  it('runs process1 and process2 together, prints both outputs and exits 0', async () => {
+    const name = uniqueName('demo');
+    const result = await runHostNode([join(ROOT, 'scripts', 'demo.mjs'), name]);
+    expect(result.code, shown('scripts/demo.mjs', result)).toBe(0);
+    expect(result.stdout).toContain(`section "${name}"`);
+    expect(result.stdout).toContain('--- examples/process1.mjs (exit code 0)');
+    expect(result.stdout).toContain('--- examples/process2.mjs (exit code 0)');
+    expect(result.stdout).toContain(`process 2: read "${MESSAGE}"`);
+    expect(result.stdout).toContain('Both processes succeeded.');
+  });
+});
