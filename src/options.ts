@@ -109,7 +109,10 @@ const list = (values: readonly string[]) => values.map((value) => `'${value}'`).
 
 /** A 64-bit unsigned size or offset given as number or bigint, normalised to bigint. */
 const uint64 = z
-  .union([z.number(), z.bigint()], { error: 'Expected a number or a bigint' })
+  // A custom check rather than z.number(), which refuses NaN as "not a number": toUint64 says what is wrong with it.
+  .custom<number | bigint>((value) => typeof value === 'number' || typeof value === 'bigint', {
+    error: 'Expected a number or a bigint',
+  })
   .transform((value, context) => {
     try {
       return toUint64(value);

@@ -23,7 +23,7 @@ export * from './constants.js';
 export type { HANDLE, LPVOID, MEMORY_BASIC_INFORMATION, SYSTEM_INFO } from './kernel32.js';
 
 const pointer = z.bigint({ error: 'Expected a bigint handle or pointer, or null' }).min(0n).max(MAX_UINT64).nullable();
-const dword = z.number({ error: 'Expected a DWORD' }).int().min(0).max(0xffff_ffff);
+const dword = z.number({ error: 'Expected a DWORD: an integer from 0 to 4294967295' }).int().min(0).max(0xffff_ffff);
 const sizeT = z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.bigint().min(0n).max(MAX_UINT64)], {
   error: 'Expected a SIZE_T: a non-negative integer (number or bigint)',
 });
@@ -35,14 +35,22 @@ const outObject = z.record(z.string(), z.unknown(), { error: 'Expected an object
 const outCell = z.tuple([z.union([z.number(), z.bigint()])], { error: 'Expected a one-element array to fill, e.g. [0]' });
 const outBuffer = z.instanceof(Buffer, { error: 'Expected a Buffer' });
 
-/** Wraps a kernel32 function so that its arguments are checked by `schema` before the call. */
-function checked<Name extends keyof Kernel32>(
-  name: Name,
-  schema: z.ZodTuple,
-): Kernel32[Name] {
+/** Wraps a kernel32 function so that its arguments, named as in the Windows documentation, are checked first. */
+function checked<Name extends keyof Kernel32>(name: Name, parameters: Record<string, z.ZodType>): Kernel32[Name] {
+  const names = Object.keys(parameters);
+  const schema = z.tuple(Object.values(parameters) as [z.ZodType, ...z.ZodType[]]);
   const call = ((...args: unknown[]) => {
     const result = schema.safeParse(args);
-    if (!result.success) throw FileMappingValidationError.fromZod(`arguments to ${name}`, result.error);
+    if (!result.success) {
+      const issues = result.error.issues.map((issue) => {
+        const index = issue.path[0];
+        const parameter = typeof index === 'number' ? names[index] : undefined;
+        if (issue.code === 'too_small' && issue.origin === 'array') return `${names.length} arguments expected, got ${args.length}`;
+        if (issue.code === 'too_big' && issue.origin === 'array') return `${names.length} arguments expected, got ${args.length}`;
+        return `${parameter ?? name} (argument ${typeof index === 'number' ? index + 1 : '?'}): ${issue.message}`;
+      });
+      throw new FileMappingValidationError(`arguments to ${name}`, issues, { cause: result.error });
+    }
     const k32 = kernel32();
     return (k32[name] as (...a: unknown[]) => unknown)(...args);
   }) as Kernel32[Name];
@@ -50,33 +58,33 @@ function checked<Name extends keyof Kernel32>(
   return call;
 }
 
-export const CreateFileMappingW = checked('CreateFileMappingW', z.tuple([pointer, pointer, dword, dword, dword, wideString.nullable()]));
-export const OpenFileMappingW = checked('OpenFileMappingW', z.tuple([dword, bool, wideString]));
-export const MapViewOfFile = checked('MapViewOfFile', z.tuple([pointer, dword, dword, dword, sizeT]));
-export const MapViewOfFileEx = checked('MapViewOfFileEx', z.tuple([pointer, dword, dword, dword, sizeT, pointer]));
-export const UnmapViewOfFile = checked('UnmapViewOfFile', z.tuple([pointer]));
-export const FlushViewOfFile = checked('FlushViewOfFile', z.tuple([pointer, sizeT]));
-export const CloseHandle = checked('CloseHandle', z.tuple([pointer]));
-export const GetLastError = checked('GetLastError', z.tuple([]));
-export const SetLastError = checked('SetLastError', z.tuple([dword]));
-export const FormatMessageW = checked('FormatMessageW', z.tuple([dword, pointer, dword, dword, outBuffer, dword, pointer]));
-export const GetSystemInfo = checked('GetSystemInfo', z.tuple([outObject]));
-export const VirtualAlloc = checked('VirtualAlloc', z.tuple([pointer, sizeT, dword, dword]));
-export const VirtualFree = checked('VirtualFree', z.tuple([pointer, sizeT, dword]));
-export const CreateFileW = checked('CreateFileW', z.tuple([wideString, dword, dword, pointer, dword, dword, pointer]));
-export const GetFileSizeEx = checked('GetFileSizeEx', z.tuple([pointer, outCell]));
-export const FlushFileBuffers = checked('FlushFileBuffers', z.tuple([pointer]));
-export const DeleteFileW = checked('DeleteFileW', z.tuple([wideString]));
-export const GetLargePageMinimum = checked('GetLargePageMinimum', z.tuple([]));
-export const GetCurrentProcess = checked('GetCurrentProcess', z.tuple([]));
-export const GetProcessHandleCount = checked('GetProcessHandleCount', z.tuple([pointer, outCell]));
-export const CreateEventW = checked('CreateEventW', z.tuple([pointer, bool, bool, wideString.nullable()]));
-export const OpenEventW = checked('OpenEventW', z.tuple([dword, bool, wideString]));
-export const SetEvent = checked('SetEvent', z.tuple([pointer]));
-export const ResetEvent = checked('ResetEvent', z.tuple([pointer]));
-export const WaitForSingleObject = checked('WaitForSingleObject', z.tuple([pointer, dword]));
+export const CreateFileMappingW = checked('CreateFileMappingW', { hFile: pointer, lpFileMappingAttributes: pointer, flProtect: dword, dwMaximumSizeHigh: dword, dwMaximumSizeLow: dword, lpName: wideString.nullable() });
+export const OpenFileMappingW = checked('OpenFileMappingW', { dwDesiredAccess: dword, bInheritHandle: bool, lpName: wideString });
+export const MapViewOfFile = checked('MapViewOfFile', { hFileMappingObject: pointer, dwDesiredAccess: dword, dwFileOffsetHigh: dword, dwFileOffsetLow: dword, dwNumberOfBytesToMap: sizeT });
+export const MapViewOfFileEx = checked('MapViewOfFileEx', { hFileMappingObject: pointer, dwDesiredAccess: dword, dwFileOffsetHigh: dword, dwFileOffsetLow: dword, dwNumberOfBytesToMap: sizeT, lpBaseAddress: pointer });
+export const UnmapViewOfFile = checked('UnmapViewOfFile', { lpBaseAddress: pointer });
+export const FlushViewOfFile = checked('FlushViewOfFile', { lpBaseAddress: pointer, dwNumberOfBytesToFlush: sizeT });
+export const CloseHandle = checked('CloseHandle', { hObject: pointer });
+export const GetLastError = checked('GetLastError', {});
+export const SetLastError = checked('SetLastError', { dwErrCode: dword });
+export const FormatMessageW = checked('FormatMessageW', { dwFlags: dword, lpSource: pointer, dwMessageId: dword, dwLanguageId: dword, lpBuffer: outBuffer, nSize: dword, Arguments: pointer });
+export const GetSystemInfo = checked('GetSystemInfo', { lpSystemInfo: outObject });
+export const VirtualAlloc = checked('VirtualAlloc', { lpAddress: pointer, dwSize: sizeT, flAllocationType: dword, flProtect: dword });
+export const VirtualFree = checked('VirtualFree', { lpAddress: pointer, dwSize: sizeT, dwFreeType: dword });
+export const CreateFileW = checked('CreateFileW', { lpFileName: wideString, dwDesiredAccess: dword, dwShareMode: dword, lpSecurityAttributes: pointer, dwCreationDisposition: dword, dwFlagsAndAttributes: dword, hTemplateFile: pointer });
+export const GetFileSizeEx = checked('GetFileSizeEx', { hFile: pointer, lpFileSize: outCell });
+export const FlushFileBuffers = checked('FlushFileBuffers', { hFile: pointer });
+export const DeleteFileW = checked('DeleteFileW', { lpFileName: wideString });
+export const GetLargePageMinimum = checked('GetLargePageMinimum', {});
+export const GetCurrentProcess = checked('GetCurrentProcess', {});
+export const GetProcessHandleCount = checked('GetProcessHandleCount', { hProcess: pointer, pdwHandleCount: outCell });
+export const CreateEventW = checked('CreateEventW', { lpEventAttributes: pointer, bManualReset: bool, bInitialState: bool, lpName: wideString.nullable() });
+export const OpenEventW = checked('OpenEventW', { dwDesiredAccess: dword, bInheritHandle: bool, lpName: wideString });
+export const SetEvent = checked('SetEvent', { hEvent: pointer });
+export const ResetEvent = checked('ResetEvent', { hEvent: pointer });
+export const WaitForSingleObject = checked('WaitForSingleObject', { hHandle: pointer, dwMilliseconds: dword });
 
-const virtualQuery = checked('VirtualQuery', z.tuple([pointer, outObject, dword]));
+const virtualQuery = checked('VirtualQuery', { lpAddress: pointer, lpBuffer: outObject, dwLength: dword });
 
 /**
  * VirtualQuery. `dwLength` defaults to sizeof(MEMORY_BASIC_INFORMATION), which JavaScript cannot spell.

@@ -1,0 +1,174 @@
+// A fake kernel32 for unit tests on any platform: sections by name, handles, views over plain ArrayBuffers, and
+// the last error, with a way to make the next call of a function fail.
+import type { HANDLE, Kernel32, LPVOID, MEMORY_BASIC_INFORMATION, SYSTEM_INFO } from '../../src/win32/kernel32.js';
+
+const PAGE = 4096n;
+
+interface Section {
+  size: bigint;
+}
+
+export class FakeKernel32 implements Kernel32 {
+  /** Every call, by function name, in order. */
+  readonly calls: string[] = [];
+  /** Open handles: section handles point at their section; file handles at their path. */
+  readonly handles = new Map<bigint, Section | string>();
+  readonly sections = new Map<string, Section>();
+  readonly views = new Map<bigint, { length: bigint }>();
+  /** Files that "exist", with their size. */
+  readonly files = new Map<string, bigint>();
+  readonly sizeofMemoryBasicInformation = 48;
+  #failures = new Map<string, number[]>();
+  #lastError = 0;
+  #nextHandle = 0x100n;
+  #nextAddress = 0x1000_0000n;
+
+  /** Makes the next call(s) of `name` fail with `errno`, once per listed code. */
+  failNext(name: keyof Kernel32, ...errnos: number[]): void {
+    this.#failures.set(name, [...(this.#failures.get(name) ?? []), ...errnos]);
+  }
+
+  count(name: keyof Kernel32): number {
+    return this.calls.filter((call) => call === name).length;
+  }
+
+  #call(name: keyof Kernel32): number | undefined {
+    this.calls.push(name);
+    const pending = this.#failures.get(name);
+    const errno = pending?.shift();
+    if (errno !== undefined) this.#lastError = errno;
+    return errno;
+  }
+
+  #handle(target: Section | string): bigint {
+    const handle = this.#nextHandle;
+    this.#nextHandle += 4n;
+    this.handles.set(handle, target);
+    return handle;
+  }
+
+  CreateFileMappingW = (hFile: HANDLE, _attributes: LPVOID, _flProtect: number, high: number, low: number, lpName: string | null): HANDLE => {
+    if (this.#call('CreateFileMappingW') !== undefined) return null;
+    const existing = lpName === null ? undefined : this.sections.get(lpName);
+    if (existing) {
+      this.#lastError = 183;
+      return this.#handle(existing);
+    }
+    let size = (BigInt(high) << 32n) | BigInt(low);
+    if (size === 0n && typeof hFile === 'bigint') size = this.files.get(this.handles.get(hFile) as string) ?? 0n;
+    const section = { size };
+    if (lpName !== null) this.sections.set(lpName, section);
+    this.#lastError = 0;
+    return this.#handle(section);
+  };
+
+  OpenFileMappingW = (_access: number, _inherit: boolean, lpName: string): HANDLE => {
+    if (this.#call('OpenFileMappingW') !== undefined) return null;
+    const section = this.sections.get(lpName);
+    if (!section) {
+      this.#lastError = 2;
+      return null;
+    }
+    return this.#handle(section);
+  };
+
+  MapViewOfFile = (h: HANDLE, access: number, high: number, low: number, length: number | bigint): LPVOID =>
+    this.#map('MapViewOfFile', h, access, high, low, length, null);
+
+  MapViewOfFileEx = (h: HANDLE, access: number, high: number, low: number, length: number | bigint, base: LPVOID): LPVOID =>
+    this.#map('MapViewOfFileEx', h, access, high, low, length, base);
+
+  #map(name: keyof Kernel32, h: HANDLE, _access: number, high: number, low: number, length: number | bigint, base: LPVOID): LPVOID {
+    if (this.#call(name) !== undefined) return null;
+    const section = h === null ? undefined : this.handles.get(h);
+    if (typeof section !== 'object') {
+      this.#lastError = 6;
+      return null;
+    }
+    const offset = (BigInt(high) << 32n) | BigInt(low);
+    const bytes = BigInt(length) === 0n ? section.size - offset : BigInt(length);
+    const rounded = ((bytes + PAGE - 1n) / PAGE) * PAGE;
+    const address = base ?? this.#nextAddress;
+    this.#nextAddress += rounded + 0x10000n;
+    this.views.set(address, { length: rounded });
+    return address;
+  }
+
+  UnmapViewOfFile = (address: LPVOID): boolean => {
+    if (this.#call('UnmapViewOfFile') !== undefined) return false;
+    return address !== null && this.views.delete(address);
+  };
+
+  FlushViewOfFile = (): boolean => this.#call('FlushViewOfFile') === undefined;
+
+  CloseHandle = (h: HANDLE): boolean => {
+    if (this.#call('CloseHandle') !== undefined) return false;
+    return h !== null && this.handles.delete(h);
+  };
+
+  GetLastError = (): number => this.#lastError;
+  SetLastError = (errno: number): void => {
+    this.#lastError = errno;
+  };
+
+  FormatMessageW = (_flags: number, _source: LPVOID, errno: number, _lang: number, buffer: Buffer): number => {
+    const text = `Fake message for ${errno}.\r\n`;
+    buffer.write(text, 'utf16le');
+    return text.length;
+  };
+
+  GetSystemInfo = (info: Partial<SYSTEM_INFO>): void => {
+    info.dwPageSize = 4096;
+    info.dwAllocationGranularity = 65536;
+  };
+
+  VirtualQuery = (address: LPVOID, info: Partial<MEMORY_BASIC_INFORMATION>): number => {
+    const view = address === null ? undefined : this.views.get(address);
+    if (!view) return 0;
+    info.AllocationBase = address;
+    info.RegionSize = view.length;
+    return this.sizeofMemoryBasicInformation;
+  };
+
+  VirtualAlloc = (): LPVOID => null;
+  VirtualFree = (): boolean => false;
+
+  CreateFileW = (path: string): HANDLE => {
+    if (this.#call('CreateFileW') !== undefined) return 0xffff_ffff_ffff_ffffn;
+    const existed = this.files.has(path);
+    if (!existed) this.files.set(path, 0n);
+    this.#lastError = existed ? 183 : 0;
+    return this.#handle(path);
+  };
+
+  GetFileSizeEx = (h: HANDLE, out: [number | bigint]): boolean => {
+    out[0] = this.files.get(this.handles.get(h as bigint) as string) ?? 0n;
+    return true;
+  };
+
+  DeleteFileW = (path: string): boolean => {
+    this.calls.push('DeleteFileW');
+    return this.files.delete(path);
+  };
+
+  FlushFileBuffers = (): boolean => true;
+  GetLargePageMinimum = (): number => 2 << 20;
+  GetCurrentProcess = (): HANDLE => 0xffff_ffff_ffff_ffffn;
+  GetProcessHandleCount = (_h: HANDLE, out: [number]): boolean => {
+    out[0] = this.handles.size;
+    return true;
+  };
+  CreateEventW = (): HANDLE => this.#handle('event');
+  OpenEventW = (): HANDLE => null;
+  SetEvent = (): boolean => true;
+  ResetEvent = (): boolean => true;
+  WaitForSingleObject = (): number => 0;
+
+  viewMemory = (address: bigint, length: number): ArrayBuffer => {
+    const view = this.views.get(address);
+    if (!view) throw new Error(`no view at ${address}`);
+    if (BigInt(length) > view.length) throw new Error(`view at ${address} has ${view.length} bytes, not ${length}`);
+    // koffi.view covers exactly `length` bytes; a fresh ArrayBuffer of that length stands in for the memory.
+    return new ArrayBuffer(length);
+  };
+}
