@@ -1,7 +1,6 @@
 /**
  * FileMapping: a section (file-mapping object), created or opened by name, and the only owner of its handle.
  */
-import { resolve, toNamespacedPath } from 'node:path';
 import { Dword64 } from './dword.js';
 import { FileMappingValidationError, ObjectClosedError } from './errors.js';
 import { MappedView, MAX_VIEW_LENGTH } from './mapped-view.js';
@@ -24,20 +23,13 @@ import {
   type ParsedCreateOptions,
   type Protection,
 } from './options.js';
-import { kernel32, systemInfo, win32Error } from './platform.js';
+import { fileSize, openBackingFile } from './backing-file.js';
+import { kernel32, mappedLength, systemInfo, win32Error } from './platform.js';
 import {
   ERROR_ALREADY_EXISTS,
   ERROR_SUCCESS,
-  FILE_ATTRIBUTE_NORMAL,
   FILE_MAP_READ,
-  FILE_SHARE_READ,
-  FILE_SHARE_WRITE,
-  GENERIC_EXECUTE,
-  GENERIC_READ,
-  GENERIC_WRITE,
   INVALID_HANDLE_VALUE,
-  OPEN_ALWAYS,
-  OPEN_EXISTING,
 } from './win32/constants.js';
 import type { Kernel32 } from './win32/kernel32.js';
 
@@ -295,58 +287,6 @@ function tooLong(length: bigint): string {
   return `length: a ${length}-byte view is longer than a Buffer can be in this runtime (${MAX_VIEW_LENGTH} bytes); map it in parts with offset and length`;
 }
 
-/** CreateFileW access for each protection: a view can do no more than the file handle behind the section. */
-const FILE_ACCESS: Readonly<Record<Protection, number>> = {
-  readonly: GENERIC_READ,
-  readwrite: GENERIC_READ | GENERIC_WRITE,
-  writecopy: GENERIC_READ,
-  'execute-read': GENERIC_READ | GENERIC_EXECUTE,
-  'execute-readwrite': GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE,
-  'execute-writecopy': GENERIC_READ | GENERIC_EXECUTE,
-};
-
-/** The file behind a file-backed section while it is being created. */
-interface BackingFile {
-  handle: bigint;
-  /** The full path CreateFileW opened. */
-  path: string;
-  /** Whether CreateFileW created it (OPEN_ALWAYS on a missing file). */
-  created: boolean;
-}
-
-function openBackingFile(k32: Kernel32, options: ParsedCreateOptions): BackingFile {
-  const path = options.file as string;
-  // Resolved against Node's working directory, and in the \\?\ form so that paths past MAX_PATH open too.
-  const fullPath = toNamespacedPath(resolve(path));
-  // With a size the file may be created (a new file is grown to the size by the section); without one it must
-  // exist, since its size is the section's.
-  const disposition = options.size === undefined ? OPEN_EXISTING : OPEN_ALWAYS;
-  const handle = k32.CreateFileW(
-    fullPath,
-    FILE_ACCESS[options.protection],
-    FILE_SHARE_READ | FILE_SHARE_WRITE,
-    null,
-    disposition,
-    FILE_ATTRIBUTE_NORMAL,
-    null,
-  );
-  const errno = k32.GetLastError();
-  if (handle === null || handle === INVALID_HANDLE_VALUE) {
-    throw win32Error(k32, errno, 'CreateFileW', `opening file "${path}" to back a section`, path);
-  }
-  // OPEN_ALWAYS reports an existing file with ERROR_ALREADY_EXISTS and a new one with 0.
-  return { handle, path: fullPath, created: disposition === OPEN_ALWAYS && errno !== ERROR_ALREADY_EXISTS };
-}
-
-function fileSize(k32: Kernel32, fileHandle: bigint, path: string): bigint {
-  const out: [number | bigint] = [0];
-  if (!k32.GetFileSizeEx(fileHandle, out)) {
-    const errno = k32.GetLastError();
-    throw win32Error(k32, errno, 'GetFileSizeEx', `reading the size of "${path}"`, path);
-  }
-  return BigInt(out[0]);
-}
-
 function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: bigint): FileMapping {
   const fileBacked = fileHandle !== INVALID_HANDLE_VALUE;
   const requested = options.size ?? (fileBacked ? fileSize(k32, fileHandle, options.file as string) : 0n);
@@ -390,26 +330,3 @@ function sectionFlags(options: ParsedCreateOptions): number {
   const attributes = explicit ? options.attributes : [...options.attributes, 'commit' as const];
   return attributes.reduce<number>((all, attribute) => all | ATTRIBUTES[attribute], PROTECTIONS[options.protection]) >>> 0;
 }
-
-/**
- * The length of the view at `address`: the sum of the regions VirtualQuery reports for its allocation (a view of a
- * SEC_RESERVE section has committed and reserved regions). Rounded up to the page size, as Windows maps whole pages.
- */
-function mappedLength(k32: Kernel32, address: bigint): bigint {
-  let total = 0n;
-  let cursor = address;
-  for (;;) {
-    const info: { AllocationBase?: bigint | null; RegionSize?: number | bigint } = {};
-    if (k32.VirtualQuery(cursor, info, k32.sizeofMemoryBasicInformation) === 0 || info.AllocationBase !== address) break;
-    const region = BigInt(info.RegionSize ?? 0);
-    if (region === 0n) break;
-    total += region;
-    cursor += region;
-  }
-  if (total === 0n) {
-    const errno = k32.GetLastError();
-    throw win32Error(k32, errno, 'VirtualQuery', `reading the length of the view at 0x${address.toString(16)}`);
-  }
-  return total;
-}
-

@@ -5,8 +5,7 @@
  * PlatformNotSupportedError, so importing the package works everywhere and only creating or opening a section
  * needs Windows. Unit tests install a fake with `setKernel32ForTesting()`.
  */
-import { Win32Error } from './errors.js';
-import { PlatformNotSupportedError } from './errors.js';
+import { PlatformNotSupportedError, Win32Error } from './errors.js';
 import { FORMAT_MESSAGE_FROM_SYSTEM, FORMAT_MESSAGE_IGNORE_INSERTS } from './win32/constants.js';
 import { getKernel32, type Kernel32 } from './win32/kernel32.js';
 
@@ -72,3 +71,26 @@ export function win32Error(
 ): Win32Error {
   return new Win32Error({ errno, syscall, action, systemMessage: systemMessage(k32, errno), path });
 }
+
+/**
+ * The length of the view at `address`: the sum of the regions VirtualQuery reports for its allocation (a view of a
+ * SEC_RESERVE section has committed and reserved regions). Rounded up to the page size, as Windows maps whole pages.
+ */
+export function mappedLength(k32: Kernel32, address: bigint): bigint {
+  let total = 0n;
+  let cursor = address;
+  for (;;) {
+    const info: { AllocationBase?: bigint | null; RegionSize?: number | bigint } = {};
+    if (k32.VirtualQuery(cursor, info, k32.sizeofMemoryBasicInformation) === 0 || info.AllocationBase !== address) break;
+    const region = BigInt(info.RegionSize ?? 0);
+    if (region === 0n) break;
+    total += region;
+    cursor += region;
+  }
+  if (total === 0n) {
+    const errno = k32.GetLastError();
+    throw win32Error(k32, errno, 'VirtualQuery', `reading the length of the view at 0x${address.toString(16)}`);
+  }
+  return total;
+}
+
