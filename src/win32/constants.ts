@@ -78,12 +78,21 @@ export const MEM_PRIVATE = 0x2_0000;
 export const MEM_MAPPED = 0x4_0000;
 export const MEM_IMAGE = 0x100_0000;
 
-// Synchronisation (used by the tests' cross-process handshakes; issue #3 builds the public API on them).
+// Synchronisation objects and waits.
 export const INFINITE = 0xffff_ffff;
 export const WAIT_OBJECT_0 = 0x0000_0000;
 export const WAIT_ABANDONED = 0x0000_0080;
 export const WAIT_TIMEOUT = 0x0000_0102;
 export const WAIT_FAILED = 0xffff_ffff;
+/** WaitForMultipleObjects can wait on at most this many handles. */
+export const MAXIMUM_WAIT_OBJECTS = 64;
+export const SYNCHRONIZE = 0x0010_0000;
+export const MUTEX_MODIFY_STATE = 0x0001;
+export const MUTEX_ALL_ACCESS = 0x001f_0001;
+export const SEMAPHORE_MODIFY_STATE = 0x0002;
+export const SEMAPHORE_ALL_ACCESS = 0x001f_0003;
+export const EVENT_MODIFY_STATE = 0x0002;
+export const EVENT_ALL_ACCESS = 0x001f_0003;
 
 // System error codes (winerror.h) that the library and its users meet. ERROR_NAMES maps them back to names.
 export const ERROR_SUCCESS = 0;
@@ -116,6 +125,8 @@ export const ERROR_MAPPED_ALIGNMENT = 1132;
 export const ERROR_FILE_INVALID = 1006;
 export const ERROR_USER_MAPPED_FILE = 1224;
 export const ERROR_NOT_OWNER = 288;
+export const ERROR_TOO_MANY_POSTS = 298;
+export const ERROR_INVALID_DATA = 13;
 export const ERROR_PRIVILEGE_NOT_HELD = 1314;
 export const ERROR_INVALID_ACCESS = 12;
 export const ERROR_NOACCESS = 998;
@@ -154,6 +165,8 @@ export const ERROR_NAMES: ReadonlyMap<number, string> = new Map([
   [ERROR_FILE_INVALID, 'ERROR_FILE_INVALID'],
   [ERROR_USER_MAPPED_FILE, 'ERROR_USER_MAPPED_FILE'],
   [ERROR_NOT_OWNER, 'ERROR_NOT_OWNER'],
+  [ERROR_TOO_MANY_POSTS, 'ERROR_TOO_MANY_POSTS'],
+  [ERROR_INVALID_DATA, 'ERROR_INVALID_DATA'],
   [ERROR_PRIVILEGE_NOT_HELD, 'ERROR_PRIVILEGE_NOT_HELD'],
   [ERROR_INVALID_ACCESS, 'ERROR_INVALID_ACCESS'],
   [ERROR_NOACCESS, 'ERROR_NOACCESS'],

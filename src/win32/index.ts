@@ -83,6 +83,28 @@ export const OpenEventW = checked('OpenEventW', { dwDesiredAccess: dword, bInher
 export const SetEvent = checked('SetEvent', { hEvent: pointer });
 export const ResetEvent = checked('ResetEvent', { hEvent: pointer });
 export const WaitForSingleObject = checked('WaitForSingleObject', { hHandle: pointer, dwMilliseconds: dword });
+export const WaitForMultipleObjects = checked('WaitForMultipleObjects', {
+  nCount: dword.max(64),
+  lpHandles: z.array(pointer.unwrap(), { error: 'Expected an array of bigint handles' }).min(1).max(64),
+  bWaitAll: bool,
+  dwMilliseconds: dword,
+});
+export const CreateMutexW = checked('CreateMutexW', { lpMutexAttributes: pointer, bInitialOwner: bool, lpName: wideString.nullable() });
+export const OpenMutexW = checked('OpenMutexW', { dwDesiredAccess: dword, bInheritHandle: bool, lpName: wideString });
+export const ReleaseMutex = checked('ReleaseMutex', { hMutex: pointer });
+const long = z.number({ error: 'Expected a LONG: an integer from 0 to 2147483647' }).int().min(0).max(0x7fff_ffff);
+export const CreateSemaphoreW = checked('CreateSemaphoreW', {
+  lpSemaphoreAttributes: pointer,
+  lInitialCount: long,
+  lMaximumCount: long,
+  lpName: wideString.nullable(),
+});
+export const OpenSemaphoreW = checked('OpenSemaphoreW', { dwDesiredAccess: dword, bInheritHandle: bool, lpName: wideString });
+export const ReleaseSemaphore = checked('ReleaseSemaphore', {
+  hSemaphore: pointer,
+  lReleaseCount: long,
+  lpPreviousCount: z.tuple([z.number()]).nullable(),
+});
 
 const virtualQuery = checked('VirtualQuery', { lpAddress: pointer, lpBuffer: outObject, dwLength: dword });
 

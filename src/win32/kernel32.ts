@@ -109,6 +109,14 @@ export interface Kernel32 {
   SetEvent(hEvent: HANDLE): boolean;
   ResetEvent(hEvent: HANDLE): boolean;
   WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: number): number;
+  WaitForMultipleObjects(nCount: number, lpHandles: readonly bigint[], bWaitAll: boolean, dwMilliseconds: number): number;
+  CreateMutexW(lpMutexAttributes: LPVOID, bInitialOwner: boolean, lpName: string | null): HANDLE;
+  OpenMutexW(dwDesiredAccess: number, bInheritHandle: boolean, lpName: string): HANDLE;
+  ReleaseMutex(hMutex: HANDLE): boolean;
+  CreateSemaphoreW(lpSemaphoreAttributes: LPVOID, lInitialCount: number, lMaximumCount: number, lpName: string | null): HANDLE;
+  OpenSemaphoreW(dwDesiredAccess: number, bInheritHandle: boolean, lpName: string): HANDLE;
+  /** lpPreviousCount is a one-element array that receives the count before the release, or null. */
+  ReleaseSemaphore(hSemaphore: HANDLE, lReleaseCount: number, lpPreviousCount: [number] | null): boolean;
 
   /** Not kernel32: an ArrayBuffer over `length` bytes at `address`, without copy (koffi.view). */
   viewMemory(address: bigint, length: number): ArrayBuffer;
@@ -220,6 +228,17 @@ function declareKernel32(): Kernel32 {
     SetEvent: fn('bool __stdcall SetEvent(HANDLE hEvent)'),
     ResetEvent: fn('bool __stdcall ResetEvent(HANDLE hEvent)'),
     WaitForSingleObject: fn('uint32_t __stdcall WaitForSingleObject(HANDLE hHandle, uint32_t dwMilliseconds)'),
+    WaitForMultipleObjects: fn(
+      'uint32_t __stdcall WaitForMultipleObjects(uint32_t nCount, const HANDLE *lpHandles, bool bWaitAll, uint32_t dwMilliseconds)',
+    ),
+    CreateMutexW: fn('HANDLE __stdcall CreateMutexW(void *lpMutexAttributes, bool bInitialOwner, const char16_t *lpName)'),
+    OpenMutexW: fn('HANDLE __stdcall OpenMutexW(uint32_t dwDesiredAccess, bool bInheritHandle, const char16_t *lpName)'),
+    ReleaseMutex: fn('bool __stdcall ReleaseMutex(HANDLE hMutex)'),
+    CreateSemaphoreW: fn(
+      'HANDLE __stdcall CreateSemaphoreW(void *lpSemaphoreAttributes, int32_t lInitialCount, int32_t lMaximumCount, const char16_t *lpName)',
+    ),
+    OpenSemaphoreW: fn('HANDLE __stdcall OpenSemaphoreW(uint32_t dwDesiredAccess, bool bInheritHandle, const char16_t *lpName)'),
+    ReleaseSemaphore: fn('bool __stdcall ReleaseSemaphore(HANDLE hSemaphore, int32_t lReleaseCount, _Out_ int32_t *lpPreviousCount)'),
 
     viewMemory: (address, length) => koffi.view(address, length),
     sizeofMemoryBasicInformation: koffi.sizeof('MEMORY_BASIC_INFORMATION'),

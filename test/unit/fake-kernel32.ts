@@ -163,6 +163,13 @@ export class FakeKernel32 implements Kernel32 {
   SetEvent = (): boolean => true;
   ResetEvent = (): boolean => true;
   WaitForSingleObject = (): number => 0;
+  WaitForMultipleObjects = (): number => 0;
+  CreateMutexW = (): HANDLE => this.#handle('mutex');
+  OpenMutexW = (): HANDLE => null;
+  ReleaseMutex = (): boolean => true;
+  CreateSemaphoreW = (): HANDLE => this.#handle('semaphore');
+  OpenSemaphoreW = (): HANDLE => null;
+  ReleaseSemaphore = (): boolean => true;
 
   viewMemory = (address: bigint, length: number): ArrayBuffer => {
     const view = this.views.get(address);
