@@ -1,6 +1,11 @@
 import { defineConfig } from 'tsup';
 
-const entries = { index: 'src/index.ts', 'win32/index': 'src/win32/index.ts' };
+const entries = {
+  index: 'src/index.ts',
+  'win32/index': 'src/win32/index.ts',
+  // The wait thread's script, loaded by new Worker() from beside the package's files.
+  'win32/waiter-worker': 'src/win32/waiter-worker.ts',
+};
 
 export default defineConfig({
   entry: entries,

@@ -41,7 +41,7 @@ const HINTS: ReadonlyMap<number, string> = new Map([
   [ERROR_ALREADY_EXISTS, 'A section with this name already exists: open it with FileMapping.open(), or pick another name.'],
   [
     ERROR_FILE_NOT_FOUND,
-    'Nothing has this name (or path): the section must be created first, and it disappears when its last handle closes.',
+    'Nothing has this name: the object (section, mutex, event...) must be created first, and a name disappears when its last handle closes.',
   ],
   [
     ERROR_ACCESS_DENIED,

@@ -14,4 +14,13 @@ export {
   Win32Error,
 } from './errors.js';
 export { Dword64 } from './dword.js';
+export { NamedMutex, LockTimeoutError, type LockResult, type LockState, type MutexOptions } from './sync/named-mutex.js';
+export {
+  NamedEvent,
+  NamedSemaphore,
+  type EventOptions,
+  type SemaphoreOptions,
+  type SignalResult,
+} from './sync/named-event.js';
+export type { AsyncWaitOptions } from './sync/kernel-object.js';
 export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './options.js';

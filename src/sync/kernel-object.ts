@@ -1,0 +1,155 @@
+/**
+ * What named mutexes, semaphores and events share: one owner for the handle, create-or-open by name with
+ * `alreadyExisted` and `exclusive`, close, dispose, and the finalizer safety net.
+ */
+import { z } from 'zod';
+import { ObjectClosedError } from '../errors.js';
+import { nameSchema, parseOptions } from '../options.js';
+import { kernel32, win32Error } from '../platform.js';
+import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, SYNCHRONIZE } from '../win32/constants.js';
+import type { HANDLE, Kernel32 } from '../win32/kernel32.js';
+
+const handles = new FinalizationRegistry<{ k32: Kernel32; handle: bigint }>(({ k32, handle }) => {
+  k32.CloseHandle(handle);
+});
+
+/** A wait's timeout in milliseconds: 0 to 4294967294, or Infinity (the default) to wait forever. */
+export const timeoutSchema = z
+  .number({ error: 'Expected milliseconds: a number from 0 to 4294967294, or Infinity' })
+  .refine((ms) => ms === Infinity || (Number.isInteger(ms) && ms >= 0 && ms < INFINITE), {
+    error: 'Expected milliseconds: an integer from 0 to 4294967294, or Infinity',
+  })
+  .default(Infinity);
+
+/** Options shared by every create(). */
+export const createBaseSchema = z.strictObject({
+  /** Fail with ERROR_ALREADY_EXISTS instead of opening an existing object of this name. */
+  exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
+});
+
+export const asyncWaitSchema = z.strictObject({
+  timeoutMs: timeoutSchema,
+  signal: z.instanceof(AbortSignal, { error: 'Expected an AbortSignal' }).optional(),
+});
+/** Options of the asynchronous waits. */
+export interface AsyncWaitOptions {
+  /** Milliseconds to wait; default Infinity. A timeout is a result ('timeout'), not an exception. */
+  timeoutMs?: number;
+  /** Cancels the wait: the promise rejects with the signal's reason, and nothing stays acquired. */
+  signal?: AbortSignal;
+}
+
+/** Validates a sync wait's timeout and converts it to a DWORD (INFINITE for Infinity). */
+export function parseTimeout(timeoutMs: unknown, context: string): number {
+  const ms = parseOptions(z.strictObject({ timeoutMs: timeoutSchema }), { timeoutMs }, context).timeoutMs;
+  return ms === Infinity ? INFINITE : ms;
+}
+
+/** The wait thread's form of a timeout: -1 for forever. */
+export function workerTimeout(timeoutMs: number): number {
+  return timeoutMs === Infinity ? -1 : timeoutMs;
+}
+
+/** How a subclass creates or opens its kind of object. */
+export interface KernelObjectKind {
+  /** 'mutex', 'semaphore', 'event' (for messages). */
+  noun: string;
+  createFunction: string;
+  openFunction: string;
+  /** The rights open() asks for. */
+  openAccess: number;
+}
+
+export interface Created {
+  k32: Kernel32;
+  handle: bigint;
+  name: string | undefined;
+  alreadyExisted: boolean;
+}
+
+/** Calls a Create*W function and turns its result into a handle or a Win32Error. */
+export function createNamed(
+  kind: KernelObjectKind,
+  name: string | undefined,
+  exclusive: boolean,
+  create: (k32: Kernel32, name: string | null) => HANDLE,
+): Created {
+  if (name !== undefined) parseOptions(nameSchema, name, `${kind.noun} name`);
+  const k32 = kernel32();
+  const what = `creating ${name === undefined ? `an anonymous ${kind.noun}` : `${kind.noun} "${name}"`}`;
+  k32.SetLastError(ERROR_SUCCESS);
+  const handle = create(k32, name ?? null);
+  const errno = k32.GetLastError();
+  if (handle === null) throw win32Error(k32, errno, kind.createFunction, what, name);
+  const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
+  if (alreadyExisted && exclusive) {
+    k32.CloseHandle(handle);
+    throw win32Error(k32, errno, kind.createFunction, `${what} (exclusive)`, name);
+  }
+  return { k32, handle, name, alreadyExisted };
+}
+
+/** Calls an Open*W function with SYNCHRONIZE and the kind's rights. */
+export function openNamed(kind: KernelObjectKind, name: string, open: (k32: Kernel32, access: number, name: string) => HANDLE): Created {
+  parseOptions(nameSchema, name, `${kind.noun} name`);
+  const k32 = kernel32();
+  const handle = open(k32, SYNCHRONIZE | kind.openAccess, name);
+  const errno = k32.GetLastError();
+  if (handle === null) throw win32Error(k32, errno, kind.openFunction, `opening ${kind.noun} "${name}"`, name);
+  return { k32, handle, name, alreadyExisted: true };
+}
+
+/** A kernel object handle with one owner. */
+export abstract class KernelObject implements Disposable {
+  /** The object's name, or undefined for an anonymous one. */
+  readonly name: string | undefined;
+  /** True when create() found an object of this name and opened it; always true for open(). */
+  readonly alreadyExisted: boolean;
+
+  protected readonly k32: Kernel32;
+  #handle: bigint | undefined;
+  readonly #noun: string;
+
+  protected constructor(created: Created, noun: string) {
+    this.k32 = created.k32;
+    this.#handle = created.handle;
+    this.name = created.name;
+    this.alreadyExisted = created.alreadyExisted;
+    this.#noun = noun;
+    handles.register(this, { k32: created.k32, handle: created.handle }, this);
+  }
+
+  /** The handle, for `filemapping/win32`. Owned by this object: do not close it. */
+  get handle(): bigint {
+    return this.checkOpen('use the handle of');
+  }
+
+  /** True once close() has run. */
+  get closed(): boolean {
+    return this.#handle === undefined;
+  }
+
+  /** Closes the handle. Idempotent. The object lives on while other handles to it exist. */
+  close(): void {
+    const handle = this.#handle;
+    if (handle === undefined) return;
+    this.#handle = undefined;
+    handles.unregister(this);
+    if (!this.k32.CloseHandle(handle)) {
+      throw win32Error(this.k32, this.k32.GetLastError(), 'CloseHandle', `closing ${this.describe()}`, this.name);
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  protected checkOpen(operation: string): bigint {
+    if (this.#handle === undefined) throw new ObjectClosedError(this.#noun, `${operation} ${this.describe()}`);
+    return this.#handle;
+  }
+
+  protected describe(): string {
+    return this.name === undefined ? `an anonymous ${this.#noun}` : `${this.#noun} "${this.name}"`;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * NamedEvent and NamedSemaphore: kernel objects without an owner thread, so a synchronous wait runs on the calling
+ * thread and an asynchronous one on the wait thread.
+ */
+import { z } from 'zod';
+import { parseOptions } from '../options.js';
+import { win32Error } from '../platform.js';
+import { EVENT_MODIFY_STATE, SEMAPHORE_MODIFY_STATE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
+import {
+  asyncWaitSchema,
+  createBaseSchema,
+  createNamed,
+  KernelObject,
+  openNamed,
+  parseTimeout,
+  workerTimeout,
+  type AsyncWaitOptions,
+  type Created,
+  type KernelObjectKind,
+} from './kernel-object.js';
+import { Waiter } from './waiter.js';
+
+/** A wait on an event or a semaphore ends signalled or timed out. */
+export type SignalResult = 'signaled' | 'timeout';
+
+abstract class Waitable extends KernelObject {
+  /** Waits, blocking this thread, up to `timeoutMs` (default forever). A timeout is a result, not an exception. */
+  wait(timeoutMs?: number): SignalResult {
+    const dword = parseTimeout(timeoutMs, `${this.describe()}.wait() timeout`);
+    const handle = this.checkOpen('wait on');
+    const result = this.k32.WaitForSingleObject(handle, dword);
+    if (result === WAIT_OBJECT_0) return 'signaled';
+    if (result === WAIT_TIMEOUT) return 'timeout';
+    const errno = result === WAIT_FAILED ? this.k32.GetLastError() : 0;
+    throw win32Error(this.k32, errno, 'WaitForSingleObject', `waiting on ${this.describe()}`, this.name);
+  }
+
+  /** Waits without blocking the event loop (on the wait thread). Rejects only on abort or a Win32 failure. */
+  async waitAsync(options: AsyncWaitOptions = {}): Promise<SignalResult> {
+    const parsed = parseOptions(asyncWaitSchema, options, `${this.describe()}.waitAsync() options`);
+    const handle = this.checkOpen('wait on');
+    const result = await Waiter.get().wait(handle, workerTimeout(parsed.timeoutMs), `waiting on ${this.describe()}`, parsed.signal, () =>
+      this.giveBack(),
+    );
+    return result === 'timeout' ? 'timeout' : 'signaled';
+  }
+
+  /** Undoes a wait that succeeded after it was cancelled. */
+  protected abstract giveBack(): void;
+}
+
+const EVENT: KernelObjectKind = { noun: 'event', createFunction: 'CreateEventW', openFunction: 'OpenEventW', openAccess: EVENT_MODIFY_STATE };
+
+const eventOptionsSchema = createBaseSchema.extend({
+  /** Stays signalled until reset() (true), or wakes one waiter and resets itself (false, the default). */
+  manualReset: z.boolean({ error: 'Expected a boolean' }).default(false),
+  /** Starts signalled; default false. */
+  initialState: z.boolean({ error: 'Expected a boolean' }).default(false),
+});
+/** The options of NamedEvent.create(). */
+export interface EventOptions {
+  manualReset?: boolean;
+  initialState?: boolean;
+  exclusive?: boolean;
+}
+
+/** A named event (CreateEventW): auto-reset by default, or manual-reset. */
+export class NamedEvent extends Waitable {
+  readonly #manualReset: boolean | undefined;
+
+  private constructor(created: Created, manualReset: boolean | undefined) {
+    super(created, 'event');
+    this.#manualReset = manualReset;
+  }
+
+  /** Creates the event, or opens the existing one of this name (`alreadyExisted`), unless `exclusive`. */
+  static create(name: string | undefined, options: EventOptions = {}): NamedEvent {
+    const parsed = parseOptions(eventOptionsSchema, options, 'NamedEvent.create() options');
+    const created = createNamed(EVENT, name, parsed.exclusive, (k32, n) => k32.CreateEventW(null, parsed.manualReset, parsed.initialState, n));
+    return new NamedEvent(created, created.alreadyExisted ? undefined : parsed.manualReset);
+  }
+
+  /** Opens an existing event by name. */
+  static open(name: string): NamedEvent {
+    return new NamedEvent(
+      openNamed(EVENT, name, (k32, access, n) => k32.OpenEventW(access, false, n)),
+      undefined,
+    );
+  }
+
+  /** Signals the event (SetEvent). */
+  set(): void {
+    if (!this.k32.SetEvent(this.checkOpen('set'))) {
+      throw win32Error(this.k32, this.k32.GetLastError(), 'SetEvent', `setting ${this.describe()}`, this.name);
+    }
+  }
+
+  /** Resets a manual-reset event (ResetEvent). */
+  reset(): void {
+    if (!this.k32.ResetEvent(this.checkOpen('reset'))) {
+      throw win32Error(this.k32, this.k32.GetLastError(), 'ResetEvent', `resetting ${this.describe()}`, this.name);
+    }
+  }
+
+  protected giveBack(): void {
+    // An auto-reset event consumed by a cancelled wait is set again; a manual-reset one was never consumed.
+    if (this.#manualReset !== true && !this.closed) this.set();
+  }
+}
+
+const SEMAPHORE: KernelObjectKind = {
+  noun: 'semaphore',
+  createFunction: 'CreateSemaphoreW',
+  openFunction: 'OpenSemaphoreW',
+  openAccess: SEMAPHORE_MODIFY_STATE,
+};
+const count = z.number({ error: 'Expected an integer from 0 to 2147483647' }).int().min(0).max(0x7fff_ffff);
+const semaphoreOptionsSchema = createBaseSchema
+  .extend({
+    initialCount: count.default(0),
+    maximumCount: count.min(1, { error: 'Must be at least 1' }).default(0x7fff_ffff),
+  })
+  .refine((o) => o.initialCount <= o.maximumCount, { error: 'initialCount must not exceed maximumCount', path: ['initialCount'] });
+/** The options of NamedSemaphore.create(). */
+export interface SemaphoreOptions {
+  /** Default 0. */
+  initialCount?: number;
+  /** Default 2147483647. */
+  maximumCount?: number;
+  exclusive?: boolean;
+}
+
+/** A named counting semaphore (CreateSemaphoreW). A wait takes one count; release() gives counts back. */
+export class NamedSemaphore extends Waitable {
+  private constructor(created: Created) {
+    super(created, 'semaphore');
+  }
+
+  /** Creates the semaphore, or opens the existing one of this name (`alreadyExisted`), unless `exclusive`. */
+  static create(name: string | undefined, options: SemaphoreOptions = {}): NamedSemaphore {
+    const parsed = parseOptions(semaphoreOptionsSchema, options, 'NamedSemaphore.create() options');
+    return new NamedSemaphore(
+      createNamed(SEMAPHORE, name, parsed.exclusive, (k32, n) => k32.CreateSemaphoreW(null, parsed.initialCount, parsed.maximumCount, n)),
+    );
+  }
+
+  /** Opens an existing semaphore by name. */
+  static open(name: string): NamedSemaphore {
+    return new NamedSemaphore(openNamed(SEMAPHORE, name, (k32, access, n) => k32.OpenSemaphoreW(access, false, n)));
+  }
+
+  /** Adds `releaseCount` (default 1) to the count (ReleaseSemaphore); returns the count before. Past the maximum: ERROR_TOO_MANY_POSTS. */
+  release(releaseCount = 1): number {
+    parseOptions(z.strictObject({ releaseCount: count.min(1, { error: 'Must be at least 1' }) }), { releaseCount }, 'NamedSemaphore.release()');
+    const previous: [number] = [0];
+    if (!this.k32.ReleaseSemaphore(this.checkOpen('release'), releaseCount, previous)) {
+      throw win32Error(this.k32, this.k32.GetLastError(), 'ReleaseSemaphore', `releasing ${releaseCount} of ${this.describe()}`, this.name);
+    }
+    return previous[0];
+  }
+
+  protected giveBack(): void {
+    if (!this.closed) this.release(1);
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * NamedMutex: a Win32 mutex shared by name, locked and unlocked from anywhere in this process.
+ *
+ * A Win32 mutex belongs to the thread that acquired it, and only that thread may release it. Every lock of this
+ * process is therefore taken by the wait thread (sync/waiter.ts), which also releases it: `await lockAsync()` then
+ * `unlock()` always works, whatever thread the wait ran on. A Win32 mutex is also recursive for its owner thread,
+ * which would let two locks of this process through at once; here the mutex is not recursive: within the process
+ * a second lock waits for unlock(), as in any other process.
+ */
+import { parseOptions } from '../options.js';
+import { MUTEX_MODIFY_STATE } from '../win32/constants.js';
+import {
+  asyncWaitSchema,
+  createBaseSchema,
+  createNamed,
+  KernelObject,
+  openNamed,
+  parseTimeout,
+  workerTimeout,
+  type AsyncWaitOptions,
+  type Created,
+  type KernelObjectKind,
+} from './kernel-object.js';
+import { Waiter } from './waiter.js';
+
+/**
+ * 'acquired'; 'abandoned': acquired, but the previous holder ended (exited, was killed, crashed) without
+ * unlocking, so the data it guards may be half-written and must be checked; or 'timeout': not acquired.
+ */
+export type LockResult = 'acquired' | 'abandoned' | 'timeout';
+
+/** A lock that timed out inside withLock(), which cannot call its function without the lock. */
+export class LockTimeoutError extends Error {
+  constructor(what: string, timeoutMs: number) {
+    super(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+  }
+}
+Object.defineProperty(LockTimeoutError.prototype, 'name', { value: 'LockTimeoutError' });
+
+const MUTEX: KernelObjectKind = { noun: 'mutex', createFunction: 'CreateMutexW', openFunction: 'OpenMutexW', openAccess: MUTEX_MODIFY_STATE };
+
+/** This process's turn at each mutex, by kernel object: at most one holder, then the queue in order. */
+interface Turn {
+  held: boolean;
+  queue: Array<() => void>;
+}
+const turns = new Map<string, Turn>();
+
+/** The options of NamedMutex.create(). */
+export interface MutexOptions {
+  /** Fail with ERROR_ALREADY_EXISTS instead of opening an existing mutex of this name. */
+  exclusive?: boolean;
+}
+
+/** What withLock() passes to its function. */
+export interface LockState {
+  /** The previous holder ended without unlocking: check the data the mutex guards. */
+  abandoned: boolean;
+}
+
+export class NamedMutex extends KernelObject {
+  readonly #key: string;
+  #holding = false;
+
+  private constructor(created: Created) {
+    super(created, 'mutex');
+    // "x" and "Local\x" are one object; an anonymous mutex is its own.
+    this.#key = created.name === undefined ? `handle:${created.handle}` : created.name.replace(/^Local\\/u, '');
+  }
+
+  /** Creates the mutex (not owned), or opens the existing one of this name (`alreadyExisted`), unless `exclusive`. */
+  static create(name: string | undefined, options: MutexOptions = {}): NamedMutex {
+    const parsed = parseOptions(createBaseSchema, options, 'NamedMutex.create() options');
+    return new NamedMutex(createNamed(MUTEX, name, parsed.exclusive, (k32, n) => k32.CreateMutexW(null, false, n)));
+  }
+
+  /** Opens an existing mutex by name. */
+  static open(name: string): NamedMutex {
+    return new NamedMutex(openNamed(MUTEX, name, (k32, access, n) => k32.OpenMutexW(access, false, n)));
+  }
+
+  /** True while this object holds the lock. */
+  get held(): boolean {
+    return this.#holding;
+  }
+
+  /**
+   * Locks, blocking this thread up to `timeoutMs` (default forever). While another lock of this process holds the
+   * mutex, a synchronous lock cannot succeed (the holder cannot run to unlock): it returns 'timeout' at once, or,
+   * with no timeout, throws instead of hanging forever.
+   */
+  lock(timeoutMs?: number): LockResult {
+    const dword = parseTimeout(timeoutMs, `${this.describe()}.lock() timeout`);
+    const handle = this.checkOpen('lock');
+    const turn = this.#turn();
+    if (turn.held) {
+      if (timeoutMs === undefined || timeoutMs === Infinity) {
+        throw new Error(`Cannot lock ${this.describe()} synchronously: this process already holds it, and waiting would never end`);
+      }
+      return 'timeout';
+    }
+    turn.held = true;
+    return this.#settle(turn, Waiter.get().waitSync(handle, dword === 0xffff_ffff ? -1 : dword, `locking ${this.describe()}`));
+  }
+
+  /** Locks without blocking the event loop. Resolves to 'acquired', 'abandoned' or 'timeout'; rejects on abort. */
+  async lockAsync(options: AsyncWaitOptions = {}): Promise<LockResult> {
+    const parsed = parseOptions(asyncWaitSchema, options, `${this.describe()}.lockAsync() options`);
+    const handle = this.checkOpen('lock');
+    const started = performance.now();
+    const turn = this.#turn();
+    if (!(await this.#takeTurn(turn, parsed.timeoutMs, parsed.signal))) return 'timeout';
+    const left = parsed.timeoutMs === Infinity ? Infinity : Math.max(0, Math.round(parsed.timeoutMs - (performance.now() - started)));
+    let result;
+    try {
+      result = await Waiter.get().wait(handle, workerTimeout(left), `locking ${this.describe()}`, parsed.signal, () =>
+        Waiter.get().releaseMutex(handle, `releasing ${this.describe()} after a cancelled lock`),
+      );
+    } catch (error) {
+      this.#passTurn(turn);
+      throw error;
+    }
+    return this.#settle(turn, result);
+  }
+
+  /** Unlocks (ReleaseMutex on the thread that locked). Throws if this object does not hold the lock. */
+  unlock(): void {
+    if (!this.#holding) throw new Error(`Cannot unlock ${this.describe()}: this object does not hold it`);
+    const handle = this.checkOpen('unlock');
+    Waiter.get().releaseMutex(handle, `unlocking ${this.describe()}`);
+    this.#holding = false;
+    this.#passTurn(this.#turn());
+  }
+
+  /** Runs `fn` holding the lock, and always unlocks, even when fn throws. A timeout throws LockTimeoutError. */
+  withLock<T>(fn: (state: LockState) => T, timeoutMs?: number): T {
+    const result = this.lock(timeoutMs);
+    if (result === 'timeout') throw new LockTimeoutError(this.describe(), timeoutMs ?? Infinity);
+    try {
+      return fn({ abandoned: result === 'abandoned' });
+    } finally {
+      this.unlock();
+    }
+  }
+
+  /** The asynchronous withLock(): awaits fn, and always unlocks. */
+  async withLockAsync<T>(fn: (state: LockState) => T | Promise<T>, options: AsyncWaitOptions = {}): Promise<T> {
+    const result = await this.lockAsync(options);
+    if (result === 'timeout') throw new LockTimeoutError(this.describe(), options.timeoutMs ?? Infinity);
+    try {
+      return await fn({ abandoned: result === 'abandoned' });
+    } finally {
+      this.unlock();
+    }
+  }
+
+  /** Closing while holding the lock unlocks first, so that no other process sees it abandoned. */
+  override close(): void {
+    if (this.#holding && !this.closed) this.unlock();
+    super.close();
+  }
+
+  #turn(): Turn {
+    let turn = turns.get(this.#key);
+    if (!turn) turns.set(this.#key, (turn = { held: false, queue: [] }));
+    return turn;
+  }
+
+  #settle(turn: Turn, result: 'signaled' | 'abandoned' | 'timeout'): LockResult {
+    if (result === 'timeout') {
+      this.#passTurn(turn);
+      return 'timeout';
+    }
+    this.#holding = true;
+    return result === 'abandoned' ? 'abandoned' : 'acquired';
+  }
+
+  /** Waits for this process's turn at the mutex; false on timeout. */
+  #takeTurn(turn: Turn, timeoutMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+    signal?.throwIfAborted();
+    if (!turn.held) {
+      turn.held = true;
+      return Promise.resolve(true);
+    }
+    return new Promise<boolean>((resolve, reject) => {
+      const finish = (outcome: () => void) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const index = turn.queue.indexOf(next);
+        if (index >= 0) turn.queue.splice(index, 1);
+        outcome();
+      };
+      const next = () => finish(() => resolve(true));
+      const onAbort = () => finish(() => reject(signal?.reason));
+      const timer = timeoutMs === Infinity ? undefined : setTimeout(() => finish(() => resolve(false)), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      turn.queue.push(next);
+    });
+  }
+
+  #passTurn(turn: Turn): void {
+    const next = turn.queue.shift();
+    if (next) next();
+    else turn.held = false;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The wait thread: a worker thread that performs every wait that must not block the event loop, and every wait
+ * on a mutex.
+ *
+ * Why a thread of its own: koffi's async calls run on libuv's thread pool (4 threads by default), so a long wait
+ * there would starve file and crypto work; and a Win32 mutex belongs to the thread that acquired it, so a mutex
+ * acquired on one pool thread could not be released from another (ReleaseMutex fails with ERROR_NOT_OWNER). Here
+ * one thread acquires and releases every mutex, whoever asked.
+ *
+ * The thread sleeps in WaitForMultipleObjects on a wake event and the handles being waited for. The main thread
+ * posts a request on the port and sets the wake event; the thread drains the port with receiveMessageOnPort (it
+ * never returns to its event loop) and answers on the port, or, for a synchronous request, in shared memory.
+ */
+import { performance } from 'node:perf_hooks';
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import {
+  INFINITE,
+  MAXIMUM_WAIT_OBJECTS,
+  WAIT_ABANDONED,
+  WAIT_FAILED,
+  WAIT_OBJECT_0,
+  WAIT_TIMEOUT,
+} from './constants.js';
+import { getKernel32 } from './kernel32.js';
+import { OUTCOMES, SLOT, type WaiterReply, type WaiterRequest } from './waiter-protocol.js';
+
+interface Pending {
+  id: number;
+  handle: bigint;
+  deadline: number;
+  sync: boolean;
+}
+
+const { wake, port, shared } = workerData as { wake: bigint; port: MessagePort; shared: SharedArrayBuffer };
+const state = new Int32Array(shared);
+const k32 = getKernel32();
+const pending: Pending[] = [];
+let rotation = 0;
+
+function reply(request: { id: number; sync: boolean }, answer: Omit<WaiterReply, 'id'>): void {
+  if (request.sync) {
+    Atomics.store(state, SLOT.outcome, OUTCOMES.indexOf(answer.outcome));
+    Atomics.store(state, SLOT.errno, answer.errno ?? 0);
+    Atomics.store(state, SLOT.done, 1);
+    Atomics.notify(state, SLOT.done);
+  } else {
+    port.postMessage({ id: request.id, ...answer } satisfies WaiterReply);
+  }
+}
+
+/** Handles what the main thread asked; false once asked to stop. */
+function drain(): boolean {
+  for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
+    const request = message.message as WaiterRequest;
+    switch (request.op) {
+      case 'wait':
+        pending.push({
+          id: request.id,
+          handle: request.handle,
+          deadline: request.timeoutMs < 0 ? Infinity : performance.now() + request.timeoutMs,
+          sync: request.sync,
+        });
+        break;
+      case 'cancel': {
+        const index = pending.findIndex((p) => p.id === request.target);
+        // Already answered (acquired or timed out) when not found: the main thread handles that answer.
+        if (index >= 0) reply(pending.splice(index, 1)[0] as Pending, { outcome: 'cancelled' });
+        break;
+      }
+      case 'release': {
+        const released = k32.ReleaseMutex(request.handle);
+        const errno = k32.GetLastError();
+        reply(request, released ? { outcome: 'released' } : { outcome: 'failed', errno });
+        break;
+      }
+      case 'stop':
+        return false;
+    }
+  }
+  return true;
+}
+
+Atomics.store(state, SLOT.ready, 1);
+Atomics.notify(state, SLOT.ready);
+
+/** Answers the waits whose time is up; each has been tried at least once by then (a timeout of 0 polls once). */
+function expire(): void {
+  const now = performance.now();
+  for (let i = pending.length - 1; i >= 0; i--) {
+    if ((pending[i] as Pending).deadline <= now) reply(pending.splice(i, 1)[0] as Pending, { outcome: 'timeout' });
+  }
+}
+
+while (drain()) {
+  const now = performance.now();
+  // Rotate so that a low index cannot starve the others (WaitForMultipleObjects reports the lowest signalled).
+  const count = Math.min(pending.length, MAXIMUM_WAIT_OBJECTS - 1);
+  const start = count > 0 ? rotation++ % pending.length : 0;
+  const active = Array.from({ length: count }, (_, i) => pending[(start + i) % pending.length] as Pending);
+  const nearest = Math.min(...active.map((p) => p.deadline));
+  const timeout = Number.isFinite(nearest) ? Math.max(0, Math.ceil(nearest - now)) : INFINITE;
+  const result = k32.WaitForMultipleObjects(count + 1, [wake, ...active.map((p) => p.handle)], false, timeout);
+  if (result === WAIT_FAILED) {
+    const errno = k32.GetLastError();
+    // One handle is bad (closed under a pending wait, say): answer each that fails on its own.
+    for (const p of active) {
+      if (k32.WaitForSingleObject(p.handle, 0) === WAIT_FAILED) {
+        pending.splice(pending.indexOf(p), 1);
+        reply(p, { outcome: 'failed', errno: k32.GetLastError() || errno });
+      }
+    }
+    continue;
+  }
+  if (result !== WAIT_TIMEOUT && result !== WAIT_OBJECT_0) {
+    const abandoned = result >= WAIT_ABANDONED;
+    const done = active[result - (abandoned ? WAIT_ABANDONED : WAIT_OBJECT_0) - 1];
+    if (done) {
+      pending.splice(pending.indexOf(done), 1);
+      reply(done, { outcome: abandoned ? 'abandoned' : 'signaled' });
+    }
+  }
+  expire();
+}

@@ -1,0 +1,78 @@
+// Named mutexes, semaphores and events against the real kernel32, in Windows node.exe.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runScenario, scenario, uniqueName, versions } from './harness.js';
+
+type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
+
+const error = (name: string, more: Record<string, unknown> = {}) => ({ error: expect.objectContaining({ name, ...more }) });
+
+describe.each(versions)('synchronisation objects, Windows node %s', (version) => {
+  let report: Report;
+  beforeAll(async () => {
+    report = await scenario<Report>(version, 'sync.mjs', [uniqueName('sync')]);
+  });
+
+  it('unlocks from the main thread a mutex locked by an async wait', () => {
+    expect(report.mutexAsyncThenUnlock).toEqual({ locked: 'acquired', held: true, again: 'acquired', heldAfter: false });
+  });
+
+  it('excludes two locks of the same process, and hands the mutex to the next waiter on unlock', () => {
+    expect(report.mutexInProcess).toMatchObject({ first: 'acquired', blockedAsync: 'timeout', blockedSync: 'timeout', handedOver: 'acquired' });
+    expect(report.mutexInProcess.forever).toEqual(error('Error', { message: expect.stringContaining('waiting would never end') }));
+  });
+
+  it('cancels an async lock with an AbortSignal and leaves nothing locked', () => {
+    expect(report.mutexAbort).toEqual({ aborted: error('AbortError'), after: 'acquired' });
+  });
+
+  it('always unlocks after withLock and withLockAsync, even when the function throws', () => {
+    expect(report.withLock).toMatchObject({ value: 'ran', heldAfterThrow: false, asyncValue: 'ran async', relock: 'acquired' });
+    expect(report.withLock.thrown).toEqual(error('Error', { message: 'inside' }));
+    expect(report.withLock.asyncThrown).toEqual(error('Error', { message: 'inside async' }));
+    expect(report.withLock.timeout).toEqual(error('LockTimeoutError'));
+  });
+
+  it('signals auto- and manual-reset events, and waits for them without blocking the event loop', () => {
+    expect(report.events).toMatchObject({
+      autoFirst: 'signaled',
+      autoSecond: 'timeout',
+      manualTwice: ['signaled', 'signaled'],
+      manualAfterReset: 'timeout',
+      asyncSignaled: 'signaled',
+      ticksDuringWait: true,
+      asyncTimeout: 'timeout',
+      seenThroughOpen: 'signaled',
+    });
+    expect(report.events.abortResult).toEqual(error('Error', { message: 'stop waiting' }));
+  });
+
+  it('counts with semaphores, refuses a release past the maximum, and loses no count to a cancelled wait', () => {
+    expect(report.semaphores).toMatchObject({ takes: ['signaled', 'signaled', 'timeout'], previous: 0, countKept: 'signaled' });
+    expect(report.semaphores.tooMany).toEqual(error('Win32Error', { code: 'ERROR_TOO_MANY_POSTS', syscall: 'ReleaseSemaphore' }));
+    expect(report.semaphores.aborted).toEqual(error('AbortError'));
+    expect(report.semaphores.badOptions).toEqual(error('FileMappingValidationError', { message: expect.stringContaining('initialCount') }));
+  });
+
+  it('creates or opens by name, and explains exclusive, missing and clashing names, closed objects and bad timeouts', () => {
+    const n = report.names;
+    expect(n).toMatchObject({ first: false, second: true, exclusive: 'created' });
+    expect(n.taken).toEqual(error('Win32Error', { code: 'ERROR_INVALID_HANDLE', syscall: 'CreateEventW' }));
+    expect(n.missing).toEqual(error('Win32Error', { code: 'ERROR_FILE_NOT_FOUND', syscall: 'OpenSemaphoreW' }));
+    expect(n.clash).toEqual(error('Win32Error', { code: 'ERROR_INVALID_HANDLE', syscall: 'CreateMutexW' }));
+    expect(n.afterClose).toEqual(error('ObjectClosedError'));
+    expect(n.badTimeout).toEqual(error('FileMappingValidationError', { message: expect.stringContaining('timeoutMs') }));
+  });
+
+  it.each(['exit', 'kill', 'crash'])('reports an abandoned mutex to the next waiter when its holder ends by %s', async (mode) => {
+    const name = uniqueName(`abandon-${mode}`);
+    const [holder, next] = await Promise.all([
+      runScenario(version, 'holder.mjs', [name, mode]),
+      scenario<{ first: string; second: string }>(version, 'next-holder.mjs', [name, mode]),
+    ]);
+    // The holder never unlocked. process.exit(0) ends with 0 and abort() with a failure code; the exit code of a
+    // process killed with TerminateProcess is whatever the killer chose, so it is not checked.
+    if (mode === 'exit') expect(holder.code).toBe(0);
+    if (mode === 'crash') expect(holder.code).not.toBe(0);
+    expect(next).toEqual({ first: 'abandoned', second: 'acquired' });
+  });
+});
