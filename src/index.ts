@@ -23,4 +23,5 @@ export {
   type SignalResult,
 } from './sync/named-event.js';
 export type { AsyncWaitOptions } from './sync/kernel-object.js';
+export { Channel, ChannelPeerExitedError, type ChannelOptions, type SyncWaitOptions } from './channel/channel.js';
 export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './options.js';

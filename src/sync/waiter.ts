@@ -60,7 +60,8 @@ export class Waiter {
 
   /** Waits on the wait thread, blocking this thread until it answers. For mutexes: the wait thread owns them. */
   waitSync(handle: bigint, timeoutMs: number, what: string): WaitResult {
-    return this.#sync({ op: 'wait', id: this.#nextId++, handle, timeoutMs, sync: true }, 'WaitForSingleObject', what) as WaitResult;
+    return this.#sync({ op: 'wait', id: this.#nextId++, handles: [handle], timeoutMs, sync: true }, 'WaitForSingleObject', what)
+      .outcome as WaitResult;
   }
 
   /** Releases a mutex the wait thread acquired. */
@@ -74,9 +75,20 @@ export class Waiter {
    * event again) before the promise rejects with the signal's reason.
    */
   wait(handle: bigint, timeoutMs: number, what: string, signal: AbortSignal | undefined, giveBack: () => void): Promise<WaitResult> {
+    return this.waitAny([handle], timeoutMs, what, signal, giveBack).then(({ result }) => result);
+  }
+
+  /** wait() for the first of a few handles; `index` says which one ended the wait. */
+  waitAny(
+    handles: bigint[],
+    timeoutMs: number,
+    what: string,
+    signal: AbortSignal | undefined,
+    giveBack: (index: number) => void,
+  ): Promise<{ result: WaitResult; index: number }> {
     signal?.throwIfAborted();
     const id = this.#nextId++;
-    return new Promise<WaitResult>((resolve, reject) => {
+    return new Promise<{ result: WaitResult; index: number }>((resolve, reject) => {
       const onAbort = () => this.#post({ op: 'cancel', id: this.#nextId++, target: id, sync: false });
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#replies.set(id, (reply) => {
@@ -88,14 +100,14 @@ export class Waiter {
         } else if (reply.outcome === 'cancelled') {
           reject(signal?.reason);
         } else if (signal?.aborted && reply.outcome !== 'timeout') {
-          giveBack();
+          giveBack(reply.index ?? 0);
           reject(signal.reason);
         } else {
-          resolve(reply.outcome as WaitResult);
+          resolve({ result: reply.outcome as WaitResult, index: reply.index ?? 0 });
         }
       });
       this.#port.ref();
-      this.#post({ op: 'wait', id, handle, timeoutMs, sync: false });
+      this.#post({ op: 'wait', id, handles, timeoutMs, sync: false });
     });
   }
 
@@ -104,12 +116,12 @@ export class Waiter {
     this.#k32.SetEvent(this.#wake);
   }
 
-  #sync(request: WaiterRequest, syscall: string, what: string): Outcome {
+  #sync(request: WaiterRequest, syscall: string, what: string): { outcome: Outcome; index: number } {
     Atomics.store(this.#state, SLOT.done, 0);
     this.#post(request);
     Atomics.wait(this.#state, SLOT.done, 0);
     const outcome = OUTCOMES[Atomics.load(this.#state, SLOT.outcome)] as Outcome;
     if (outcome === 'failed') throw win32Error(this.#k32, Atomics.load(this.#state, SLOT.errno), syscall, what);
-    return outcome;
+    return { outcome, index: Atomics.load(this.#state, SLOT.index) };
   }
 }

@@ -102,6 +102,8 @@ export interface Kernel32 {
   DeleteFileW(lpFileName: string): boolean;
   GetLargePageMinimum(): number | bigint;
   GetCurrentProcess(): HANDLE;
+  GetCurrentProcessId(): number;
+  OpenProcess(dwDesiredAccess: number, bInheritHandle: boolean, dwProcessId: number): HANDLE;
   /** pdwHandleCount is a one-element array that receives the count. */
   GetProcessHandleCount(hProcess: HANDLE, pdwHandleCount: [number]): boolean;
   CreateEventW(lpEventAttributes: LPVOID, bManualReset: boolean, bInitialState: boolean, lpName: string | null): HANDLE;
@@ -220,6 +222,8 @@ function declareKernel32(): Kernel32 {
     DeleteFileW: fn('bool __stdcall DeleteFileW(const char16_t *lpFileName)'),
     GetLargePageMinimum: fn('size_t __stdcall GetLargePageMinimum()'),
     GetCurrentProcess: fn('HANDLE __stdcall GetCurrentProcess()'),
+    GetCurrentProcessId: fn('uint32_t __stdcall GetCurrentProcessId()'),
+    OpenProcess: fn('HANDLE __stdcall OpenProcess(uint32_t dwDesiredAccess, bool bInheritHandle, uint32_t dwProcessId)'),
     GetProcessHandleCount: fn('bool __stdcall GetProcessHandleCount(HANDLE hProcess, _Out_ uint32_t *pdwHandleCount)'),
     CreateEventW: fn(
       'HANDLE __stdcall CreateEventW(void *lpEventAttributes, bool bManualReset, bool bInitialState, const char16_t *lpName)',

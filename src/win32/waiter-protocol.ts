@@ -1,10 +1,13 @@
 /** What the main thread and the wait thread (waiter-worker.ts) say to each other. */
 
-/** A wait: `timeoutMs` < 0 waits forever. `sync` requests are answered in shared memory, the others on the port. */
+/**
+ * A wait for any of `handles` (one or a few): `timeoutMs` < 0 waits forever. `sync` requests are answered in shared
+ * memory, the others on the port.
+ */
 export interface WaitRequest {
   op: 'wait';
   id: number;
-  handle: bigint;
+  handles: bigint[];
   timeoutMs: number;
   sync: boolean;
 }
@@ -37,8 +40,10 @@ export interface WaiterReply {
   outcome: Outcome;
   /** The Win32 error of a 'failed' outcome. */
   errno?: number;
+  /** Which of the handles ended a 'signaled' or 'abandoned' wait. */
+  index?: number;
 }
 
 /** Int32 slots of the shared memory: the thread's readiness, and the answer to the one synchronous request. */
-export const SLOT = { ready: 0, done: 1, outcome: 2, errno: 3 } as const;
-export const SHARED_BYTES = 4 * Int32Array.BYTES_PER_ELEMENT;
+export const SLOT = { ready: 0, done: 1, outcome: 2, errno: 3, index: 4 } as const;
+export const SHARED_BYTES = 5 * Int32Array.BYTES_PER_ELEMENT;

@@ -26,7 +26,7 @@ import { OUTCOMES, SLOT, type WaiterReply, type WaiterRequest } from './waiter-p
 
 interface Pending {
   id: number;
-  handle: bigint;
+  handles: bigint[];
   deadline: number;
   sync: boolean;
 }
@@ -41,6 +41,7 @@ function reply(request: { id: number; sync: boolean }, answer: Omit<WaiterReply,
   if (request.sync) {
     Atomics.store(state, SLOT.outcome, OUTCOMES.indexOf(answer.outcome));
     Atomics.store(state, SLOT.errno, answer.errno ?? 0);
+    Atomics.store(state, SLOT.index, answer.index ?? 0);
     Atomics.store(state, SLOT.done, 1);
     Atomics.notify(state, SLOT.done);
   } else {
@@ -56,7 +57,7 @@ function drain(): boolean {
       case 'wait':
         pending.push({
           id: request.id,
-          handle: request.handle,
+          handles: request.handles,
           deadline: request.timeoutMs < 0 ? Infinity : performance.now() + request.timeoutMs,
           sync: request.sync,
         });
@@ -93,18 +94,27 @@ function expire(): void {
 
 while (drain()) {
   const now = performance.now();
-  // Rotate so that a low index cannot starve the others (WaitForMultipleObjects reports the lowest signalled).
-  const count = Math.min(pending.length, MAXIMUM_WAIT_OBJECTS - 1);
-  const start = count > 0 ? rotation++ % pending.length : 0;
-  const active = Array.from({ length: count }, (_, i) => pending[(start + i) % pending.length] as Pending);
+  // Rotate so that a low index cannot starve the others (WaitForMultipleObjects reports the lowest signalled), and
+  // take whole requests while their handles fit beside the wake event.
+  const active: Pending[] = [];
+  const start = pending.length > 0 ? rotation++ % pending.length : 0;
+  let slots = MAXIMUM_WAIT_OBJECTS - 1;
+  for (let i = 0; i < pending.length; i++) {
+    const p = pending[(start + i) % pending.length] as Pending;
+    if (p.handles.length > slots) break;
+    active.push(p);
+    slots -= p.handles.length;
+  }
+  const handles = active.flatMap((p) => p.handles);
+  const owners = active.flatMap((p) => p.handles.map((_, index) => ({ p, index })));
   const nearest = Math.min(...active.map((p) => p.deadline));
   const timeout = Number.isFinite(nearest) ? Math.max(0, Math.ceil(nearest - now)) : INFINITE;
-  const result = k32.WaitForMultipleObjects(count + 1, [wake, ...active.map((p) => p.handle)], false, timeout);
+  const result = k32.WaitForMultipleObjects(handles.length + 1, [wake, ...handles], false, timeout);
   if (result === WAIT_FAILED) {
     const errno = k32.GetLastError();
-    // One handle is bad (closed under a pending wait, say): answer each that fails on its own.
+    // One handle is bad (closed under a pending wait, say): answer each request that fails on its own.
     for (const p of active) {
-      if (k32.WaitForSingleObject(p.handle, 0) === WAIT_FAILED) {
+      if (k32.WaitForMultipleObjects(p.handles.length, p.handles, false, 0) === WAIT_FAILED) {
         pending.splice(pending.indexOf(p), 1);
         reply(p, { outcome: 'failed', errno: k32.GetLastError() || errno });
       }
@@ -113,10 +123,10 @@ while (drain()) {
   }
   if (result !== WAIT_TIMEOUT && result !== WAIT_OBJECT_0) {
     const abandoned = result >= WAIT_ABANDONED;
-    const done = active[result - (abandoned ? WAIT_ABANDONED : WAIT_OBJECT_0) - 1];
-    if (done) {
-      pending.splice(pending.indexOf(done), 1);
-      reply(done, { outcome: abandoned ? 'abandoned' : 'signaled' });
+    const owner = owners[result - (abandoned ? WAIT_ABANDONED : WAIT_OBJECT_0) - 1];
+    if (owner) {
+      pending.splice(pending.indexOf(owner.p), 1);
+      reply(owner.p, { outcome: abandoned ? 'abandoned' : 'signaled', index: owner.index });
     }
   }
   expire();

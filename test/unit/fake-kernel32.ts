@@ -154,6 +154,8 @@ export class FakeKernel32 implements Kernel32 {
   FlushFileBuffers = (): boolean => true;
   GetLargePageMinimum = (): number => 2 << 20;
   GetCurrentProcess = (): HANDLE => 0xffff_ffff_ffff_ffffn;
+  GetCurrentProcessId = (): number => 4242;
+  OpenProcess = (): HANDLE => this.#handle('process');
   GetProcessHandleCount = (_h: HANDLE, out: [number]): boolean => {
     out[0] = this.handles.size;
     return true;

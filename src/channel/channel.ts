@@ -1,0 +1,339 @@
+/**
+ * Channel: messages between processes through a ring buffer in a named section (see ring.ts for the layout and
+ * the publication order), with kernel events to wake a waiting reader or writer: no polling.
+ *
+ * Roles: the process that sends is the channel's writer and the one that receives its reader, one of each at a
+ * time (single producer, single consumer). A waiting side also watches its peer's process handle, so that a peer
+ * that dies does not leave it waiting forever: see ChannelPeerExitedError.
+ */
+import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
+import { FileMapping } from '../file-mapping.js';
+import type { MappedView } from '../mapped-view.js';
+import { parseName, parseOptions } from '../options.js';
+import { kernel32, win32Error } from '../platform.js';
+import { NamedEvent } from '../sync/named-event.js';
+import { asyncWaitSchema, timeoutSchema, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
+import { Waiter } from '../sync/waiter.js';
+import { INFINITE, SYNCHRONIZE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
+import type { Kernel32 } from '../win32/kernel32.js';
+import { HEADER_BYTES, Ring } from './ring.js';
+import { z } from 'zod';
+
+/** The peer process ended without closing the channel. Every message it had sent in full was delivered first. */
+export class ChannelPeerExitedError extends Error {
+  readonly pid: number;
+  readonly role: 'writer' | 'reader';
+
+  constructor(role: 'writer' | 'reader', pid: number, channel: string) {
+    super(
+      role === 'writer'
+        ? `The process writing to ${channel} (pid ${pid}) ended without closing it: every message it had sent in full was received; one it was writing, if any, is lost`
+        : `The process reading ${channel} (pid ${pid}) ended without closing it: the messages in the ring stay there for the next reader`,
+    );
+    this.pid = pid;
+    this.role = role;
+  }
+}
+Object.defineProperty(ChannelPeerExitedError.prototype, 'name', { value: 'ChannelPeerExitedError' });
+
+const capacitySchema = z
+  .number({ error: 'Expected a number of bytes' })
+  .int({ error: 'Expected an integer' })
+  .min(4096, { error: 'Must be at least 4096 bytes' })
+  .max(2 ** 30, { error: 'Must be at most 1 GiB' })
+  .refine((n) => (n & (n - 1)) === 0, { error: 'Must be a power of two (4096, 65536, 1048576...)' });
+
+const createSchema = z.strictObject({
+  /** Bytes of ring; default 1 MiB. A message can be up to capacity - 4 bytes. */
+  capacity: capacitySchema.default(1 << 20),
+  exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
+});
+/** The options of Channel.create(). */
+export interface ChannelOptions {
+  /** Bytes of ring, a power of two from 4096 to 1 GiB; default 1 MiB. Messages can be up to capacity - 4 bytes. */
+  capacity?: number;
+  /** Fail with ERROR_ALREADY_EXISTS instead of joining an existing channel of this name. */
+  exclusive?: boolean;
+}
+const syncSchema = z.strictObject({ timeoutMs: timeoutSchema });
+/** The options of the synchronous send() and receive(). */
+export interface SyncWaitOptions {
+  /** Milliseconds to wait for room or for a message; default Infinity. A timeout is a result, not an exception. */
+  timeoutMs?: number;
+}
+
+type Message = Uint8Array | string;
+/** How one wait of a blocked side ended: time ran out, the wake event was set, or the peer process ended. */
+type Wake = 'timeout' | 'woken' | 'peer';
+
+export class Channel implements Disposable, AsyncIterable<Buffer> {
+  /** The channel's name: its section; its events are NAME-data and NAME-space. */
+  readonly name: string;
+  /** True when create() found the channel existing (or for open()). */
+  readonly alreadyExisted: boolean;
+  /** The longest message this channel carries, in bytes. */
+  readonly maxMessageLength: number;
+
+  readonly #k32: Kernel32;
+  readonly #pid: number;
+  readonly #ring: Ring;
+  #mapping: FileMapping | undefined;
+  #view: MappedView | undefined;
+  #data: NamedEvent | undefined;
+  #space: NamedEvent | undefined;
+  #peers = new Map<number, bigint>();
+
+  private constructor(name: string, mapping: FileMapping, ring: Ring, events: [NamedEvent, NamedEvent]) {
+    this.name = name;
+    this.alreadyExisted = mapping.alreadyExisted;
+    this.#k32 = kernel32();
+    this.#pid = this.#k32.GetCurrentProcessId();
+    this.#mapping = mapping;
+    this.#view = undefined;
+    this.#ring = ring;
+    this.maxMessageLength = ring.maxMessageLength;
+    [this.#data, this.#space] = events;
+  }
+
+  /** Creates a channel, or joins the existing one of this name (`alreadyExisted`), unless `exclusive`. */
+  static create(name: string, options: ChannelOptions = {}): Channel {
+    const parsedName = parseName(name, 'Channel.create() name');
+    const parsed = parseOptions(createSchema, options, 'Channel.create() options');
+    return Channel.#build(parsedName, () =>
+      FileMapping.create({ name: parsedName, size: HEADER_BYTES + parsed.capacity, exclusive: parsed.exclusive }),
+      parsed.capacity,
+    );
+  }
+
+  /** Joins an existing channel by name. */
+  static open(name: string): Channel {
+    const parsedName = parseName(name, 'Channel.open() name');
+    return Channel.#build(parsedName, () => FileMapping.open(parsedName), undefined);
+  }
+
+  static #build(name: string, section: () => FileMapping, capacity: number | undefined): Channel {
+    const owned: Disposable[] = [];
+    try {
+      const mapping = section();
+      owned.push(mapping);
+      const view = mapping.map();
+      owned.push(view);
+      // The creator writes the header; whoever joins checks it (a section of that name may hold something else).
+      const ring =
+        capacity !== undefined && !mapping.alreadyExisted
+          ? Ring.initialize(view.buffer, capacity)
+          : Ring.attach(view.buffer, `section "${name}"`);
+      const data = NamedEvent.create(`${name}-data`);
+      owned.push(data);
+      const space = NamedEvent.create(`${name}-space`);
+      owned.push(space);
+      const channel = new Channel(name, mapping, ring, [data, space]);
+      channel.#view = view;
+      return channel;
+    } catch (error) {
+      for (const resource of owned.reverse()) resource[Symbol.dispose]();
+      throw error;
+    }
+  }
+
+  /**
+   * Sends a message (a Buffer, a Uint8Array, or a string as UTF-8), waiting while the ring is full (backpressure:
+   * unread data is never overwritten). Returns false on timeout.
+   */
+  send(message: Message, options: SyncWaitOptions = {}): boolean {
+    const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.send() options');
+    const bytes = this.#bytes(message);
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      if (this.#trySend(bytes)) return true;
+      const outcome = this.#block('writer', () => this.#ring.hasRoom(bytes.length), deadline, (handles, ms) => this.#waitHere(handles, ms));
+      if (outcome === 'timeout') return false;
+    }
+  }
+
+  /** send() without blocking the event loop. Resolves to false on timeout; rejects on abort. */
+  async sendAsync(message: Message, options: AsyncWaitOptions = {}): Promise<boolean> {
+    const parsed = parseOptions(asyncWaitSchema, options, 'Channel.sendAsync() options');
+    const bytes = this.#bytes(message);
+    const deadline = performance.now() + parsed.timeoutMs;
+    for (;;) {
+      if (this.#trySend(bytes)) return true;
+      const outcome = await this.#block('writer', () => this.#ring.hasRoom(bytes.length), deadline, (handles, ms) =>
+        this.#waitThere(handles, ms, parsed.signal),
+      );
+      if (outcome === 'timeout') return false;
+    }
+  }
+
+  /** Receives the next message, waiting for one up to the timeout; undefined on timeout. */
+  receive(options: SyncWaitOptions = {}): Buffer | undefined {
+    const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.receive() options');
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const message = this.#tryReceive();
+      if (message) return message;
+      if (this.#block('reader', () => !this.#ring.empty, deadline, (handles, ms) => this.#waitHere(handles, ms)) === 'timeout') {
+        return undefined;
+      }
+    }
+  }
+
+  /** receive() without blocking the event loop. Resolves to undefined on timeout; rejects on abort. */
+  async receiveAsync(options: AsyncWaitOptions = {}): Promise<Buffer | undefined> {
+    const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveAsync() options');
+    const deadline = performance.now() + parsed.timeoutMs;
+    for (;;) {
+      const message = this.#tryReceive();
+      if (message) return message;
+      const outcome = await this.#block('reader', () => !this.#ring.empty, deadline, (handles, ms) =>
+        this.#waitThere(handles, ms, parsed.signal),
+      );
+      if (outcome === 'timeout') return undefined;
+    }
+  }
+
+  /** Receives messages until the channel is closed: `for await (const message of channel)`. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    while (this.#view) {
+      const message = await this.receiveAsync();
+      if (message) yield message;
+    }
+  }
+
+  /** True once close() has run. */
+  get closed(): boolean {
+    return this.#view === undefined;
+  }
+
+  /** Closes this end: gives up its role, wakes a peer waiting on it, and releases the section and events. Idempotent. */
+  close(): void {
+    const view = this.#view;
+    if (!view) return;
+    this.#ring.release('writer', this.#pid);
+    this.#ring.release('reader', this.#pid);
+    this.#data?.set();
+    this.#space?.set();
+    this.#view = undefined;
+    for (const handle of this.#peers.values()) this.#k32.CloseHandle(handle);
+    this.#peers.clear();
+    view.unmap();
+    this.#mapping?.close();
+    this.#data?.close();
+    this.#space?.close();
+    this.#mapping = this.#data = this.#space = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #bytes(message: Message): Uint8Array {
+    if (!this.#view) throw new ObjectClosedError('channel', `send on channel "${this.name}"`);
+    const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+    if (!(bytes instanceof Uint8Array)) {
+      throw new FileMappingValidationError('Channel.send() message', ['message: expected a Buffer, a Uint8Array or a string']);
+    }
+    if (bytes.length > this.maxMessageLength) {
+      throw new FileMappingValidationError('Channel.send() message', [
+        `message: ${bytes.length} bytes is longer than this channel carries (${this.maxMessageLength} bytes: its capacity minus 4); split it, or create the channel with a larger capacity`,
+      ]);
+    }
+    return bytes;
+  }
+
+  #trySend(bytes: Uint8Array): boolean {
+    this.#claim('writer');
+    if (!this.#ring.tryWrite(bytes)) return false;
+    if (this.#ring.readerWaiting) this.#data?.set();
+    return true;
+  }
+
+  #tryReceive(): Buffer | undefined {
+    if (!this.#view) throw new ObjectClosedError('channel', `receive from channel "${this.name}"`);
+    this.#claim('reader');
+    const message = this.#ring.tryRead();
+    if (message && this.#ring.writerWaiting) this.#space?.set();
+    return message;
+  }
+
+  /** Takes the writer or reader role for this process, unless another live process has it. */
+  #claim(role: 'writer' | 'reader'): void {
+    const holder = this.#ring.claim(role, this.#pid, (pid) => this.#peerHandle(pid) !== undefined && !this.#exited(pid));
+    if (holder !== this.#pid) {
+      throw new Error(
+        `Channel "${this.name}" already has a ${role}: process ${holder}. A channel has one writer and one reader at a time; use one channel per producer`,
+      );
+    }
+  }
+
+  /**
+   * One wait of a blocked side: raise the waiting flag, look once more (the peer may have acted in between: this
+   * order loses no wake-up), then wait on the wake event and the peer's process. Throws when the peer died.
+   */
+  #block<R extends Wake | Promise<Wake>>(
+    role: 'writer' | 'reader',
+    ready: () => boolean,
+    deadline: number,
+    wait: (handles: bigint[], ms: number) => R,
+  ): R | 'woken' {
+    const event = role === 'reader' ? this.#data : this.#space;
+    if (!event) throw new ObjectClosedError('channel', `wait on channel "${this.name}"`);
+    const setFlag = (value: boolean) => {
+      if (role === 'reader') this.#ring.readerWaiting = value;
+      else this.#ring.writerWaiting = value;
+    };
+    setFlag(true);
+    if (ready()) {
+      setFlag(false);
+      return 'woken';
+    }
+    const peerPid = role === 'reader' ? this.#ring.writerPid : this.#ring.readerPid;
+    const peer = peerPid !== 0 && peerPid !== this.#pid ? this.#peerHandle(peerPid) : undefined;
+    const ms = deadline === Infinity ? Infinity : Math.max(0, Math.round(deadline - performance.now()));
+    const settle = (outcome: Wake): 'timeout' | 'woken' => {
+      setFlag(false);
+      if (outcome !== 'peer') return outcome;
+      this.#ring.release(role === 'reader' ? 'writer' : 'reader', peerPid);
+      // A dead writer's complete messages are still delivered before its death is reported.
+      if (role === 'reader' && !this.#ring.empty) return 'woken';
+      throw new ChannelPeerExitedError(role === 'reader' ? 'writer' : 'reader', peerPid, `channel "${this.name}"`);
+    };
+    const result: Wake | Promise<Wake> = wait(peer === undefined ? [event.handle] : [event.handle, peer], ms);
+    return (result instanceof Promise ? result.then(settle) : settle(result)) as R;
+  }
+
+  /** Waits on this thread (the synchronous API). */
+  #waitHere(handles: bigint[], ms: number): Wake {
+    const result = this.#k32.WaitForMultipleObjects(handles.length, handles, false, ms === Infinity ? INFINITE : ms);
+    if (result === WAIT_TIMEOUT) return 'timeout';
+    if (result === WAIT_FAILED) {
+      throw win32Error(this.#k32, this.#k32.GetLastError(), 'WaitForMultipleObjects', `waiting on channel "${this.name}"`, this.name);
+    }
+    return result === WAIT_OBJECT_0 ? 'woken' : 'peer';
+  }
+
+  /** Waits on the wait thread (the asynchronous API). A wake event consumed after an abort is set again. */
+  async #waitThere(handles: bigint[], ms: number, signal: AbortSignal | undefined): Promise<Wake> {
+    const { result, index } = await Waiter.get().waitAny(handles, workerTimeout(ms), `waiting on channel "${this.name}"`, signal, (i) => {
+      if (i === 0) this.#k32.SetEvent(handles[0] as bigint);
+    });
+    if (result === 'timeout') return 'timeout';
+    return index === 0 ? 'woken' : 'peer';
+  }
+
+  /** A SYNCHRONIZE handle on process `pid`, kept while this end is open; undefined if it is gone. */
+  #peerHandle(pid: number): bigint | undefined {
+    let handle = this.#peers.get(pid);
+    if (handle === undefined) {
+      const opened = this.#k32.OpenProcess(SYNCHRONIZE, false, pid);
+      if (opened === null) return undefined;
+      this.#peers.set(pid, (handle = opened));
+    }
+    return handle;
+  }
+
+  #exited(pid: number): boolean {
+    const handle = this.#peers.get(pid);
+    return handle === undefined || this.#k32.WaitForSingleObject(handle, 0) === WAIT_OBJECT_0;
+  }
+}

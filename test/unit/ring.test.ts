@@ -1,0 +1,97 @@
+// The channel's ring buffer over plain memory: records wrap around the end, the ring refuses what does not fit,
+// and a damaged or foreign header is refused.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { HEADER_BYTES, Ring } from '../../src/channel/ring.js';
+import { FileMappingValidationError } from '../../src/errors.js';
+
+const memory = (capacity: number) => Buffer.alloc(HEADER_BYTES + capacity);
+
+describe('Ring', () => {
+  it('hands messages out in order, wrapping around the end many times', () => {
+    const ring = Ring.initialize(memory(64), 64);
+    const sent: Buffer[] = [];
+    const received: Buffer[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const message = randomBytes(i % 23);
+      expect(ring.tryWrite(message)).toBe(true);
+      sent.push(message);
+      if (i % 3 !== 0) received.push(ring.tryRead() as Buffer);
+      while (sent.length - received.length > 1) received.push(ring.tryRead() as Buffer);
+    }
+    for (let message = ring.tryRead(); message; message = ring.tryRead()) received.push(message);
+    expect(received).toEqual(sent);
+  });
+
+  it('refuses a message when the free space is too small, and takes it once there is room', () => {
+    const ring = Ring.initialize(memory(32), 32);
+    expect(ring.tryWrite(Buffer.alloc(20, 1))).toBe(true); // 24 bytes with its length
+    expect(ring.tryWrite(Buffer.alloc(5, 2))).toBe(false); // 12 more would not fit in 8
+    expect(ring.tryRead()).toEqual(Buffer.alloc(20, 1));
+    expect(ring.tryWrite(Buffer.alloc(5, 2))).toBe(true);
+    expect(ring.tryRead()).toEqual(Buffer.alloc(5, 2));
+    expect(ring.tryRead()).toBeUndefined();
+  });
+
+  it('carries empty messages and messages of the maximum length', () => {
+    const ring = Ring.initialize(memory(64), 64);
+    expect(ring.maxMessageLength).toBe(60);
+    expect(ring.tryWrite(Buffer.alloc(0))).toBe(true);
+    expect(ring.tryRead()).toEqual(Buffer.alloc(0));
+    const largest = randomBytes(60);
+    expect(ring.tryWrite(largest)).toBe(true);
+    expect(ring.tryRead()).toEqual(largest);
+  });
+
+  it('keeps working when the byte counters wrap past 2^32', () => {
+    const raw = memory(16);
+    const ring = Ring.initialize(raw, 16);
+    const words = new Int32Array(raw.buffer, raw.byteOffset, 16);
+    words[4] = -8; // head and tail just below 2^32
+    words[5] = -8;
+    for (let i = 0; i < 10; i++) {
+      expect(ring.tryWrite(Buffer.from([i, i + 1]))).toBe(true);
+      expect(ring.tryRead()).toEqual(Buffer.from([i, i + 1]));
+    }
+  });
+
+  it('attaches to a ring another process initialised, sharing its state', () => {
+    const raw = memory(64);
+    const writer = Ring.initialize(raw, 64);
+    const reader = Ring.attach(raw, 'section "x"');
+    writer.tryWrite(Buffer.from('hello'));
+    expect(reader.tryRead()?.toString()).toBe('hello');
+    expect(reader.claim('reader', 7, () => true)).toBe(7);
+    expect(writer.claim('reader', 8, () => true)).toBe(7); // held by a live process
+    expect(writer.claim('reader', 8, () => false)).toBe(8); // taken over from a dead one
+    writer.release('reader', 8);
+    expect(writer.readerPid).toBe(0);
+  });
+
+  it.each([
+    ['no magic', () => Buffer.alloc(HEADER_BYTES + 64), /no channel/],
+    ['another version', () => {
+      const raw = memory(64);
+      Ring.initialize(raw, 64);
+      raw.writeInt32LE(99, 4);
+      return raw;
+    }, /version 99/],
+    ['a capacity past the section', () => {
+      const raw = memory(64);
+      Ring.initialize(raw, 64);
+      raw.writeInt32LE(1024, 8);
+      return raw;
+    }, /damaged header/],
+  ])('refuses a section with %s', (_what, make, message) => {
+    expect(() => Ring.attach(make(), 'section "x"')).toThrow(FileMappingValidationError);
+    expect(() => Ring.attach(make(), 'section "x"')).toThrow(message);
+  });
+
+  it('refuses to read a damaged record instead of returning garbage', () => {
+    const raw = memory(64);
+    const ring = Ring.initialize(raw, 64);
+    ring.tryWrite(Buffer.from('ok'));
+    raw.writeUInt32LE(1000, HEADER_BYTES);
+    expect(() => ring.tryRead()).toThrow(/damaged/);
+  });
+});

@@ -1,0 +1,98 @@
+// Channel across real Windows processes (under Wine on Linux, natively on Windows).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runScenario, scenario, uniqueName, versions } from './harness.js';
+
+type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
+
+interface Sent {
+  sent: number;
+  bytes: number;
+  sha256: string;
+}
+interface Received {
+  received: number;
+  bytes: number;
+  mismatches: number;
+  sha256: string;
+  peerError?: { name: string; message: string };
+}
+
+const PEER = 'channel-peer.mjs';
+
+/** Runs a sender and a receiver at once; `creator` says which side creates the channel. */
+async function exchange(version: string, creator: 'sender' | 'receiver', count: number, maxSize: number, capacity?: number) {
+  const name = uniqueName('channel');
+  const extra = capacity === undefined ? [] : [String(capacity)];
+  const [sent, received] = await Promise.all([
+    scenario<Sent>(version, PEER, [name, creator === 'sender' ? 'create' : 'open', 'send', String(count), String(maxSize), ...extra]),
+    scenario<Received>(version, PEER, [name, creator === 'receiver' ? 'create' : 'open', 'receive', String(count), String(maxSize), ...extra]),
+  ]);
+  return { sent, received };
+}
+
+describe.each(versions)('Channel between two processes, Windows node %s', (version) => {
+  it.each(['sender', 'receiver'] as const)(
+    'carries 100,000 messages of 1 byte to 64 KiB intact, the %s having created the channel',
+    async (creator) => {
+      const { sent, received } = await exchange(version, creator, 100_000, 65536);
+      expect(sent.sent).toBe(100_000);
+      expect(received).toMatchObject({ received: 100_000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
+      expect(received.peerError).toBeUndefined();
+    },
+  );
+
+  it('makes a sender wait while the ring is full, and loses nothing (a 4 KiB ring, messages up to 4000 bytes)', async () => {
+    const { sent, received } = await exchange(version, 'sender', 5000, 4000, 4096);
+    expect(received).toMatchObject({ received: 5000, mismatches: 0, sha256: sent.sha256 });
+  });
+
+  it('delivers to a reader that joins after everything was sent', async () => {
+    const name = uniqueName('late');
+    const [sent, received] = await Promise.all([
+      scenario<Sent>(version, PEER, [name, 'create', 'send-first', '50', '1000']),
+      scenario<Received>(version, PEER, [name, 'open', 'receive', '50', '1000']),
+    ]);
+    expect(received).toMatchObject({ received: 50, mismatches: 0, sha256: sent.sha256 });
+  });
+
+  it('delivers what a killed writer had sent, then tells the reader it is gone instead of waiting forever', async () => {
+    const name = uniqueName('killed');
+    const [writer, reader] = await Promise.all([
+      runScenario(version, PEER, [name, 'create', 'send-then-die', '20', '1000', '4096']),
+      scenario<Received>(version, PEER, [name, 'open', 'receive', '1000', '1000']),
+    ]);
+    // The writer was killed after its sends: it reported nothing.
+    expect(writer.stdout).toBe('');
+    // Every message it sent arrived intact, then the reader learnt that the writer was gone.
+    expect(reader).toMatchObject({ received: 20, mismatches: 0 });
+    expect(reader.peerError).toMatchObject({ name: 'ChannelPeerExitedError', message: expect.stringContaining('ended without closing it') });
+  });
+});
+
+describe.each(versions)('Channel in one process, Windows node %s', (version) => {
+  let report: Report;
+  beforeAll(async () => {
+    report = await scenario<Report>(version, 'channel-single.mjs', [uniqueName('channel-single')]);
+  });
+
+  it('sends and receives strings, Buffers and empty messages, and times out as a result', () => {
+    expect(report.roundTrip).toEqual({ got: ['hello', [1, 2, 3], 0], empty: true, max: 4092, created: false, joined: true });
+  });
+
+  it('never overwrites unread data: a full ring refuses until a message is read', () => {
+    expect(report.backpressure).toEqual({ sent: 4, fullAgain: false, first: 0, afterOneRead: true, rest: [1, 2, 3, 99] });
+  });
+
+  it('refuses messages over the limit, other kinds of message, bad capacities, and use after close', () => {
+    const r = report.refusals;
+    expect(r.tooLong.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('4093 bytes is longer than this channel carries (4092') });
+    expect(r.notBytes.error).toMatchObject({ name: 'FileMappingValidationError' });
+    expect(r.badCapacity.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('power of two') });
+    expect(r.missing.error).toMatchObject({ name: 'Win32Error', code: 'ERROR_FILE_NOT_FOUND' });
+    expect(r.closed.error).toMatchObject({ name: 'ObjectClosedError' });
+  });
+
+  it('iterates with for await, and a cancelled receive takes nothing', () => {
+    expect(report.iterate).toEqual({ seen: ['one', 'two', 'three'], aborted: 'AbortError', after: 'after abort' });
+  });
+});
