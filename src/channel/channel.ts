@@ -82,6 +82,12 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   #data: NamedEvent | undefined;
   #space: NamedEvent | undefined;
   #peers = new Map<number, bigint>();
+  /** Aborted by close(): cancels the asynchronous waits in progress. */
+  readonly #closing = new AbortController();
+  #pendingWaits = 0;
+  /** Set by close() when the wait thread still held handles of this end: released once it lets go. */
+  #releaseWhenIdle = false;
+  #closedView: MappedView | undefined;
 
   private constructor(name: string, mapping: FileMapping, ring: Ring, events: [NamedEvent, NamedEvent]) {
     this.name = name;
@@ -195,7 +201,14 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   /** Receives messages until the channel is closed: `for await (const message of channel)`. */
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     while (this.#view) {
-      const message = await this.receiveAsync();
+      let message;
+      try {
+        message = await this.receiveAsync();
+      } catch (error) {
+        // close() ends the iteration; anything else (a peer that died, say) is the caller's to see.
+        if (this.closed && error instanceof ObjectClosedError) return;
+        throw error;
+      }
       if (message) yield message;
     }
   }
@@ -205,7 +218,11 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     return this.#view === undefined;
   }
 
-  /** Closes this end: gives up its role, wakes a peer waiting on it, and releases the section and events. Idempotent. */
+  /**
+   * Closes this end: gives up its role, wakes a peer waiting on it, and releases the section and events. Idempotent.
+   * Asynchronous sends and receives in progress reject with ObjectClosedError; the handles they wait on are released
+   * once the wait thread has let go of them.
+   */
   close(): void {
     const view = this.#view;
     if (!view) return;
@@ -214,9 +231,20 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     this.#data?.set();
     this.#space?.set();
     this.#view = undefined;
+    this.#closedView = view;
+    if (this.#pendingWaits > 0) {
+      this.#releaseWhenIdle = true;
+      this.#closing.abort(new ObjectClosedError('channel', `wait on channel "${this.name}"`));
+      return;
+    }
+    this.#release();
+  }
+
+  #release(): void {
     for (const handle of this.#peers.values()) this.#k32.CloseHandle(handle);
     this.#peers.clear();
-    view.unmap();
+    this.#closedView?.unmap();
+    this.#closedView = undefined;
     this.#mapping?.close();
     this.#data?.close();
     this.#space?.close();
@@ -314,11 +342,20 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /** Waits on the wait thread (the asynchronous API). A wake event consumed after an abort is set again. */
   async #waitThere(handles: bigint[], ms: number, signal: AbortSignal | undefined): Promise<Wake> {
-    const { result, index } = await Waiter.get().waitAny(handles, workerTimeout(ms), `waiting on channel "${this.name}"`, signal, (i) => {
-      if (i === 0) this.#k32.SetEvent(handles[0] as bigint);
-    });
-    if (result === 'timeout') return 'timeout';
-    return index === 0 ? 'woken' : 'peer';
+    const combined = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
+    this.#pendingWaits++;
+    try {
+      const { result, index } = await Waiter.get().waitAny(handles, workerTimeout(ms), `waiting on channel "${this.name}"`, combined, (i) => {
+        if (i === 0) this.#k32.SetEvent(handles[0] as bigint);
+      });
+      if (result === 'timeout') return 'timeout';
+      return index === 0 ? 'woken' : 'peer';
+    } finally {
+      if (--this.#pendingWaits === 0 && this.#releaseWhenIdle) {
+        this.#releaseWhenIdle = false;
+        this.#release();
+      }
+    }
   }
 
   /** A SYNCHRONIZE handle on process `pid`, kept while this end is open; undefined if it is gone. */

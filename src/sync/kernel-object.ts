@@ -109,6 +109,11 @@ export abstract class KernelObject implements Disposable {
   protected readonly k32: Kernel32;
   #handle: bigint | undefined;
   readonly #noun: string;
+  /** Aborted by close(): cancels the asynchronous waits in progress. */
+  readonly #closing = new AbortController();
+  #pendingWaits = 0;
+  /** A handle close() could not close yet: the wait thread may be waiting on it. */
+  #closeWhenIdle: bigint | undefined;
 
   protected constructor(created: Created, noun: string) {
     this.k32 = created.k32;
@@ -129,14 +134,41 @@ export abstract class KernelObject implements Disposable {
     return this.#handle === undefined;
   }
 
-  /** Closes the handle. Idempotent. The object lives on while other handles to it exist. */
+  /**
+   * Closes the handle. Idempotent. The object lives on while other handles to it exist. Asynchronous waits in
+   * progress reject with ObjectClosedError, and the handle is closed once the wait thread has let go of it (closing
+   * a handle under a pending wait is undefined behaviour in Win32).
+   */
   close(): void {
     const handle = this.#handle;
     if (handle === undefined) return;
     this.#handle = undefined;
     handles.unregister(this);
+    if (this.#pendingWaits > 0) {
+      this.#closeWhenIdle = handle;
+      this.#closing.abort(new ObjectClosedError(this.#noun, `wait on ${this.describe()}`));
+      return;
+    }
     if (!this.k32.CloseHandle(handle)) {
       throw win32Error(this.k32, this.k32.GetLastError(), 'CloseHandle', `closing ${this.describe()}`, this.name);
+    }
+  }
+
+  /**
+   * Runs an asynchronous wait on the handle, cancelled by `signal` or by close(). The handle stays open until the
+   * wait has settled.
+   */
+  protected async waitOnHandle<T>(signal: AbortSignal | undefined, wait: (handle: bigint, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const handle = this.checkOpen('wait on');
+    const combined = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
+    this.#pendingWaits++;
+    try {
+      return await wait(handle, combined);
+    } finally {
+      if (--this.#pendingWaits === 0 && this.#closeWhenIdle !== undefined) {
+        this.k32.CloseHandle(this.#closeWhenIdle);
+        this.#closeWhenIdle = undefined;
+      }
     }
   }
 

@@ -38,15 +38,14 @@ abstract class Waitable extends KernelObject {
   /** Waits without blocking the event loop (on the wait thread). Rejects only on abort or a Win32 failure. */
   async waitAsync(options: AsyncWaitOptions = {}): Promise<SignalResult> {
     const parsed = parseOptions(asyncWaitSchema, options, `${this.describe()}.waitAsync() options`);
-    const handle = this.checkOpen('wait on');
-    const result = await Waiter.get().wait(handle, workerTimeout(parsed.timeoutMs), `waiting on ${this.describe()}`, parsed.signal, () =>
-      this.giveBack(),
+    const result = await this.waitOnHandle(parsed.signal, (handle, signal) =>
+      Waiter.get().wait(handle, workerTimeout(parsed.timeoutMs), `waiting on ${this.describe()}`, signal, () => this.giveBack(handle)),
     );
     return result === 'timeout' ? 'timeout' : 'signaled';
   }
 
-  /** Undoes a wait that succeeded after it was cancelled. */
-  protected abstract giveBack(): void;
+  /** Undoes a wait that succeeded after it was cancelled (the handle is still open then, even after close()). */
+  protected abstract giveBack(handle: bigint): void;
 }
 
 const EVENT: KernelObjectKind = { noun: 'event', createFunction: 'CreateEventW', openFunction: 'OpenEventW', openAccess: EVENT_MODIFY_STATE };
@@ -102,9 +101,9 @@ export class NamedEvent extends Waitable {
     }
   }
 
-  protected giveBack(): void {
+  protected giveBack(handle: bigint): void {
     // An auto-reset event consumed by a cancelled wait is set again; a manual-reset one was never consumed.
-    if (this.#manualReset !== true && !this.closed) this.set();
+    if (this.#manualReset !== true) this.k32.SetEvent(handle);
   }
 }
 
@@ -159,7 +158,7 @@ export class NamedSemaphore extends Waitable {
     return previous[0];
   }
 
-  protected giveBack(): void {
-    if (!this.closed) this.release(1);
+  protected giveBack(handle: bigint): void {
+    this.k32.ReleaseSemaphore(handle, 1, null);
   }
 }

@@ -106,21 +106,22 @@ export class NamedMutex extends KernelObject {
   /** Locks without blocking the event loop. Resolves to 'acquired', 'abandoned' or 'timeout'; rejects on abort. */
   async lockAsync(options: AsyncWaitOptions = {}): Promise<LockResult> {
     const parsed = parseOptions(asyncWaitSchema, options, `${this.describe()}.lockAsync() options`);
-    const handle = this.checkOpen('lock');
-    const started = performance.now();
-    const turn = this.#turn();
-    if (!(await this.#takeTurn(turn, parsed.timeoutMs, parsed.signal))) return 'timeout';
-    const left = parsed.timeoutMs === Infinity ? Infinity : Math.max(0, Math.round(parsed.timeoutMs - (performance.now() - started)));
-    let result;
-    try {
-      result = await Waiter.get().wait(handle, workerTimeout(left), `locking ${this.describe()}`, parsed.signal, () =>
-        Waiter.get().releaseMutex(handle, `releasing ${this.describe()} after a cancelled lock`),
-      );
-    } catch (error) {
-      this.#passTurn(turn);
-      throw error;
-    }
-    return this.#settle(turn, result);
+    return this.waitOnHandle(parsed.signal, async (handle, signal) => {
+      const started = performance.now();
+      const turn = this.#turn();
+      if (!(await this.#takeTurn(turn, parsed.timeoutMs, signal))) return 'timeout';
+      const left = parsed.timeoutMs === Infinity ? Infinity : Math.max(0, Math.round(parsed.timeoutMs - (performance.now() - started)));
+      let result;
+      try {
+        result = await Waiter.get().wait(handle, workerTimeout(left), `locking ${this.describe()}`, signal, () =>
+          Waiter.get().releaseMutex(handle, `releasing ${this.describe()} after a cancelled lock`),
+        );
+      } catch (error) {
+        this.#passTurn(turn);
+        throw error;
+      }
+      return this.#settle(turn, result);
+    });
   }
 
   /** Unlocks (ReleaseMutex on the thread that locked). Throws if this object does not hold the lock. */

@@ -92,7 +92,9 @@ function expire(): void {
   }
 }
 
-while (drain()) {
+/** One round: read requests, wait, answer. False once asked to stop. */
+function round(): boolean {
+  if (!drain()) return false;
   const now = performance.now();
   // Rotate so that a low index cannot starve the others (WaitForMultipleObjects reports the lowest signalled), and
   // take whole requests while their handles fit beside the wake event.
@@ -113,13 +115,16 @@ while (drain()) {
   if (result === WAIT_FAILED) {
     const errno = k32.GetLastError();
     // One handle is bad (closed under a pending wait, say): answer each request that fails on its own.
+    // (A zero-timeout wait acquires what is free, a mutex included: such a request is answered as acquired.)
     for (const p of active) {
-      if (k32.WaitForMultipleObjects(p.handles.length, p.handles, false, 0) === WAIT_FAILED) {
-        pending.splice(pending.indexOf(p), 1);
-        reply(p, { outcome: 'failed', errno: k32.GetLastError() || errno });
-      }
+      const alone = k32.WaitForMultipleObjects(p.handles.length, p.handles, false, 0);
+      if (alone === WAIT_TIMEOUT) continue;
+      pending.splice(pending.indexOf(p), 1);
+      if (alone === WAIT_FAILED) reply(p, { outcome: 'failed', errno: k32.GetLastError() || errno });
+      else if (alone >= WAIT_ABANDONED) reply(p, { outcome: 'abandoned', index: alone - WAIT_ABANDONED });
+      else reply(p, { outcome: 'signaled', index: alone - WAIT_OBJECT_0 });
     }
-    continue;
+    return true;
   }
   if (result !== WAIT_TIMEOUT && result !== WAIT_OBJECT_0) {
     const abandoned = result >= WAIT_ABANDONED;
@@ -130,4 +135,14 @@ while (drain()) {
     }
   }
   expire();
+  return true;
+}
+
+// The main thread may be blocked on a synchronous answer: an exception here must answer, never end the thread.
+for (;;) {
+  try {
+    if (!round()) break;
+  } catch {
+    for (const p of pending.splice(0)) reply(p, { outcome: 'failed', errno: 0 });
+  }
 }

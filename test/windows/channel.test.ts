@@ -92,7 +92,13 @@ describe.each(versions)('Channel in one process, Windows node %s', (version) => 
     expect(r.closed.error).toMatchObject({ name: 'ObjectClosedError' });
   });
 
-  it('iterates with for await, and a cancelled receive takes nothing', () => {
-    expect(report.iterate).toEqual({ seen: ['one', 'two', 'three'], aborted: 'AbortError', after: 'after abort' });
+  it('iterates with for await until closed, a cancelled receive takes nothing, and close rejects a pending receive', () => {
+    expect(report.iterate).toEqual({
+      seen: ['one', 'two', 'three'],
+      aborted: 'AbortError',
+      after: 'after abort',
+      iteration: 'ended',
+      pendingReceive: 'ObjectClosedError',
+    });
   });
 });

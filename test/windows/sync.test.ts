@@ -53,6 +53,11 @@ describe.each(versions)('synchronisation objects, Windows node %s', (version) =>
     expect(report.semaphores.badOptions).toEqual(error('FileMappingValidationError', { message: expect.stringContaining('initialCount') }));
   });
 
+  it('rejects the async waits in progress with ObjectClosedError when their object is closed, and goes on', () => {
+    const closed = error('ObjectClosedError');
+    expect(report.closeWhileWaiting).toEqual({ event: closed, lock: closed, semaphore: closed, after: 'signaled' });
+  });
+
   it('creates or opens by name, and explains exclusive, missing and clashing names, closed objects and bad timeouts', () => {
     const n = report.names;
     expect(n).toMatchObject({ first: false, second: true, exclusive: 'created' });
