@@ -4,6 +4,7 @@
 import { Dword64 } from './dword.js';
 import { FileMappingValidationError, ObjectClosedError } from './errors.js';
 import { MappedView, MAX_VIEW_LENGTH } from './mapped-view.js';
+import { copyModeForced } from './view-memory.js';
 import {
   ACCESS_ALLOWED_BY,
   ATTRIBUTES,
@@ -225,7 +226,15 @@ export class FileMapping implements Disposable {
       if (viewLength > MAX_VIEW_LENGTH) {
         throw new FileMappingValidationError('FileMapping.map() options', [tooLong(viewLength)]);
       }
-      return new MappedView({ k32: this.#k32, address, length: Number(viewLength), offset: parsed.offset, access, description });
+      return new MappedView({
+        k32: this.#k32,
+        address,
+        length: Number(viewLength),
+        offset: parsed.offset,
+        access,
+        description,
+        copy: parsed.copy ?? copyModeForced(),
+      });
     } catch (error) {
       this.#k32.UnmapViewOfFile(address);
       throw error;

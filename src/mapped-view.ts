@@ -7,6 +7,8 @@ import type { Access } from './options.js';
 import { win32Error } from './platform.js';
 import { ERROR_LOCK_VIOLATION } from './win32/constants.js';
 import type { Kernel32 } from './win32/kernel32.js';
+import { ViewAccessors } from './view-accessors.js';
+import { copyMemory, tryZeroCopy, zeroCopyMemory, type ViewMemory } from './view-memory.js';
 
 /**
  * The longest view a Buffer can cover: 4 GiB on Node 20, 2^53 - 1 bytes on Node 22. koffi.view() aborts the
@@ -38,55 +40,79 @@ export interface MappedViewInit {
   offset: bigint;
   access: Access;
   description: string;
+  /** Copy mode asked for (see view-memory.ts); also chosen when the runtime forbids external buffers. */
+  copy: boolean;
 }
 
 /** A view of a section mapped into this process. Unmap it with `unmap()` or `using`. */
-export class MappedView implements Disposable {
+export class MappedView extends ViewAccessors implements Disposable {
   /** The address of the view in this process. */
   readonly address: bigint;
-  /** Its length in bytes (what `buffer` covers). */
+  /** Its length in bytes. */
   readonly length: number;
   /** Where it starts in the section. */
   readonly offset: bigint;
   /** What it may do: 'read', 'write', 'copy'... */
   readonly access: Access;
+  /** True when the view has no `buffer` and its accessors copy (see MapOptions.copy). */
+  readonly copyMode: boolean;
 
   readonly #k32: Kernel32;
   readonly #description: string;
-  #buffer: Buffer | undefined;
+  #memory: ViewMemory | undefined;
   #arrayBuffer: ArrayBuffer | undefined;
 
   /** @internal Views are made by FileMapping.map(). */
   constructor(init: MappedViewInit) {
+    super();
     this.#k32 = init.k32;
     this.address = init.address;
     this.length = init.length;
     this.offset = init.offset;
     this.access = init.access;
     this.#description = init.description;
-    this.#arrayBuffer = init.k32.viewMemory(init.address, init.length);
-    this.#buffer = Buffer.from(this.#arrayBuffer);
-    // The ArrayBuffer, not this object, is the finalizer's target: a Buffer the program kept must never outlive
-    // the memory under it, and both the view and any Buffer over it keep the ArrayBuffer alive.
-    views.register(this.#arrayBuffer, { k32: init.k32, address: init.address }, this);
+    this.#arrayBuffer = init.copy ? undefined : tryZeroCopy(init.k32, init.address, init.length);
+    this.#memory = this.#arrayBuffer
+      ? zeroCopyMemory(Buffer.from(this.#arrayBuffer))
+      : copyMemory(init.k32, init.address, init.length);
+    this.copyMode = this.#arrayBuffer === undefined;
+    // In zero-copy mode the ArrayBuffer, not this object, is the finalizer's target: a Buffer the program kept must
+    // never outlive the memory under it, and both the view and any Buffer over it keep the ArrayBuffer alive.
+    views.register(this.#arrayBuffer ?? this, { k32: init.k32, address: init.address }, this);
   }
 
   /**
-   * The view's memory as a Buffer, without copy. Valid until `unmap()`; on Node 22 and later unmap() detaches it, so
-   * a Buffer kept past unmap reads as empty. On Node 20, touching a kept Buffer after unmap crashes the process:
-   * do not keep it past the view's life.
+   * The view's memory as a Buffer, without copy (zero-copy mode only: in copy mode use the accessors). Valid until
+   * `unmap()`; on Node 22 and later unmap() detaches it, so a Buffer kept past unmap reads as empty. On Node 20,
+   * touching a kept Buffer after unmap crashes the process: do not keep it past the view's life.
    *
-   * Writing into the Buffer of a 'read' view is a page fault that kills the process: write only through views
-   * mapped with 'write', 'all' or 'copy' access.
+   * The one unsafe door of the API: writing into the Buffer of a 'read' view is a page fault that kills the
+   * process. The accessors (write, writeU32...) refuse that with an error instead.
    */
   get buffer(): Buffer {
-    if (!this.#buffer) throw new ObjectClosedError('view', `use the buffer of ${this.#description}`);
-    return this.#buffer;
+    const memory = this.memory('use the buffer of');
+    if (!memory.buffer) {
+      throw new Error(
+        `${this.#description} is in copy mode (external buffers are forbidden in this runtime, or copy mode was asked for): it has no buffer; use read(), write() and the typed accessors`,
+      );
+    }
+    return memory.buffer;
   }
 
   /** True once unmap() has run. */
   get unmapped(): boolean {
-    return this.#buffer === undefined;
+    return this.#memory === undefined;
+  }
+
+  /** @internal The memory, or ObjectClosedError once unmapped. */
+  protected memory(operation: string): ViewMemory {
+    if (!this.#memory) throw new ObjectClosedError('view', `${operation} ${this.#description}`);
+    return this.#memory;
+  }
+
+  /** @internal For the accessors' messages. */
+  protected get description(): string {
+    return this.#description;
   }
 
   /**
@@ -94,7 +120,7 @@ export class MappedView implements Disposable {
    * backed by the paging file this does nothing useful and is harmless.
    */
   flush(range: { offset?: number; length?: number } = {}): void {
-    if (!this.#buffer) throw new ObjectClosedError('view', `flush ${this.#description}`);
+    this.memory('flush');
     const offset = range.offset ?? 0;
     const length = range.length ?? this.length - offset;
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.length) {
@@ -118,14 +144,14 @@ export class MappedView implements Disposable {
    * Node 22 and later the Buffer is detached first, so a stale reference reads as empty instead of faulting.
    */
   unmap(): void {
-    if (!this.#buffer || !this.#arrayBuffer) return;
+    if (!this.#memory) return;
     if (!this.#k32.UnmapViewOfFile(this.address)) {
       const errno = this.#k32.GetLastError();
       throw win32Error(this.#k32, errno, 'UnmapViewOfFile', `unmapping ${this.#description}`);
     }
     views.unregister(this);
-    detach(this.#arrayBuffer);
-    this.#buffer = undefined;
+    if (this.#arrayBuffer) detach(this.#arrayBuffer);
+    this.#memory = undefined;
     this.#arrayBuffer = undefined;
   }
 

@@ -240,6 +240,8 @@ export const mapOptionsSchema = z.strictObject({
   length: positiveUint64.optional(),
   /** Map at this address (MapViewOfFileEx): a multiple of the allocation granularity, in a free range. */
   address: positiveUint64.optional(),
+  /** Copy mode: no `buffer`, the accessors copy (default: FILEMAPPING_COPY_MODE, or when the runtime forbids external buffers). */
+  copy: z.boolean({ error: 'Expected a boolean' }).optional(),
 });
 /** The options of FileMapping.map(). */
 export interface MapOptions {
@@ -258,6 +260,12 @@ export interface MapOptions {
    * space. Default: wherever the system chooses.
    */
   address?: bigint | number;
+  /**
+   * Copy mode: the view has no `buffer`, and its accessors (read, write, readU32...) copy between the view and V8's
+   * memory. Default: on when FILEMAPPING_COPY_MODE=1, or when the runtime forbids Buffers over foreign memory
+   * (Electron's V8 memory cage); otherwise off (zero copy).
+   */
+  copy?: boolean;
 }
 
 // The interfaces above carry the documentation; these lines keep them in step with the schemas.

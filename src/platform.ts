@@ -7,6 +7,7 @@
  */
 import { PlatformNotSupportedError, Win32Error } from './errors.js';
 import { FORMAT_MESSAGE_FROM_SYSTEM, FORMAT_MESSAGE_IGNORE_INSERTS } from './win32/constants.js';
+import { resetExternalBufferProbe } from './view-memory.js';
 import { getKernel32, type Kernel32 } from './win32/kernel32.js';
 
 let override: Kernel32 | undefined;
@@ -22,6 +23,7 @@ export function kernel32(): Kernel32 {
 export function setKernel32ForTesting(fake: Kernel32 | undefined): void {
   override = fake;
   systemInfoCache = new WeakMap();
+  resetExternalBufferProbe();
 }
 
 /** The figures of GetSystemInfo the package needs. */

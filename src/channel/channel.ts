@@ -122,7 +122,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     try {
       const mapping = section();
       owned.push(mapping);
-      const view = mapping.map();
+      // The ring works on the memory itself with Atomics: a channel needs a zero-copy view (not copy mode).
+      const view = mapping.map({ copy: false });
       owned.push(view);
       // The creator writes the header; whoever joins checks it (a section of that name may hold something else).
       const ring =

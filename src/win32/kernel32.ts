@@ -120,6 +120,9 @@ export interface Kernel32 {
   /** lpPreviousCount is a one-element array that receives the count before the release, or null. */
   ReleaseSemaphore(hSemaphore: HANDLE, lReleaseCount: number, lpPreviousCount: [number] | null): boolean;
 
+  /** Copies Length bytes (memcpy/memmove); an address is a bigint, a Buffer stands for its own memory. */
+  RtlMoveMemory(Destination: bigint | Uint8Array, Source: bigint | Uint8Array, Length: number): void;
+
   /** Not kernel32: an ArrayBuffer over `length` bytes at `address`, without copy (koffi.view). */
   viewMemory(address: bigint, length: number): ArrayBuffer;
   /** sizeof(MEMORY_BASIC_INFORMATION), for VirtualQuery's dwLength. */
@@ -232,6 +235,7 @@ function declareKernel32(): Kernel32 {
     SetEvent: fn('bool __stdcall SetEvent(HANDLE hEvent)'),
     ResetEvent: fn('bool __stdcall ResetEvent(HANDLE hEvent)'),
     WaitForSingleObject: fn('uint32_t __stdcall WaitForSingleObject(HANDLE hHandle, uint32_t dwMilliseconds)'),
+    RtlMoveMemory: fn('void __stdcall RtlMoveMemory(void *Destination, const void *Source, size_t Length)'),
     WaitForMultipleObjects: fn(
       'uint32_t __stdcall WaitForMultipleObjects(uint32_t nCount, const HANDLE *lpHandles, bool bWaitAll, uint32_t dwMilliseconds)',
     ),

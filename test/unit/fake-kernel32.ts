@@ -14,7 +14,7 @@ export class FakeKernel32 implements Kernel32 {
   /** Open handles: section handles point at their section; file handles at their path. */
   readonly handles = new Map<bigint, Section | string>();
   readonly sections = new Map<string, Section>();
-  readonly views = new Map<bigint, { length: bigint }>();
+  readonly views = new Map<bigint, { length: bigint; memory?: ArrayBuffer }>();
   /** Files that "exist", with their size. */
   readonly files = new Map<string, bigint>();
   readonly sizeofMemoryBasicInformation = 48;
@@ -173,11 +173,31 @@ export class FakeKernel32 implements Kernel32 {
   OpenSemaphoreW = (): HANDLE => null;
   ReleaseSemaphore = (): boolean => true;
 
+  RtlMoveMemory = (destination: bigint | Uint8Array, source: bigint | Uint8Array, length: number): void => {
+    this.calls.push('RtlMoveMemory');
+    const bytes = (at: bigint | Uint8Array): Uint8Array => {
+      if (at instanceof Uint8Array) return at;
+      for (const [base, view] of this.views) {
+        if (at >= base && at < base + view.length) {
+          view.memory ??= new ArrayBuffer(Number(view.length));
+          return new Uint8Array(view.memory, Number(at - base));
+        }
+      }
+      throw new Error(`no view at 0x${at.toString(16)}`);
+    };
+    bytes(destination).set(bytes(source).subarray(0, length));
+  };
+
+  /** Set to make viewMemory throw, as koffi.view does where external buffers are forbidden (Electron). */
+  externalBuffersForbidden = false;
+
   viewMemory = (address: bigint, length: number): ArrayBuffer => {
+    if (this.externalBuffersForbidden) throw new Error('External buffers are not allowed');
     const view = this.views.get(address);
     if (!view) throw new Error(`no view at ${address}`);
     if (BigInt(length) > view.length) throw new Error(`view at ${address} has ${view.length} bytes, not ${length}`);
-    // koffi.view covers exactly `length` bytes; a fresh ArrayBuffer of that length stands in for the memory.
-    return new ArrayBuffer(length);
+    // koffi.view covers exactly `length` bytes; the fake's memory for the view is made that long.
+    view.memory ??= new ArrayBuffer(length);
+    return view.memory;
   };
 }
