@@ -32,6 +32,15 @@ export class FakeKernel32 implements Kernel32 {
     return this.calls.filter((call) => call === name).length;
   }
 
+  /** Arguments koffi would turn into undefined values: what no native call may ever receive. */
+  readonly invalidArguments: string[] = [];
+
+  #checkDwords(name: string, ...values: number[]): void {
+    for (const value of values) {
+      if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) this.invalidArguments.push(`${name}: ${value}`);
+    }
+  }
+
   #call(name: keyof Kernel32): number | undefined {
     this.calls.push(name);
     const pending = this.#failures.get(name);
@@ -47,7 +56,9 @@ export class FakeKernel32 implements Kernel32 {
     return handle;
   }
 
-  CreateFileMappingW = (hFile: HANDLE, _attributes: LPVOID, _flProtect: number, high: number, low: number, lpName: string | null): HANDLE => {
+  CreateFileMappingW = (hFile: HANDLE, _attributes: LPVOID, flProtect: number, high: number, low: number, lpName: string | null): HANDLE => {
+    this.#checkDwords('CreateFileMappingW', flProtect, high, low);
+    if (lpName !== null && (lpName.length === 0 || lpName.length > 260 || lpName.includes('\0'))) this.invalidArguments.push(`name ${lpName}`);
     if (this.#call('CreateFileMappingW') !== undefined) return null;
     const existing = lpName === null ? undefined : this.sections.get(lpName);
     if (existing) {
@@ -62,7 +73,11 @@ export class FakeKernel32 implements Kernel32 {
     return this.#handle(section);
   };
 
-  OpenFileMappingW = (_access: number, _inherit: boolean, lpName: string): HANDLE => {
+  OpenFileMappingW = (access: number, _inherit: boolean, lpName: string): HANDLE => {
+    this.#checkDwords('OpenFileMappingW', access);
+    if (typeof lpName !== 'string' || lpName.length === 0 || lpName.length > 260 || lpName.includes('\0')) {
+      this.invalidArguments.push(`OpenFileMappingW name ${String(lpName)}`);
+    }
     if (this.#call('OpenFileMappingW') !== undefined) return null;
     const section = this.sections.get(lpName);
     if (!section) {
@@ -78,7 +93,9 @@ export class FakeKernel32 implements Kernel32 {
   MapViewOfFileEx = (h: HANDLE, access: number, high: number, low: number, length: number | bigint, base: LPVOID): LPVOID =>
     this.#map('MapViewOfFileEx', h, access, high, low, length, base);
 
-  #map(name: keyof Kernel32, h: HANDLE, _access: number, high: number, low: number, length: number | bigint, base: LPVOID): LPVOID {
+  #map(name: keyof Kernel32, h: HANDLE, access: number, high: number, low: number, length: number | bigint, base: LPVOID): LPVOID {
+    this.#checkDwords(name, access, high, low);
+    if (BigInt(length) < 0n || (base !== null && base % 65536n !== 0n)) this.invalidArguments.push(`${name}: length ${length}, base ${base}`);
     if (this.#call(name) !== undefined) return null;
     const section = h === null ? undefined : this.handles.get(h);
     if (typeof section !== 'object') {
