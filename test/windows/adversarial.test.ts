@@ -1,0 +1,31 @@
+// Sequences meant to break things end in success or a clear error of the package, and the process survives.
+import { describe, expect, it } from 'vitest';
+import { scenario, uniqueName, versions } from './harness.js';
+
+describe.each(versions)('adversarial sequences, Windows node %s', (version) => {
+  it('end in success or one of the package errors, and never bring the process down', async () => {
+    const report = await scenario<{ results: Record<string, string>; survived: boolean }>(version, 'adversarial.mjs', [uniqueName('adversarial')]);
+    expect(report.survived).toBe(true);
+    const { results } = report;
+    expect(Object.keys(results).length).toBeGreaterThanOrEqual(25);
+    for (const [step, outcome] of Object.entries(results)) expect(outcome, step).not.toMatch(/^UNEXPECTED/);
+    expect(results).toMatchObject({
+      'double close': 'ok',
+      'double unmap': 'ok',
+      'unmap one view while another is alive': 'ok',
+      'read after unmap': 'ObjectClosedError',
+      'map after close': 'ObjectClosedError',
+      'offset past the end': 'FileMappingValidationError',
+      'huge length': 'FileMappingValidationError',
+      'size NaN': 'FileMappingValidationError',
+      'size -0': 'FileMappingValidationError',
+      'size 1.5': 'FileMappingValidationError',
+      'name with NUL': 'FileMappingValidationError',
+      'name over the limit': 'FileMappingValidationError',
+      'open a name nobody made': 'Win32Error',
+      'write through a read view': 'Error',
+      'accessor past the end': 'FileMappingValidationError',
+      'channel over a section that is not one': 'FileMappingValidationError',
+    });
+  });
+});
