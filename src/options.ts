@@ -124,6 +124,12 @@ const uint64 = z
 
 const positiveUint64 = uint64.refine((value) => value > 0n, { error: 'Must be greater than 0' });
 
+/** A security descriptor in SDDL; Windows parses it (ConvertStringSecurityDescriptorToSecurityDescriptorW). */
+export const securitySchema = z
+  .string({ error: "Expected a security descriptor in SDDL, e.g. 'D:P(A;;GA;;;OW)'" })
+  .min(1, { error: 'Must not be empty (omit it for the default security)' })
+  .refine((sddl) => !sddl.includes('\0'), { error: 'Must not contain a NUL character' });
+
 const NAMESPACE = /^(?:Global|Local|Session\\\d+)\\/u;
 
 /** A kernel object name: Local\ or Global\ (or Session\N\) prefix, then no backslash, no NUL. */
@@ -164,6 +170,8 @@ export const createOptionsSchema = z
     attributes: z.array(attributeSchema).default([]),
     /** Fail with ERROR_ALREADY_EXISTS instead of opening a section that already has this name. */
     exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
+    security: securitySchema.optional(),
+    inheritable: z.boolean({ error: 'Expected a boolean' }).default(false),
   })
   .superRefine((options, context) => {
     const issue = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
@@ -210,6 +218,13 @@ export interface CreateOptions {
   attributes?: Attribute[];
   /** Fail with Win32Error ERROR_ALREADY_EXISTS when the name is taken, instead of opening that section. */
   exclusive?: boolean;
+  /**
+   * The section's security descriptor in SDDL (default: the caller's default DACL). E.g. 'D:P(A;;GA;;;OW)' locks
+   * it to its owner; a service sharing a Global\\ section with user processes grants them FILE_MAP_READ ('GR').
+   */
+  security?: string;
+  /** Child processes created with handle inheritance inherit the handle; default false. */
+  inheritable?: boolean;
 }
 export type ParsedCreateOptions = z.output<typeof createOptionsSchema>;
 

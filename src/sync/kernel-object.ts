@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { ObjectClosedError } from '../errors.js';
-import { nameSchema, parseOptions } from '../options.js';
+import { nameSchema, parseOptions, securitySchema } from '../options.js';
+import { securityAttributes } from '../security.js';
 import { kernel32, win32Error } from '../platform.js';
 import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, SYNCHRONIZE } from '../win32/constants.js';
 import type { HANDLE, Kernel32 } from '../win32/kernel32.js';
@@ -25,7 +26,20 @@ export const timeoutSchema = z
 export const createBaseSchema = z.strictObject({
   /** Fail with ERROR_ALREADY_EXISTS instead of opening an existing object of this name. */
   exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
+  /** The object's security descriptor in SDDL; default: the caller's default DACL. */
+  security: securitySchema.optional(),
+  /** Child processes created with handle inheritance inherit the handle. */
+  inheritable: z.boolean({ error: 'Expected a boolean' }).default(false),
 });
+/** Options every named object's create() takes. */
+export interface SecurityCreateOptions {
+  /** Fail with ERROR_ALREADY_EXISTS instead of opening an existing object of this name. */
+  exclusive?: boolean;
+  /** The object's security descriptor in SDDL, e.g. 'D:P(A;;GA;;;OW)'; default: the caller's default DACL. */
+  security?: string;
+  /** Child processes created with handle inheritance inherit the handle; default false. */
+  inheritable?: boolean;
+}
 
 export const asyncWaitSchema = z.strictObject({
   timeoutMs: timeoutSchema,
@@ -71,15 +85,18 @@ export interface Created {
 export function createNamed(
   kind: KernelObjectKind,
   name: string | undefined,
-  exclusive: boolean,
-  create: (k32: Kernel32, name: string | null) => HANDLE,
+  options: { exclusive: boolean; security?: string | undefined; inheritable: boolean },
+  create: (k32: Kernel32, attributes: Buffer | null, name: string | null) => HANDLE,
 ): Created {
+  const exclusive = options.exclusive;
   if (name !== undefined) parseOptions(nameSchema, name, `${kind.noun} name`);
   const k32 = kernel32();
   const what = `creating ${name === undefined ? `an anonymous ${kind.noun}` : `${kind.noun} "${name}"`}`;
+  const security = securityAttributes(k32, options, what);
   k32.SetLastError(ERROR_SUCCESS);
-  const handle = create(k32, name ?? null);
+  const handle = create(k32, security.attributes, name ?? null);
   const errno = k32.GetLastError();
+  security.release();
   if (handle === null) throw win32Error(k32, errno, kind.createFunction, what, name);
   const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
   if (alreadyExisted && exclusive) {

@@ -16,6 +16,7 @@ import {
   workerTimeout,
   type AsyncWaitOptions,
   type Created,
+  type SecurityCreateOptions,
   type KernelObjectKind,
 } from './kernel-object.js';
 import { Waiter } from './waiter.js';
@@ -57,10 +58,11 @@ const eventOptionsSchema = createBaseSchema.extend({
   initialState: z.boolean({ error: 'Expected a boolean' }).default(false),
 });
 /** The options of NamedEvent.create(). */
-export interface EventOptions {
+export interface EventOptions extends SecurityCreateOptions {
+  /** Stays signalled until reset() (true), or wakes one waiter and resets itself (false, the default). */
   manualReset?: boolean;
+  /** Starts signalled; default false. */
   initialState?: boolean;
-  exclusive?: boolean;
 }
 
 /** A named event (CreateEventW): auto-reset by default, or manual-reset. */
@@ -75,7 +77,7 @@ export class NamedEvent extends Waitable {
   /** Creates the event, or opens the existing one of this name (`alreadyExisted`), unless `exclusive`. */
   static create(name: string | undefined, options: EventOptions = {}): NamedEvent {
     const parsed = parseOptions(eventOptionsSchema, options, 'NamedEvent.create() options');
-    const created = createNamed(EVENT, name, parsed.exclusive, (k32, n) => k32.CreateEventW(null, parsed.manualReset, parsed.initialState, n));
+    const created = createNamed(EVENT, name, parsed, (k32, attributes, n) => k32.CreateEventW(attributes, parsed.manualReset, parsed.initialState, n));
     return new NamedEvent(created, created.alreadyExisted ? undefined : parsed.manualReset);
   }
 
@@ -121,12 +123,11 @@ const semaphoreOptionsSchema = createBaseSchema
   })
   .refine((o) => o.initialCount <= o.maximumCount, { error: 'initialCount must not exceed maximumCount', path: ['initialCount'] });
 /** The options of NamedSemaphore.create(). */
-export interface SemaphoreOptions {
+export interface SemaphoreOptions extends SecurityCreateOptions {
   /** Default 0. */
   initialCount?: number;
   /** Default 2147483647. */
   maximumCount?: number;
-  exclusive?: boolean;
 }
 
 /** A named counting semaphore (CreateSemaphoreW). A wait takes one count; release() gives counts back. */
@@ -139,7 +140,9 @@ export class NamedSemaphore extends Waitable {
   static create(name: string | undefined, options: SemaphoreOptions = {}): NamedSemaphore {
     const parsed = parseOptions(semaphoreOptionsSchema, options, 'NamedSemaphore.create() options');
     return new NamedSemaphore(
-      createNamed(SEMAPHORE, name, parsed.exclusive, (k32, n) => k32.CreateSemaphoreW(null, parsed.initialCount, parsed.maximumCount, n)),
+      createNamed(SEMAPHORE, name, parsed, (k32, attributes, n) =>
+        k32.CreateSemaphoreW(attributes, parsed.initialCount, parsed.maximumCount, n),
+      ),
     );
   }
 

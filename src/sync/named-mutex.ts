@@ -19,6 +19,7 @@ import {
   workerTimeout,
   type AsyncWaitOptions,
   type Created,
+  type SecurityCreateOptions,
   type KernelObjectKind,
 } from './kernel-object.js';
 import { Waiter } from './waiter.js';
@@ -47,10 +48,7 @@ interface Turn {
 const turns = new Map<string, Turn>();
 
 /** The options of NamedMutex.create(). */
-export interface MutexOptions {
-  /** Fail with ERROR_ALREADY_EXISTS instead of opening an existing mutex of this name. */
-  exclusive?: boolean;
-}
+export type MutexOptions = SecurityCreateOptions;
 
 /** What withLock() passes to its function. */
 export interface LockState {
@@ -71,7 +69,7 @@ export class NamedMutex extends KernelObject {
   /** Creates the mutex (not owned), or opens the existing one of this name (`alreadyExisted`), unless `exclusive`. */
   static create(name: string | undefined, options: MutexOptions = {}): NamedMutex {
     const parsed = parseOptions(createBaseSchema, options, 'NamedMutex.create() options');
-    return new NamedMutex(createNamed(MUTEX, name, parsed.exclusive, (k32, n) => k32.CreateMutexW(null, false, n)));
+    return new NamedMutex(createNamed(MUTEX, name, parsed, (k32, attributes, n) => k32.CreateMutexW(attributes, false, n)));
   }
 
   /** Opens an existing mutex by name. */

@@ -31,6 +31,8 @@ const bool = z.boolean({ error: 'Expected a boolean' });
 const wideString = z.string({ error: 'Expected a string' }).refine((s) => !s.includes('\0'), {
   error: 'Must not contain a NUL character (it would end the string early)',
 });
+/** A SECURITY_ATTRIBUTES argument: NULL, a pointer, or a Buffer holding the structure. */
+const attributes = z.union([pointer, z.instanceof(Uint8Array)], { error: 'Expected NULL, a bigint pointer or a Buffer holding SECURITY_ATTRIBUTES' });
 const outObject = z.record(z.string(), z.unknown(), { error: 'Expected an object to fill' });
 const outCell = z.tuple([z.union([z.number(), z.bigint()])], { error: 'Expected a one-element array to fill, e.g. [0]' });
 const outBuffer = z.instanceof(Buffer, { error: 'Expected a Buffer' });
@@ -58,7 +60,7 @@ function checked<Name extends keyof Kernel32>(name: Name, parameters: Record<str
   return call;
 }
 
-export const CreateFileMappingW = checked('CreateFileMappingW', { hFile: pointer, lpFileMappingAttributes: pointer, flProtect: dword, dwMaximumSizeHigh: dword, dwMaximumSizeLow: dword, lpName: wideString.nullable() });
+export const CreateFileMappingW = checked('CreateFileMappingW', { hFile: pointer, lpFileMappingAttributes: attributes, flProtect: dword, dwMaximumSizeHigh: dword, dwMaximumSizeLow: dword, lpName: wideString.nullable() });
 export const OpenFileMappingW = checked('OpenFileMappingW', { dwDesiredAccess: dword, bInheritHandle: bool, lpName: wideString });
 export const MapViewOfFile = checked('MapViewOfFile', { hFileMappingObject: pointer, dwDesiredAccess: dword, dwFileOffsetHigh: dword, dwFileOffsetLow: dword, dwNumberOfBytesToMap: sizeT });
 export const MapViewOfFileEx = checked('MapViewOfFileEx', { hFileMappingObject: pointer, dwDesiredAccess: dword, dwFileOffsetHigh: dword, dwFileOffsetLow: dword, dwNumberOfBytesToMap: sizeT, lpBaseAddress: pointer });
@@ -71,16 +73,23 @@ export const FormatMessageW = checked('FormatMessageW', { dwFlags: dword, lpSour
 export const GetSystemInfo = checked('GetSystemInfo', { lpSystemInfo: outObject });
 export const VirtualAlloc = checked('VirtualAlloc', { lpAddress: pointer, dwSize: sizeT, flAllocationType: dword, flProtect: dword });
 export const VirtualFree = checked('VirtualFree', { lpAddress: pointer, dwSize: sizeT, dwFreeType: dword });
-export const CreateFileW = checked('CreateFileW', { lpFileName: wideString, dwDesiredAccess: dword, dwShareMode: dword, lpSecurityAttributes: pointer, dwCreationDisposition: dword, dwFlagsAndAttributes: dword, hTemplateFile: pointer });
+export const CreateFileW = checked('CreateFileW', { lpFileName: wideString, dwDesiredAccess: dword, dwShareMode: dword, lpSecurityAttributes: attributes, dwCreationDisposition: dword, dwFlagsAndAttributes: dword, hTemplateFile: pointer });
 export const GetFileSizeEx = checked('GetFileSizeEx', { hFile: pointer, lpFileSize: outCell });
 export const FlushFileBuffers = checked('FlushFileBuffers', { hFile: pointer });
 export const DeleteFileW = checked('DeleteFileW', { lpFileName: wideString });
 export const GetLargePageMinimum = checked('GetLargePageMinimum', {});
 export const GetCurrentProcess = checked('GetCurrentProcess', {});
 export const GetCurrentProcessId = checked('GetCurrentProcessId', {});
+export const ConvertStringSecurityDescriptorToSecurityDescriptorW = checked('ConvertStringSecurityDescriptorToSecurityDescriptorW', {
+  StringSecurityDescriptor: wideString,
+  StringSDRevision: dword,
+  SecurityDescriptor: z.tuple([pointer], { error: 'Expected a one-element array to fill, e.g. [null]' }),
+  SecurityDescriptorSize: z.null({ error: 'Pass null' }),
+});
+export const LocalFree = checked('LocalFree', { hMem: pointer });
 export const OpenProcess = checked('OpenProcess', { dwDesiredAccess: dword, bInheritHandle: bool, dwProcessId: dword });
 export const GetProcessHandleCount = checked('GetProcessHandleCount', { hProcess: pointer, pdwHandleCount: outCell });
-export const CreateEventW = checked('CreateEventW', { lpEventAttributes: pointer, bManualReset: bool, bInitialState: bool, lpName: wideString.nullable() });
+export const CreateEventW = checked('CreateEventW', { lpEventAttributes: attributes, bManualReset: bool, bInitialState: bool, lpName: wideString.nullable() });
 export const OpenEventW = checked('OpenEventW', { dwDesiredAccess: dword, bInheritHandle: bool, lpName: wideString });
 export const SetEvent = checked('SetEvent', { hEvent: pointer });
 export const ResetEvent = checked('ResetEvent', { hEvent: pointer });
@@ -91,12 +100,12 @@ export const WaitForMultipleObjects = checked('WaitForMultipleObjects', {
   bWaitAll: bool,
   dwMilliseconds: dword,
 });
-export const CreateMutexW = checked('CreateMutexW', { lpMutexAttributes: pointer, bInitialOwner: bool, lpName: wideString.nullable() });
+export const CreateMutexW = checked('CreateMutexW', { lpMutexAttributes: attributes, bInitialOwner: bool, lpName: wideString.nullable() });
 export const OpenMutexW = checked('OpenMutexW', { dwDesiredAccess: dword, bInheritHandle: bool, lpName: wideString });
 export const ReleaseMutex = checked('ReleaseMutex', { hMutex: pointer });
 const long = z.number({ error: 'Expected a LONG: an integer from 0 to 2147483647' }).int().min(0).max(0x7fff_ffff);
 export const CreateSemaphoreW = checked('CreateSemaphoreW', {
-  lpSemaphoreAttributes: pointer,
+  lpSemaphoreAttributes: attributes,
   lInitialCount: long,
   lMaximumCount: long,
   lpName: wideString.nullable(),

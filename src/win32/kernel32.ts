@@ -47,7 +47,7 @@ export interface MEMORY_BASIC_INFORMATION {
 export interface Kernel32 {
   CreateFileMappingW(
     hFile: HANDLE,
-    lpFileMappingAttributes: LPVOID,
+    lpFileMappingAttributes: LPVOID | Uint8Array,
     flProtect: number,
     dwMaximumSizeHigh: number,
     dwMaximumSizeLow: number,
@@ -91,7 +91,7 @@ export interface Kernel32 {
     lpFileName: string,
     dwDesiredAccess: number,
     dwShareMode: number,
-    lpSecurityAttributes: LPVOID,
+    lpSecurityAttributes: LPVOID | Uint8Array,
     dwCreationDisposition: number,
     dwFlagsAndAttributes: number,
     hTemplateFile: HANDLE,
@@ -106,20 +106,28 @@ export interface Kernel32 {
   OpenProcess(dwDesiredAccess: number, bInheritHandle: boolean, dwProcessId: number): HANDLE;
   /** pdwHandleCount is a one-element array that receives the count. */
   GetProcessHandleCount(hProcess: HANDLE, pdwHandleCount: [number]): boolean;
-  CreateEventW(lpEventAttributes: LPVOID, bManualReset: boolean, bInitialState: boolean, lpName: string | null): HANDLE;
+  CreateEventW(lpEventAttributes: LPVOID | Uint8Array, bManualReset: boolean, bInitialState: boolean, lpName: string | null): HANDLE;
   OpenEventW(dwDesiredAccess: number, bInheritHandle: boolean, lpName: string): HANDLE;
   SetEvent(hEvent: HANDLE): boolean;
   ResetEvent(hEvent: HANDLE): boolean;
   WaitForSingleObject(hHandle: HANDLE, dwMilliseconds: number): number;
   WaitForMultipleObjects(nCount: number, lpHandles: readonly bigint[], bWaitAll: boolean, dwMilliseconds: number): number;
-  CreateMutexW(lpMutexAttributes: LPVOID, bInitialOwner: boolean, lpName: string | null): HANDLE;
+  CreateMutexW(lpMutexAttributes: LPVOID | Uint8Array, bInitialOwner: boolean, lpName: string | null): HANDLE;
   OpenMutexW(dwDesiredAccess: number, bInheritHandle: boolean, lpName: string): HANDLE;
   ReleaseMutex(hMutex: HANDLE): boolean;
-  CreateSemaphoreW(lpSemaphoreAttributes: LPVOID, lInitialCount: number, lMaximumCount: number, lpName: string | null): HANDLE;
+  CreateSemaphoreW(lpSemaphoreAttributes: LPVOID | Uint8Array, lInitialCount: number, lMaximumCount: number, lpName: string | null): HANDLE;
   OpenSemaphoreW(dwDesiredAccess: number, bInheritHandle: boolean, lpName: string): HANDLE;
   /** lpPreviousCount is a one-element array that receives the count before the release, or null. */
   ReleaseSemaphore(hSemaphore: HANDLE, lReleaseCount: number, lpPreviousCount: [number] | null): boolean;
 
+  /** advapi32. SecurityDescriptor is a one-element array that receives the descriptor, to free with LocalFree. */
+  ConvertStringSecurityDescriptorToSecurityDescriptorW(
+    StringSecurityDescriptor: string,
+    StringSDRevision: number,
+    SecurityDescriptor: [bigint | null],
+    SecurityDescriptorSize: null,
+  ): boolean;
+  LocalFree(hMem: LPVOID): LPVOID;
   /** Copies Length bytes (memcpy/memmove); an address is a bigint, a Buffer stands for its own memory. */
   RtlMoveMemory(Destination: bigint | Uint8Array, Source: bigint | Uint8Array, Length: number): void;
 
@@ -188,6 +196,7 @@ function declareKernel32(): Kernel32 {
   );
 
   const fn = (prototype: string) => lib.func(prototype);
+  const advapi32 = koffi.load('advapi32.dll');
   return {
     CreateFileMappingW: fn(
       'HANDLE __stdcall CreateFileMappingW(HANDLE hFile, void *lpFileMappingAttributes, uint32_t flProtect, uint32_t dwMaximumSizeHigh, uint32_t dwMaximumSizeLow, const char16_t *lpName)',
@@ -235,6 +244,10 @@ function declareKernel32(): Kernel32 {
     SetEvent: fn('bool __stdcall SetEvent(HANDLE hEvent)'),
     ResetEvent: fn('bool __stdcall ResetEvent(HANDLE hEvent)'),
     WaitForSingleObject: fn('uint32_t __stdcall WaitForSingleObject(HANDLE hHandle, uint32_t dwMilliseconds)'),
+    ConvertStringSecurityDescriptorToSecurityDescriptorW: advapi32.func(
+      'bool __stdcall ConvertStringSecurityDescriptorToSecurityDescriptorW(const char16_t *StringSecurityDescriptor, uint32_t StringSDRevision, _Out_ void **SecurityDescriptor, uint32_t *SecurityDescriptorSize)',
+    ),
+    LocalFree: fn('void * __stdcall LocalFree(void *hMem)'),
     RtlMoveMemory: fn('void __stdcall RtlMoveMemory(void *Destination, const void *Source, size_t Length)'),
     WaitForMultipleObjects: fn(
       'uint32_t __stdcall WaitForMultipleObjects(uint32_t nCount, const HANDLE *lpHandles, bool bWaitAll, uint32_t dwMilliseconds)',

@@ -190,6 +190,24 @@ export class FakeKernel32 implements Kernel32 {
   OpenSemaphoreW = (): HANDLE => null;
   ReleaseSemaphore = (): boolean => true;
 
+  /** SDDL strings the fake turns into descriptors: any that starts with 'D:' or 'O:'. */
+  readonly descriptors = new Set<bigint>();
+  ConvertStringSecurityDescriptorToSecurityDescriptorW = (sddl: string, _revision: number, out: [bigint | null]): boolean => {
+    this.calls.push('ConvertStringSecurityDescriptorToSecurityDescriptorW');
+    if (!/^[DO]:/.test(sddl)) {
+      this.#lastError = 1336;
+      return false;
+    }
+    out[0] = this.#nextAddress++;
+    this.descriptors.add(out[0]);
+    return true;
+  };
+  LocalFree = (memory: LPVOID): LPVOID => {
+    this.calls.push('LocalFree');
+    if (memory !== null) this.descriptors.delete(memory);
+    return null;
+  };
+
   RtlMoveMemory = (destination: bigint | Uint8Array, source: bigint | Uint8Array, length: number): void => {
     this.calls.push('RtlMoveMemory');
     const bytes = (at: bigint | Uint8Array): Uint8Array => {

@@ -212,3 +212,26 @@ describe('MappedView.flush', () => {
     expect(k32.count('FlushViewOfFile')).toBe(0);
   });
 });
+
+describe('security attributes', () => {
+  it('converts the SDDL, passes SECURITY_ATTRIBUTES, and frees the descriptor whatever happens', () => {
+    FileMapping.create({ size: 4096, security: 'D:P(A;;GA;;;OW)', inheritable: true });
+    expect(k32.calls).toContain('ConvertStringSecurityDescriptorToSecurityDescriptorW');
+    expect(k32.descriptors.size).toBe(0);
+    k32.failNext('CreateFileMappingW', 5);
+    expect(() => FileMapping.create({ size: 4096, security: 'D:(A;;GR;;;WD)' })).toThrow(Win32Error);
+    expect(k32.descriptors.size).toBe(0);
+  });
+
+  it('reports SDDL Windows refuses, before creating anything', () => {
+    expect(() => FileMapping.create({ size: 4096, security: 'nonsense' })).toThrow(
+      expect.objectContaining({ syscall: 'ConvertStringSecurityDescriptorToSecurityDescriptorW', code: 'ERROR_INVALID_ACL' }),
+    );
+    expect(k32.calls).not.toContain('CreateFileMappingW');
+  });
+
+  it('passes NULL attributes by default', () => {
+    FileMapping.create({ size: 4096 });
+    expect(k32.calls).not.toContain('ConvertStringSecurityDescriptorToSecurityDescriptorW');
+  });
+});

@@ -34,6 +34,9 @@ describe('create options', () => {
     ['exclusive', { size: 1, exclusive: true }, /Needs a name/],
     ['exclusive', { name: 'x', size: 1, exclusive: 'yes' }, /boolean/],
     ['file', { file: '' }, /empty/],
+    ['security', { size: 1, security: '' }, /empty/],
+    ['security', { size: 1, security: 42 }, /SDDL/],
+    ['inheritable', { size: 1, inheritable: 'yes' }, /boolean/],
     ['file', { file: 'a\0b' }, /NUL/],
     ['name', { name: '', size: 1 }, /empty/],
     ['colour', { size: 1, colour: 'red' }, /colour/],
@@ -60,6 +63,7 @@ describe('create options', () => {
       protection: 'readwrite',
       attributes: [],
       exclusive: false,
+      inheritable: false,
     });
     expect(parseOptions(createOptionsSchema, { file: 'a.bin', size: 5n * 2n ** 30n }, 'x').size).toBe(5368709120n);
   });

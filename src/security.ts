@@ -1,0 +1,38 @@
+/**
+ * SECURITY_ATTRIBUTES for the Create* functions: a security descriptor given in SDDL, and whether child processes
+ * inherit the handle. Without either, the pointer is NULL and Windows applies the default DACL of the caller.
+ */
+import { win32Error } from './platform.js';
+import { SDDL_REVISION_1 } from './win32/constants.js';
+import type { Kernel32 } from './win32/kernel32.js';
+
+/** sizeof(SECURITY_ATTRIBUTES) on x64: DWORD nLength, (padding), LPVOID lpSecurityDescriptor, BOOL bInheritHandle, (padding). */
+const SECURITY_ATTRIBUTES_BYTES = 24;
+
+export interface SecurityOptions {
+  /** A security descriptor in SDDL, e.g. 'D:P(A;;GA;;;OW)' (full access for the owner only). */
+  security?: string | undefined;
+  /** Child processes created with handle inheritance inherit the handle. */
+  inheritable: boolean;
+}
+
+/** The attributes (or null for the defaults) and a release() to call once the object is created (or not). */
+export function securityAttributes(k32: Kernel32, options: SecurityOptions, what: string): { attributes: Buffer | null; release(): void } {
+  if (options.security === undefined && !options.inheritable) return { attributes: null, release: () => {} };
+  const descriptor: [bigint | null] = [null];
+  if (options.security !== undefined) {
+    if (!k32.ConvertStringSecurityDescriptorToSecurityDescriptorW(options.security, SDDL_REVISION_1, descriptor, null)) {
+      throw win32Error(k32, k32.GetLastError(), 'ConvertStringSecurityDescriptorToSecurityDescriptorW', `reading the SDDL "${options.security}" for ${what}`);
+    }
+  }
+  const attributes = Buffer.alloc(SECURITY_ATTRIBUTES_BYTES);
+  attributes.writeUInt32LE(SECURITY_ATTRIBUTES_BYTES, 0);
+  attributes.writeBigUInt64LE(descriptor[0] ?? 0n, 8);
+  attributes.writeInt32LE(options.inheritable ? 1 : 0, 16);
+  return {
+    attributes,
+    release: () => {
+      if (descriptor[0] !== null) k32.LocalFree(descriptor[0]);
+    },
+  };
+}
