@@ -5,6 +5,8 @@ const entries = {
   'win32/index': 'src/win32/index.ts',
   // The wait thread's script, loaded by new Worker() from beside the package's files.
   'win32/waiter-worker': 'src/win32/waiter-worker.ts',
+  // The command-line tool, run by bin/filemapping.cjs.
+  cli: 'src/cli.ts',
 };
 
 export default defineConfig({

@@ -1,0 +1,54 @@
+// The filemapping command, driven as a user drives it: separate processes, stdout and exit codes.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/windows-runtime.mjs';
+import { runtime, uniqueName, versions } from './harness.js';
+
+const CLI = join(ROOT, 'bin', 'filemapping.cjs');
+const version = versions[versions.length - 1] as string;
+const cli = (...args: string[]) => runtime.runNode(version, CLI, args);
+
+describe(`the filemapping command, Windows node ${version}`, () => {
+  it('creates and holds a section that other commands read, write and describe', async () => {
+    const name = uniqueName('cli');
+    const holder = cli('create', name, '--size', '1024', '--text', 'hello from the CLI', '--signal', `${name}-ready`, '--until', `${name}-stop`);
+    // The section is ready once `create` sets its --signal event; `wait event` creates the event if it comes first.
+    const ready = await cli('wait', 'event', `${name}-ready`, '--timeout', '60000');
+    expect(ready.code, ready.stderr).toBe(0);
+
+    const read = await cli('read', name, '--cstring');
+    expect(read).toMatchObject({ code: 0, stdout: 'hello from the CLI' });
+    expect(await cli('write', name, '--text', 'rewritten', '--offset', '100')).toMatchObject({ code: 0 });
+    expect((await cli('read', name, '--offset', '100', '--cstring')).stdout).toBe('rewritten');
+    const hex = await cli('read', name, '--length', '5', '--as', 'hex');
+    expect(hex.stdout).toBe(`${Buffer.from('hello').toString('hex')}\n`);
+    const json = JSON.parse((await cli('read', name, '--length', '5', '--as', 'json')).stdout);
+    expect(json).toEqual({ text: 'hello', hex: Buffer.from('hello').toString('hex'), length: 5 });
+    expect(JSON.parse((await cli('info', name)).stdout)).toMatchObject({ name, size: 4096 });
+
+    expect(await cli('signal', 'event', `${name}-stop`)).toMatchObject({ code: 0 });
+    expect((await holder).code).toBe(0);
+    // The holder is gone, and the section with it.
+    const gone = await cli('read', name);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('ERROR_FILE_NOT_FOUND');
+  });
+
+  it('answers usage errors with exit code 2 and help, and timeouts with 3', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: filemapping');
+    expect(await cli('frobnicate', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command') });
+    expect(await cli('read')).toMatchObject({ code: 2 });
+    expect(await cli('create', uniqueName('x'))).toMatchObject({ code: 2, stderr: expect.stringContaining('--size') });
+    expect(await cli('read', 'x', '--bogus')).toMatchObject({ code: 2 });
+    const name = uniqueName('cli-timeout');
+    const holder = cli('create', `${name}-section`, '--size', '64', '--signal', name, '--until', `${name}-stop`);
+    expect(await cli('wait', 'event', name, '--timeout', '60000')).toMatchObject({ code: 0 });
+    const timedOut = await cli('wait', 'semaphore', `${name}-missing`, '--timeout', '10');
+    expect(timedOut.code).toBe(1); // no such semaphore
+    expect(await cli('wait', 'event', `${name}-stop`, '--timeout', '10')).toMatchObject({ code: 3 });
+    await cli('signal', 'event', `${name}-stop`);
+    expect((await holder).code).toBe(0);
+  });
+});
