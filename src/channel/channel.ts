@@ -12,11 +12,13 @@ import type { MappedView } from '../mapped-view.js';
 import { parseName, parseOptions } from '../options.js';
 import { kernel32, win32Error } from '../platform.js';
 import { NamedEvent } from '../sync/named-event.js';
+import { NamedMutex } from '../sync/named-mutex.js';
 import { asyncWaitSchema, timeoutSchema, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
 import { Waiter } from '../sync/waiter.js';
 import { INFINITE, SYNCHRONIZE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
 import type { Kernel32 } from '../win32/kernel32.js';
-import { HEADER_BYTES, Ring } from './ring.js';
+import { HEADER_BYTES, Ring, type Holder } from './ring.js';
+import { threadId } from 'node:worker_threads';
 import { z } from 'zod';
 
 /** The peer process ended without closing the channel. Every message it had sent in full was delivered first. */
@@ -63,6 +65,8 @@ export interface SyncWaitOptions {
 }
 
 type Message = Uint8Array | string;
+/** How long create() and open() wait for another process that is setting the same channel up. */
+const INIT_TIMEOUT_MS = 30_000;
 /** How one wait of a blocked side ended: time ran out, the wake event was set, or the peer process ended. */
 type Wake = 'timeout' | 'woken' | 'peer';
 
@@ -76,6 +80,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   readonly #k32: Kernel32;
   readonly #pid: number;
+  /** This end's role holder: this process and this thread (worker threads share the pid). */
+  readonly #me: Holder;
   readonly #ring: Ring;
   #mapping: FileMapping | undefined;
   #view: MappedView | undefined;
@@ -94,6 +100,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     this.alreadyExisted = mapping.alreadyExisted;
     this.#k32 = kernel32();
     this.#pid = this.#k32.GetCurrentProcessId();
+    this.#me = { pid: this.#pid, thread: threadId };
     this.#mapping = mapping;
     this.#view = undefined;
     this.#ring = ring;
@@ -119,7 +126,13 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   static #build(name: string, section: () => FileMapping, capacity: number | undefined): Channel {
     const owned: Disposable[] = [];
+    // Creating the section and writing its header are two steps: a process joining in between would find no header.
+    // A mutex NAME-init makes them one for every process that creates or opens the channel.
+    const init = NamedMutex.create(`${name}-init`);
     try {
+      if (init.lock(INIT_TIMEOUT_MS) === 'timeout') {
+        throw new Error(`Timed out after ${INIT_TIMEOUT_MS} ms waiting to set up channel "${name}" (another process holds ${name}-init)`);
+      }
       const mapping = section();
       owned.push(mapping);
       // The ring works on the memory itself with Atomics: a channel needs a zero-copy view (not copy mode).
@@ -140,6 +153,9 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     } catch (error) {
       for (const resource of owned.reverse()) resource[Symbol.dispose]();
       throw error;
+    } finally {
+      // close() unlocks first if this object holds the lock.
+      init.close();
     }
   }
 
@@ -227,8 +243,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   close(): void {
     const view = this.#view;
     if (!view) return;
-    this.#ring.release('writer', this.#pid);
-    this.#ring.release('reader', this.#pid);
+    this.#ring.release('writer', this.#me);
+    this.#ring.release('reader', this.#me);
     this.#data?.set();
     this.#space?.set();
     this.#view = undefined;
@@ -285,12 +301,13 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     return message;
   }
 
-  /** Takes the writer or reader role for this process, unless another live process has it. */
+  /** Takes the writer or reader role for this thread, unless another thread or live process has it. */
   #claim(role: 'writer' | 'reader'): void {
-    const holder = this.#ring.claim(role, this.#pid, (pid) => this.#peerHandle(pid) !== undefined && !this.#exited(pid));
-    if (holder !== this.#pid) {
+    const holder = this.#ring.claim(role, this.#me, (pid) => this.#peerHandle(pid) !== undefined && !this.#exited(pid));
+    if (holder.pid !== this.#me.pid || holder.thread !== this.#me.thread) {
+      const who = holder.pid === this.#me.pid ? `thread ${holder.thread} of this process` : `process ${holder.pid}`;
       throw new Error(
-        `Channel "${this.name}" already has a ${role}: process ${holder}. A channel has one writer and one reader at a time; use one channel per producer`,
+        `Cannot use channel "${this.name}" as its ${role}: ${who} is its ${role}. A channel has one writer and one reader (one thread each) at a time; use one channel per producer`,
       );
     }
   }

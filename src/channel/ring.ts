@@ -3,7 +3,7 @@
  *
  * Header (little-endian, offsets in bytes):
  *   0 magic 'FMCH'   4 version   8 capacity   16 head   20 tail   24 reader waiting   28 writer waiting
- *   32 writer pid   36 reader pid   64.. data
+ *   32 writer (pid << 32 | thread id, 64 bits)   40 reader (likewise)   64.. data
  *
  * head and tail count bytes written and read since creation, modulo 2^32 (the capacity is a power of two, so a
  * position in the ring is the count modulo the capacity). A record is a 32-bit length then the payload, padded to 4
@@ -19,7 +19,17 @@ import { FileMappingValidationError } from '../errors.js';
 export const HEADER_BYTES = 64;
 const MAGIC = 0x4843_4d46; // 'FMCH'
 const VERSION = 1;
-const I = { magic: 0, version: 1, capacity: 2, head: 4, tail: 5, readerWaiting: 6, writerWaiting: 7, writerPid: 8, readerPid: 9 } as const;
+const I = { magic: 0, version: 1, capacity: 2, head: 4, tail: 5, readerWaiting: 6, writerWaiting: 7 } as const;
+/** 64-bit slots (BigInt64Array indexes over the header): who holds each role. */
+const ROLE = { writer: 4, reader: 5 } as const;
+
+/** One role holder: a thread of a process. */
+export interface Holder {
+  pid: number;
+  thread: number;
+}
+const pack = ({ pid, thread }: Holder): bigint => BigInt.asIntN(64, (BigInt(pid) << 32n) | BigInt(thread));
+const unpack = (value: bigint): Holder => ({ pid: Number(BigInt.asUintN(64, value) >> 32n), thread: Number(value & 0xffff_ffffn) });
 
 /** The record size of a payload: its length field and the payload, padded to 4 bytes. */
 const recordBytes = (length: number) => 4 + ((length + 3) & ~3);
@@ -29,10 +39,12 @@ export class Ring {
   /** The longest message: it must fit in the ring with its length field. */
   readonly maxMessageLength: number;
   readonly #words: Int32Array;
+  readonly #roles: BigInt64Array;
   readonly #data: Buffer;
 
   private constructor(memory: Buffer) {
     this.#words = new Int32Array(memory.buffer, memory.byteOffset, HEADER_BYTES / 4);
+    this.#roles = new BigInt64Array(memory.buffer, memory.byteOffset, HEADER_BYTES / 8);
     this.capacity = this.#words[I.capacity] as number;
     this.maxMessageLength = this.capacity - 4;
     this.#data = memory.subarray(HEADER_BYTES, HEADER_BYTES + this.capacity);
@@ -119,24 +131,34 @@ export class Ring {
 
   /** The pid of the process sending (0: none), which a waiting reader watches. */
   get writerPid(): number {
-    return Atomics.load(this.#words, I.writerPid) >>> 0;
+    return unpack(Atomics.load(this.#roles, ROLE.writer)).pid;
   }
   /** The pid of the process receiving (0: none), which a writer waiting for space watches. */
   get readerPid(): number {
-    return Atomics.load(this.#words, I.readerPid) >>> 0;
+    return unpack(Atomics.load(this.#roles, ROLE.reader)).pid;
   }
-  /** Claims a role for `pid` unless a different pid holds it and `holder` says it is alive. Returns the pid now holding it. */
-  claim(role: 'writer' | 'reader', pid: number, alive: (holder: number) => boolean): number {
-    const slot = role === 'writer' ? I.writerPid : I.readerPid;
+
+  /**
+   * Claims a role for `me` unless another holder has it: a thread of this process (taken as alive), or another
+   * process that `alive` says is alive. Returns who holds the role now.
+   */
+  claim(role: 'writer' | 'reader', me: Holder, alive: (pid: number) => boolean): Holder {
+    const mine = pack(me);
     for (;;) {
-      const holder = Atomics.load(this.#words, slot) >>> 0;
-      if (holder === pid || (holder !== 0 && alive(holder))) return holder;
-      if (Atomics.compareExchange(this.#words, slot, holder | 0, pid | 0) >>> 0 === holder) return pid;
+      const current = Atomics.load(this.#roles, ROLE[role]);
+      if (current === mine) return me;
+      const holder = unpack(current);
+      if (current !== 0n && (holder.pid === me.pid || alive(holder.pid))) return holder;
+      if (Atomics.compareExchange(this.#roles, ROLE[role], current, mine) === current) return me;
     }
   }
-  /** Gives a role up if `pid` holds it. */
-  release(role: 'writer' | 'reader', pid: number): void {
-    Atomics.compareExchange(this.#words, role === 'writer' ? I.writerPid : I.readerPid, pid | 0, 0);
+
+  /** Gives a role up if `holder` has it; with only a pid, whatever thread of that process has it. */
+  release(role: 'writer' | 'reader', holder: Holder | number): void {
+    const current = Atomics.load(this.#roles, ROLE[role]);
+    const held = unpack(current);
+    const matches = typeof holder === 'number' ? held.pid === holder : current === pack(holder);
+    if (current !== 0n && matches) Atomics.compareExchange(this.#roles, ROLE[role], current, 0n);
   }
 
   #copyIn(source: Uint8Array, at: number): void {

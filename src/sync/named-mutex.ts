@@ -98,7 +98,14 @@ export class NamedMutex extends KernelObject {
       return 'timeout';
     }
     turn.held = true;
-    return this.#settle(turn, Waiter.get().waitSync(handle, dword === 0xffff_ffff ? -1 : dword, `locking ${this.describe()}`));
+    let result;
+    try {
+      result = Waiter.get().waitSync(handle, dword === 0xffff_ffff ? -1 : dword, `locking ${this.describe()}`);
+    } catch (error) {
+      this.#passTurn(turn);
+      throw error;
+    }
+    return this.#settle(turn, result);
   }
 
   /** Locks without blocking the event loop. Resolves to 'acquired', 'abandoned' or 'timeout'; rejects on abort. */

@@ -24,6 +24,9 @@ import {
 import { getKernel32 } from './kernel32.js';
 import { OUTCOMES, SLOT, type WaiterReply, type WaiterRequest } from './waiter-protocol.js';
 
+/** The longest single native wait (see round()). */
+const SLICE_MS = 250;
+
 interface Pending {
   id: number;
   handles: bigint[];
@@ -110,7 +113,9 @@ function round(): boolean {
   const handles = active.flatMap((p) => p.handles);
   const owners = active.flatMap((p) => p.handles.map((_, index) => ({ p, index })));
   const nearest = Math.min(...active.map((p) => p.deadline));
-  const timeout = Number.isFinite(nearest) ? Math.max(0, Math.ceil(nearest - now)) : INFINITE;
+  // Never sleep longer than a slice: when the thread that owns this worker ends (process.exit() in a worker
+  // thread, say), Node can only stop this one between native calls. Waits still end on their kernel objects.
+  const timeout = Math.min(Number.isFinite(nearest) ? Math.max(0, Math.ceil(nearest - now)) : INFINITE, SLICE_MS);
   const result = k32.WaitForMultipleObjects(handles.length + 1, [wake, ...handles], false, timeout);
   if (result === WAIT_FAILED) {
     const errno = k32.GetLastError();
@@ -126,7 +131,10 @@ function round(): boolean {
     }
     return true;
   }
-  if (result !== WAIT_TIMEOUT && result !== WAIT_OBJECT_0) {
+  // The wake event has the lowest index, so it masks the handles: read the new requests, then wait again before any
+  // deadline is judged (a zero timeout must try its object once, not lose to the wake-up that announced it).
+  if (result === WAIT_OBJECT_0) return true;
+  if (result !== WAIT_TIMEOUT) {
     const abandoned = result >= WAIT_ABANDONED;
     const owner = owners[result - (abandoned ? WAIT_ABANDONED : WAIT_OBJECT_0) - 1];
     if (owner) {

@@ -61,11 +61,20 @@ describe('Ring', () => {
     const reader = Ring.attach(raw, 'section "x"');
     writer.tryWrite(Buffer.from('hello'));
     expect(reader.tryRead()?.toString()).toBe('hello');
-    expect(reader.claim('reader', 7, () => true)).toBe(7);
-    expect(writer.claim('reader', 8, () => true)).toBe(7); // held by a live process
-    expect(writer.claim('reader', 8, () => false)).toBe(8); // taken over from a dead one
+    const seven = { pid: 7, thread: 0 };
+    const eight = { pid: 8, thread: 0 };
+    expect(reader.claim('reader', seven, () => true)).toEqual(seven);
+    expect(writer.claim('reader', eight, () => true)).toEqual(seven); // held by a live process
+    expect(writer.claim('reader', { pid: 7, thread: 3 }, () => false)).toEqual(seven); // another thread of it
+    expect(writer.claim('reader', eight, () => false)).toEqual(eight); // taken over from a dead one
+    expect(writer.readerPid).toBe(8);
     writer.release('reader', 8);
     expect(writer.readerPid).toBe(0);
+    const big = { pid: 0xffff_fffc, thread: 0xffff_ffff };
+    expect(writer.claim('writer', big, () => true)).toEqual(big);
+    expect(writer.writerPid).toBe(0xffff_fffc);
+    writer.release('writer', big);
+    expect(writer.writerPid).toBe(0);
   });
 
   it.each([

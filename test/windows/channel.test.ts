@@ -102,3 +102,12 @@ describe.each(versions)('Channel in one process, Windows node %s', (version) => 
     });
   });
 });
+
+describe.each(versions)('Channel set-up races, Windows node %s', (version) => {
+  it('lets two threads create the same channel at the same moment, 200 times, without a half-made header', async () => {
+    const report = await scenario<{ rounds: number; failures: string[]; created: number }>(version, 'channel-race.mjs', [uniqueName('race'), '200']);
+    expect(report.failures).toEqual([]);
+    // Each round one thread created the channel and the other joined it (or both made it one after the other).
+    expect(report.created).toBeGreaterThanOrEqual(200);
+  });
+});

@@ -23,8 +23,13 @@ export function runScenario(version: string, script: string, args: string[] = []
 }
 
 /** Runs a scenario that must succeed, and parses the JSON line it reports. */
-export async function scenario<T = Record<string, unknown>>(version: string, script: string, args: string[] = []): Promise<T> {
-  const result = await runScenario(version, script, args);
+export async function scenario<T = Record<string, unknown>>(
+  version: string,
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<T> {
+  const result = await runScenario(version, script, args, env);
   if (result.code !== 0) {
     throw new Error(`${script} ${args.join(' ')} exited with ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
   }
@@ -35,6 +40,12 @@ export async function scenario<T = Record<string, unknown>>(version: string, scr
     throw new Error(`${script} printed no JSON result\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
   }
 }
+
+/** The two view modes every view scenario runs in: zero copy, and copy mode forced as Electron would force it. */
+export const VIEW_MODES = [
+  ['zero-copy', { FILEMAPPING_COPY_MODE: '0' }],
+  ['copy', { FILEMAPPING_COPY_MODE: '1' }],
+] as const;
 
 let names = 0;
 

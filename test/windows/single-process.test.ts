@@ -1,7 +1,7 @@
 // The scenarios of test/fixtures/scenarios/single.mjs, run in Windows node.exe (under Wine on Linux, natively on
 // Windows), once per Node version; each test asserts on one case's report.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runtime, scenario, uniqueName, versions } from './harness.js';
+import { runtime, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
@@ -16,10 +16,16 @@ const validationError = (...fragments: string[]) => ({
   }),
 });
 
-describe.each(versions)('one process, Windows node %s', (version) => {
+const matrix = versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [version, mode, env] as const));
+
+describe.each(matrix)('one process, Windows node %s, %s views', (version, mode, env) => {
   let report: Report;
   beforeAll(async () => {
-    report = await scenario<Report>(version, 'single.mjs', [uniqueName('single')]);
+    report = await scenario<Report>(version, 'single.mjs', [uniqueName('single')], env);
+  });
+
+  it('runs in the mode asked for', () => {
+    expect(report.copyMode).toBe(mode === 'copy');
   });
 
   it('maps the same section twice: two addresses, one memory', () => {
@@ -146,7 +152,8 @@ describe.each(versions)('one process, Windows node %s', (version) => {
   });
 
   it('detaches the Buffer on unmap where the runtime can (Node 22+), so a stale Buffer reads as empty', () => {
-    if (Number(version.split('.')[0]) >= 22) expect(report.lifetime.staleLength).toBe(0);
+    if (mode === 'copy') expect(report.lifetime.staleLength).toBe('copy mode');
+    else if (Number(version.split('.')[0]) >= 22) expect(report.lifetime.staleLength).toBe(0);
     else expect(report.lifetime.staleLength).toBe('not detachable');
   });
 

@@ -21,6 +21,10 @@ describe.each(versions)('synchronisation objects, Windows node %s', (version) =>
     expect(report.mutexInProcess.forever).toEqual(error('Error', { message: expect.stringContaining('waiting would never end') }));
   });
 
+  it('tries the object once on a zero timeout: a free mutex is acquired every time', () => {
+    expect(report.zeroTimeout).toEqual({ missed: 0, eventMissed: 0 });
+  });
+
   it('cancels an async lock with an AbortSignal and leaves nothing locked', () => {
     expect(report.mutexAbort).toEqual({ aborted: error('AbortError'), after: 'acquired' });
   });

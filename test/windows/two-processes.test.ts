@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { cPeer, runScenario, runWindows, scenario, uniqueName, versions } from './harness.js';
+import { cPeer, runScenario, runWindows, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
-describe.each(versions)('two processes, Windows node %s', (version) => {
+const matrix = versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [version, mode, env] as const));
+
+describe.each(matrix)('two processes, Windows node %s, %s views', (version, mode, env) => {
   it('lets a second process read what the first wrote, through a read-only view', async () => {
     const name = uniqueName('pair');
     const text = `Message from first process ${name} ✓`;
     const [written, read] = await Promise.all([
-      scenario<{ alreadyExisted: boolean; size: string }>(version, 'writer.mjs', [name, text]),
-      scenario<{ text: string; access: string; length: number; alreadyExisted: boolean }>(version, 'reader.mjs', [name]),
+      scenario<{ alreadyExisted: boolean; size: string }>(version, 'writer.mjs', [name, text], env),
+      scenario<{ text: string; access: string; length: number; alreadyExisted: boolean; copyMode: boolean }>(version, 'reader.mjs', [name], env),
     ]);
+    expect(read.copyMode).toBe(mode === 'copy');
     expect(written).toMatchObject({ alreadyExisted: false, size: '1024' });
     expect(read.text).toBe(text);
     expect(read.access).toBe('read');
@@ -19,7 +22,7 @@ describe.each(versions)('two processes, Windows node %s', (version) => {
 
   it('makes the name vanish once the last handle is closed', async () => {
     const name = uniqueName('vanish');
-    await Promise.all([scenario(version, 'writer.mjs', [name, 'bye']), scenario(version, 'reader.mjs', [name])]);
+    await Promise.all([scenario(version, 'writer.mjs', [name, 'bye'], env), scenario(version, 'reader.mjs', [name], env)]);
     const after = await scenario<{ error?: { code: string; errno: number; syscall: string } }>(version, 'open.mjs', [name]);
     expect(after.error).toMatchObject({ code: 'ERROR_FILE_NOT_FOUND', errno: 2, syscall: 'OpenFileMappingW' });
   });
