@@ -11,7 +11,18 @@ const EXAMPLES = join(ROOT, 'examples');
 const MESSAGE = 'Message from first process.';
 
 /** The examples the tests below run; a new file in examples/ must be added here, with a test. */
-const TESTED = ['file-backed.mjs', 'map-twice.mjs', 'move-view.mjs', 'process1.mjs', 'process2.mjs', 'raw-win32.mjs'];
+const TESTED = [
+  'file-backed.mjs',
+  'job-queue.mjs',
+  'map-twice.mjs',
+  'move-view.mjs',
+  'mutex-abandoned.mjs',
+  'process1.mjs',
+  'process2.mjs',
+  'raw-win32.mjs',
+];
+/** What the job-queue worker computes for job i (the primes below 1000 * (i + 1)), from a table of prime counts. */
+const PRIMES_BELOW = [168, 303, 430, 550, 669];
 /** Files in examples/ that are helpers of the examples, not examples. */
 const HELPERS = ['named-event.mjs'];
 
@@ -56,11 +67,57 @@ describe.each(versions)('the examples, Windows node %s', (version) => {
     expect(first.code, shown('process1.mjs', first)).toBe(0);
     expect(second.code, shown('process2.mjs', second)).toBe(0);
     expect(first.stdout).toContain(`process 1: created section "${name}" of 1024 bytes`);
+    expect(first.stdout).toContain(`process 1: locked mutex "${name}-lock" (acquired)`);
     expect(first.stdout).toContain(`process 1: wrote "${MESSAGE}"`);
+    expect(first.stdout).toContain('process 1: unlocked');
     expect(first.stdout).toContain('process 2 has read it');
     // The opened section's view is the section rounded up to the page size.
     expect(second.stdout).toContain(`process 2: opened section "${name}" for read access (a 4096-byte view)`);
-    expect(second.stdout).toContain(`process 2: read "${MESSAGE}"`);
+    expect(second.stdout).toContain(`process 2: locked mutex "${name}-lock"`);
+    expect(second.stdout).toContain(`process 2: read "${MESSAGE}", and unlocked`);
+    // Process 1 unlocks before it signals "written", and process 2 locks only after that signal.
+    expect(first.stdout.indexOf('process 1: unlocked')).toBeLessThan(first.stdout.indexOf('waiting for process 2'));
+  });
+
+  it('job-queue: the worker takes every job with for await and the producer gets every result back', async () => {
+    const name = uniqueName('jobs');
+    const [producer, worker] = await Promise.all([
+      runExample(version, 'job-queue.mjs', ['producer', name]),
+      runExample(version, 'job-queue.mjs', ['worker', name]),
+    ]);
+    expect(producer.code, shown('job-queue.mjs producer', producer)).toBe(0);
+    expect(worker.code, shown('job-queue.mjs worker', worker)).toBe(0);
+    expect(producer.stderr + worker.stderr).toBe('');
+    expect(producer.stdout).toContain(`producer: created channels "${name}" and "${name}-results" (messages up to 1048572 bytes)`);
+    expect(producer.stdout).toContain("producer: sent 5 jobs and 'end'");
+    expect(worker.stdout).toContain(`worker: opened channels "${name}" and "${name}-results"`);
+    const pid = /worker pid (\d+)/u.exec(producer.stdout)?.[1];
+    expect(pid).toBeDefined();
+    for (const [id, primes] of PRIMES_BELOW.entries()) {
+      const below = 1000 * (id + 1);
+      expect(worker.stdout).toContain(`worker: job ${id}: ${primes} primes below ${below}, result sent`);
+      expect(producer.stdout).toContain(`producer: job ${id}: ${primes} primes below ${below} (worker pid ${pid})`);
+    }
+    expect(worker.stdout).toContain("worker: got 'end' after 5 jobs; closing");
+    expect(producer.stdout).toContain('producer: all 5 results received');
+  });
+
+  it('job-queue prints its usage and exits 1 when the role is unknown', async () => {
+    const result = await runExample(version, 'job-queue.mjs', ['consumer', uniqueName('jobs')]);
+    expect(result.code, shown('job-queue.mjs', result)).toBe(1);
+    expect(result.stderr).toMatch(/^job-queue: usage: node examples\/job-queue\.mjs producer NAME \[COUNT\]/u);
+  });
+
+  it('mutex-abandoned reports the mutex abandoned by a holder that exited, and repairs the torn record', async () => {
+    const name = uniqueName('abandoned');
+    const stdout = await succeeds(version, 'mutex-abandoned.mjs', [name]);
+    expect(stdout).toContain(`main: wrote "balance=100" under mutex "${name}-lock"`);
+    expect(stdout).toMatch(/^holder: pid \d+ locked mutex .* and exits without unlocking$/mu);
+    expect(stdout).toContain("main: lockAsync() -> 'abandoned'");
+    expect(stdout).toContain('main: the record reads "balance=-999999" but its checksum does not match: restoring "balance=100"');
+    expect(stdout).toContain('main: the record is "balance=100" (intact)');
+    expect(stdout).toContain('main: the holder exited with code 0');
+    expect(stdout).toContain("main: lock() again -> 'acquired'");
   });
 
   it('process1 exits non-zero and says why when the name is not a valid object name', async () => {
@@ -118,6 +175,22 @@ describe.each(versions)('the examples, Windows node %s', (version) => {
   });
 });
 
+describe.runIf(versions.length > 1)('the examples across Node versions', () => {
+  it('job-queue: a producer in one Windows Node version and a worker in another share the channels', async () => {
+    const [older, newer] = versions as [string, string];
+    const name = uniqueName('jobs-mixed');
+    const [producer, worker] = await Promise.all([
+      runExample(older, 'job-queue.mjs', ['producer', name, '3']),
+      runExample(newer, 'job-queue.mjs', ['worker', name]),
+    ]);
+    expect(producer.code, shown(`job-queue.mjs producer (node ${older})`, producer)).toBe(0);
+    expect(worker.code, shown(`job-queue.mjs worker (node ${newer})`, worker)).toBe(0);
+    expect(worker.stdout).toContain("worker: got 'end' after 3 jobs; closing");
+    expect(producer.stdout).toContain('producer: job 2: 430 primes below 3000');
+    expect(producer.stdout).toContain('producer: all 3 results received');
+  });
+});
+
 describe('scripts/demo.mjs', () => {
   it('runs process1 and process2 together, prints both outputs and exits 0', async () => {
     const name = uniqueName('demo');
@@ -126,6 +199,7 @@ describe('scripts/demo.mjs', () => {
     expect(result.stdout).toContain(`section "${name}"`);
     expect(result.stdout).toContain('--- examples/process1.mjs (exit code 0)');
     expect(result.stdout).toContain('--- examples/process2.mjs (exit code 0)');
+    expect(result.stdout).toContain(`process 1: locked mutex "${name}-lock" (acquired)`);
     expect(result.stdout).toContain(`process 2: read "${MESSAGE}"`);
     expect(result.stdout).toContain('Both processes succeeded.');
   });
