@@ -51,6 +51,7 @@ export class Dword64 {
 export function toUint64(value: number | bigint): bigint {
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) throw new RangeError(`Expected an integer, got ${String(value)}`);
+    if (value < 0) throw new RangeError(`Expected a non-negative value, got ${value}`);
     if (!Number.isSafeInteger(value)) {
       throw new RangeError(`${value} is above Number.MAX_SAFE_INTEGER and may have lost precision: pass a bigint`);
     }

@@ -190,7 +190,8 @@ export class FileMapping implements Disposable {
     }
     // Bounds are checked against the size when it is known or cheap to learn; a view with no length on an opened
     // section takes the rest of the section, as Windows gives it.
-    const size = this.#size ?? (parsed.length !== undefined || parsed.offset > 0n ? this.size : undefined);
+    // (Learning an opened section's size maps it for a moment: not worth it when the request is refused anyway.)
+    const size = this.#size ?? (problems.length === 0 && (parsed.length !== undefined || parsed.offset > 0n) ? this.size : undefined);
     if (size !== undefined) {
       if (parsed.offset >= size) problems.push(`offset: ${parsed.offset} is at or past the end of the ${size}-byte section`);
       else if (parsed.length !== undefined && parsed.offset + parsed.length > size) {

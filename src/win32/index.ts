@@ -47,8 +47,10 @@ function checked<Name extends keyof Kernel32>(name: Name, parameters: Record<str
       const issues = result.error.issues.map((issue) => {
         const index = issue.path[0];
         const parameter = typeof index === 'number' ? names[index] : undefined;
-        if (issue.code === 'too_small' && issue.origin === 'array') return `${names.length} arguments expected, got ${args.length}`;
-        if (issue.code === 'too_big' && issue.origin === 'array') return `${names.length} arguments expected, got ${args.length}`;
+        // A length issue of the tuple itself (no path) is a wrong argument count; inside an argument it is that argument's.
+        if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'array' && issue.path.length === 0) {
+          return `${names.length} arguments expected, got ${args.length}`;
+        }
         return `${parameter ?? name} (argument ${typeof index === 'number' ? index + 1 : '?'}): ${issue.message}`;
       });
       throw new FileMappingValidationError(`arguments to ${name}`, issues, { cause: result.error });
@@ -95,7 +97,11 @@ export const SetEvent = checked('SetEvent', { hEvent: pointer });
 export const ResetEvent = checked('ResetEvent', { hEvent: pointer });
 export const WaitForSingleObject = checked('WaitForSingleObject', { hHandle: pointer, dwMilliseconds: dword });
 export const WaitForMultipleObjects = checked('WaitForMultipleObjects', {
-  nCount: dword.max(64),
+  nCount: z
+    .number({ error: 'Expected a DWORD' })
+    .int({ error: 'Expected an integer' })
+    .min(1, { error: 'At least 1 handle' })
+    .max(64, { error: 'At most 64 handles (MAXIMUM_WAIT_OBJECTS)' }),
   lpHandles: z.array(pointer.unwrap(), { error: 'Expected an array of bigint handles' }).min(1).max(64),
   bWaitAll: bool,
   dwMilliseconds: dword,
@@ -128,6 +134,11 @@ export function VirtualQuery(
   lpBuffer: Partial<MEMORY_BASIC_INFORMATION>,
   dwLength?: number,
 ): number | bigint {
+  // The default length needs kernel32: the other arguments are checked first, so bad ones fail the same everywhere.
+  if (dwLength === undefined) {
+    const parsed = z.tuple([pointer, outObject]).safeParse([lpAddress, lpBuffer]);
+    if (!parsed.success) throw FileMappingValidationError.fromZod('arguments to VirtualQuery', parsed.error);
+  }
   return virtualQuery(lpAddress, lpBuffer, dwLength ?? kernel32().sizeofMemoryBasicInformation);
 }
 

@@ -1,89 +1,192 @@
+// The package's error classes: what each carries, what its message tells the user to do, and how it is recognised.
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   FileMappingValidationError,
   isWin32Error,
   ObjectClosedError,
   PlatformNotSupportedError,
   Win32Error,
+  type Win32ErrorOptions,
 } from '../../src/errors.js';
 
-const make = (errno: number, syscall = 'OpenFileMappingW') =>
-  new Win32Error({ errno, syscall, action: 'opening section "Local\\x"', systemMessage: 'System text.\r\n', path: 'Local\\x' });
+const make = (overrides: Partial<Win32ErrorOptions> = {}): Win32Error =>
+  new Win32Error({
+    errno: 2,
+    syscall: 'OpenFileMappingW',
+    action: 'opening section "Local\\x" for write access',
+    systemMessage: 'The system cannot find the file specified.\r\n',
+    path: 'Local\\x',
+    ...overrides,
+  });
 
 describe('Win32Error', () => {
-  it('carries the code, its name, the function, the system text and the name involved', () => {
-    const error = make(2);
-    expect(error).toMatchObject({
-      name: 'Win32Error',
-      errno: 2,
-      code: 'ERROR_FILE_NOT_FOUND',
-      syscall: 'OpenFileMappingW',
-      systemMessage: 'System text.',
-      path: 'Local\\x',
-    });
-    expect(error.message).toMatch(/^OpenFileMappingW failed opening section "Local\\x": ERROR_FILE_NOT_FOUND \(2\): System text\. /);
-    expect(error).toBeInstanceOf(Error);
+  it('carries errno, the code name, the function, the trimmed system text and the name involved', () => {
+    const error = make();
+    expect(error.errno).toBe(2);
+    expect(error.code).toBe('ERROR_FILE_NOT_FOUND');
+    expect(error.syscall).toBe('OpenFileMappingW');
+    expect(error.systemMessage).toBe('The system cannot find the file specified.');
+    expect(error.path).toBe('Local\\x');
+  });
+
+  it('leaves path undefined when no name is involved', () => {
+    expect(make({ path: undefined }).path).toBeUndefined();
+    expect(new Win32Error({ errno: 8, syscall: 'MapViewOfFile', action: 'mapping', systemMessage: 'x' }).path).toBeUndefined();
   });
 
   it.each([
-    [183, 'ERROR_ALREADY_EXISTS', 'open it with FileMapping.open()'],
-    [5, 'ERROR_ACCESS_DENIED', 'ask for less access'],
-    [6, 'ERROR_INVALID_HANDLE', 'another kind of kernel object'],
-    [1132, 'ERROR_MAPPED_ALIGNMENT', 'allocation granularity'],
-    [1006, 'ERROR_FILE_INVALID', 'needs a size'],
-    [1314, 'ERROR_PRIVILEGE_NOT_HELD', 'SeLockMemoryPrivilege'],
-  ])('says what to do about %s (%s)', (errno, code, hint) => {
-    const error = make(errno, 'CreateFileMappingW');
-    expect(error.code).toBe(code);
+    [0, 'ERROR_SUCCESS'],
+    [2, 'ERROR_FILE_NOT_FOUND'],
+    [5, 'ERROR_ACCESS_DENIED'],
+    [6, 'ERROR_INVALID_HANDLE'],
+    [8, 'ERROR_NOT_ENOUGH_MEMORY'],
+    [33, 'ERROR_LOCK_VIOLATION'],
+    [87, 'ERROR_INVALID_PARAMETER'],
+    [183, 'ERROR_ALREADY_EXISTS'],
+    [1006, 'ERROR_FILE_INVALID'],
+    [1132, 'ERROR_MAPPED_ALIGNMENT'],
+    [1455, 'ERROR_COMMITMENT_LIMIT'],
+  ])('names code %i %s from the table', (errno, code) => {
+    expect(make({ errno }).code).toBe(code);
+  });
+
+  it.each([1234, 99999, 4294967295])('names code %i, outside the table, ERROR_<n>', (errno) => {
+    const error = make({ errno });
+    expect(error.code).toBe(`ERROR_${errno}`);
+    expect(error.message).toContain(`ERROR_${errno} (${errno})`);
+  });
+
+  it('says what was being done, the code and the system text, in that order', () => {
+    expect(make({ errno: 87, syscall: 'MapViewOfFile', action: 'mapping a view', systemMessage: 'The parameter is incorrect.' }).message).toBe(
+      'MapViewOfFile failed mapping a view: ERROR_INVALID_PARAMETER (87): The parameter is incorrect.',
+    );
+  });
+
+  it('says so when the system has no text for the code', () => {
+    const error = make({ errno: 87, systemMessage: ' \r\n' });
+    expect(error.systemMessage).toBe('no system message');
+    expect(error.message).toContain('ERROR_INVALID_PARAMETER (87): no system message');
+  });
+
+  it.each([
+    [183, 'CreateFileMappingW', 'open it with FileMapping.open(), or pick another name'],
+    [2, 'OpenFileMappingW', 'must be created first'],
+    [5, 'OpenFileMappingW', 'ask for less access'],
+    [6, 'CreateFileMappingW', 'taken by another kind of kernel object'],
+    [1132, 'MapViewOfFileEx', 'multiple of the system allocation granularity'],
+    [1006, 'CreateFileMappingW', 'pass `size` to grow the file'],
+    [1224, 'CreateFileW', 'unmap every view of it first'],
+    [1455, 'CreateFileMappingW', 'paging file is too small'],
+    [8, 'MapViewOfFile', 'map a smaller view'],
+    [1314, 'CreateFileMappingW', 'SeLockMemoryPrivilege'],
+    [193, 'CreateFileMappingW', 'not an executable image'],
+    [2, 'CreateFileW', 'The file does not exist: pass `size` to create it'],
+    [3, 'CreateFileW', 'A folder of the path does not exist'],
+    [5, 'CreateFileW', 'read-only, a folder, or locked by another process'],
+  ])('tells what to do about code %i from %s', (errno, syscall, hint) => {
+    const error = make({ errno, syscall, systemMessage: 'System text.' });
+    expect(error.message).toContain(`${syscall} failed opening section "Local\\x" for write access: ${error.code} (${errno}): System text. `);
     expect(error.message).toContain(hint);
   });
 
-  it('gives file errors a hint about files, not sections', () => {
-    expect(make(2, 'CreateFileW').message).toContain('The file does not exist');
-    expect(make(2, 'OpenFileMappingW').message).not.toContain('The file does not exist');
+  it('gives a file hint only to the file call, and a section hint to the section call', () => {
+    expect(make({ errno: 2, syscall: 'CreateFileW' }).message).not.toContain('must be created first');
+    expect(make({ errno: 2, syscall: 'OpenFileMappingW' }).message).not.toContain('The file does not exist');
   });
 
-  it('names a code outside the table by its number', () => {
-    expect(make(99999).code).toBe('ERROR_99999');
+  it('adds no hint for a code users rarely meet', () => {
+    expect(make({ errno: 87, systemMessage: 'The parameter is incorrect.' }).message).toMatch(/The parameter is incorrect\.$/);
   });
 
-  it('says so when the system has no text', () => {
-    const error = new Win32Error({ errno: 87, syscall: 'MapViewOfFile', action: 'mapping', systemMessage: '' });
-    expect(error.message).toContain('ERROR_INVALID_PARAMETER (87): no system message');
+  it('has its name on the prototype, so that the stack and String() show it', () => {
+    const error = make();
+    expect(error.name).toBe('Win32Error');
+    expect(Object.hasOwn(error, 'name')).toBe(false);
+    expect(Win32Error.prototype.name).toBe('Win32Error');
+    expect(String(error)).toMatch(/^Win32Error: OpenFileMappingW failed/);
+    expect(error.stack).toMatch(/^Win32Error: /);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TypeError);
   });
 });
 
 describe('isWin32Error', () => {
-  it('recognises a Win32Error, and one from another copy of the package', () => {
-    expect(isWin32Error(make(2))).toBe(true);
-    const foreign = Object.assign(new Error('x'), { [Symbol.for('filemapping.Win32Error')]: true });
+  it('recognises a Win32Error', () => {
+    expect(isWin32Error(make())).toBe(true);
+  });
+
+  it("recognises an object from another copy of the package by Symbol.for('filemapping.Win32Error')", () => {
+    expect(isWin32Error({ [Symbol.for('filemapping.Win32Error')]: true, errno: 2 })).toBe(true);
+    expect(isWin32Error(Object.assign(new Error('x'), { [Symbol.for('filemapping.Win32Error')]: true }))).toBe(true);
+  });
+
+  it('recognises one made in another realm', () => {
+    const foreign: unknown = runInNewContext(
+      "const e = new Error('x'); Object.defineProperty(e, Symbol.for('filemapping.Win32Error'), { value: true }); e",
+    );
+    expect(foreign).not.toBeInstanceOf(Error);
     expect(isWin32Error(foreign)).toBe(true);
   });
 
-  it.each([new Error('x'), new FileMappingValidationError('x', ['y']), null, undefined, 'ERROR_FILE_NOT_FOUND', { code: 'ERROR_FILE_NOT_FOUND' }])(
-    'is false for %o',
-    (value) => {
-      expect(isWin32Error(value)).toBe(false);
-    },
-  );
+  it.each<[string, unknown]>([
+    ['a plain Error', new Error('ERROR_FILE_NOT_FOUND')],
+    ['a FileMappingValidationError', new FileMappingValidationError('options', ['size: bad'])],
+    ['an ObjectClosedError', new ObjectClosedError('view', 'flush')],
+    ['an object shaped like a Win32Error', { name: 'Win32Error', errno: 2, code: 'ERROR_FILE_NOT_FOUND', syscall: 'x' }],
+    ['a symbol that is not the registered one', { [Symbol('filemapping.Win32Error')]: true }],
+    ['the registered symbol set to something other than true', { [Symbol.for('filemapping.Win32Error')]: 1 }],
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'Win32Error'],
+    ['a number', 2],
+  ])('is false for %s', (_what, value) => {
+    expect(isWin32Error(value)).toBe(false);
+  });
 });
 
-describe('the other errors', () => {
-  it('FileMappingValidationError lists its issues and is a TypeError', () => {
-    const error = new FileMappingValidationError('options', ['size: bad', 'name: bad']);
+describe('FileMappingValidationError', () => {
+  it('is a TypeError that names the context and lists every issue', () => {
+    const error = new FileMappingValidationError('FileMapping.create() options', ['size: bad', 'name: bad']);
     expect(error).toBeInstanceOf(TypeError);
     expect(error.name).toBe('FileMappingValidationError');
-    expect(error.message).toBe('Invalid options:\n  ✖ size: bad\n  ✖ name: bad');
+    expect(Object.hasOwn(error, 'name')).toBe(false);
+    expect(error.issues).toEqual(['size: bad', 'name: bad']);
+    expect(error.message).toBe('Invalid FileMapping.create() options:\n  ✖ size: bad\n  ✖ name: bad');
   });
 
-  it('ObjectClosedError says what was closed and what was tried', () => {
-    const error = new ObjectClosedError('view', 'flush a view');
-    expect(error).toMatchObject({ name: 'ObjectClosedError', message: 'Cannot flush a view: the view is closed' });
+  it('keeps the ZodError as cause and turns each zod issue into one line naming its path', () => {
+    const result = z.strictObject({ size: z.number(), name: z.string() }).safeParse({ size: 'x', name: 1 });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    const error = FileMappingValidationError.fromZod('options', result.error);
+    expect(error.cause).toBe(result.error);
+    expect(error.issues).toHaveLength(2);
+    expect(error.issues[0]).toMatch(/^size: /);
+    expect(error.issues[1]).toMatch(/^name: /);
   });
+});
 
-  it('PlatformNotSupportedError says Windows is required and names the platform', () => {
-    const error = new PlatformNotSupportedError('linux');
-    expect(error).toMatchObject({ name: 'PlatformNotSupportedError', platform: 'linux' });
-    expect(error.message).toMatch(/requires Windows.*this is linux/);
+describe('ObjectClosedError', () => {
+  it('says what was tried on what', () => {
+    const error = new ObjectClosedError('view', 'flush a view of section "Local\\x"');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('ObjectClosedError');
+    expect(Object.hasOwn(error, 'name')).toBe(false);
+    expect(error.message).toBe('Cannot flush a view of section "Local\\x": the view is closed');
+  });
+});
+
+describe('PlatformNotSupportedError', () => {
+  it('says Windows is required, names the platform, and that importing works', () => {
+    const error = new PlatformNotSupportedError('darwin');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('PlatformNotSupportedError');
+    expect(Object.hasOwn(error, 'name')).toBe(false);
+    expect(error.platform).toBe('darwin');
+    expect(error.message).toMatch(/^filemapping requires Windows/);
+    expect(error.message).toContain('this is darwin');
+    expect(error.message).toContain('Importing the package works everywhere');
   });
 });

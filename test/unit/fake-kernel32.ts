@@ -13,6 +13,12 @@ export class FakeKernel32 implements Kernel32 {
   readonly calls: string[] = [];
   /** Open handles: section handles point at their section; file handles at their path. */
   readonly handles = new Map<bigint, Section | string>();
+  /** Every handle ever returned, open or closed, with what it pointed at. */
+  readonly issued = new Map<bigint, Section | string>();
+  /** The handles CloseHandle was called with, in order. */
+  readonly closedHandles: HANDLE[] = [];
+  /** The (address, length) of every FlushViewOfFile call. */
+  readonly flushes: Array<[LPVOID, number | bigint]> = [];
   readonly sections = new Map<string, Section>();
   readonly views = new Map<bigint, { length: bigint; memory?: ArrayBuffer }>();
   /** Files that "exist", with their size. */
@@ -53,6 +59,7 @@ export class FakeKernel32 implements Kernel32 {
     const handle = this.#nextHandle;
     this.#nextHandle += 4n;
     this.handles.set(handle, target);
+    this.issued.set(handle, target);
     return handle;
   }
 
@@ -116,9 +123,13 @@ export class FakeKernel32 implements Kernel32 {
     return address !== null && this.views.delete(address);
   };
 
-  FlushViewOfFile = (): boolean => this.#call('FlushViewOfFile') === undefined;
+  FlushViewOfFile = (address: LPVOID, length: number | bigint): boolean => {
+    this.flushes.push([address, length]);
+    return this.#call('FlushViewOfFile') === undefined;
+  };
 
   CloseHandle = (h: HANDLE): boolean => {
+    this.closedHandles.push(h);
     if (this.#call('CloseHandle') !== undefined) return false;
     return h !== null && this.handles.delete(h);
   };
@@ -140,6 +151,7 @@ export class FakeKernel32 implements Kernel32 {
   };
 
   VirtualQuery = (address: LPVOID, info: Partial<MEMORY_BASIC_INFORMATION>): number => {
+    this.calls.push('VirtualQuery');
     const view = address === null ? undefined : this.views.get(address);
     if (!view) return 0;
     info.AllocationBase = address;
