@@ -6,11 +6,14 @@
 // provisions); on Windows, in this very node.exe (process.execPath). Exits non-zero if either process fails.
 //
 // Usage: node scripts/demo.mjs [NAME]      NAME defaults to Local\MyFileMapping; `npm run demo` builds first.
+//        node scripts/demo.mjs jobs [NAME]  the job queue over Channel instead (examples/job-queue.mjs, producer and
+//                                           worker); `npm run demo -- jobs`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { provision, ROOT } from './windows-runtime.mjs';
 
-const name = process.argv[2] ?? 'Local\\MyFileMapping';
+const jobs = process.argv[2] === 'jobs';
+const name = (jobs ? process.argv[3] : process.argv[2]) ?? (jobs ? `Local\\filemapping-jobs-${process.pid}` : 'Local\\MyFileMapping');
 
 if (!existsSync(join(ROOT, 'dist', 'index.js'))) {
   console.error('dist/ is missing: run `npm run build` first (or `npm run demo`, which builds).');
@@ -32,13 +35,22 @@ console.log(
     : `Running the two processes in Windows Node ${version} under Wine, section "${name}"`,
 );
 
-const examples = ['process1.mjs', 'process2.mjs'];
-const results = await Promise.all(examples.map((script) => runtime.runNode(version, join(ROOT, 'examples', script), [name])));
+const runs = jobs
+  ? [
+      ['job-queue.mjs', ['producer', name]],
+      ['job-queue.mjs', ['worker', name]],
+    ]
+  : [
+      ['process1.mjs', [name]],
+      ['process2.mjs', [name]],
+    ];
+const results = await Promise.all(runs.map(([script, args]) => runtime.runNode(version, join(ROOT, 'examples', script), args)));
 
 let failed = false;
-for (const [index, script] of examples.entries()) {
+for (const [index, [script, args]] of runs.entries()) {
   const { code, stdout, stderr } = results[index];
-  console.log(`\n--- examples/${script} (exit code ${code})`);
+  const label = args[0] === name ? script : `${script} ${args[0]}`;
+  console.log(`\n--- examples/${label} (exit code ${code})`);
   if (stdout.trim()) console.log(stdout.trimEnd());
   if (stderr.trim()) console.log(stderr.trimEnd());
   if (code !== 0) failed = true;

@@ -203,4 +203,14 @@ describe('scripts/demo.mjs', () => {
     expect(result.stdout).toContain(`process 2: read "${MESSAGE}"`);
     expect(result.stdout).toContain('Both processes succeeded.');
   });
+
+  it('runs the job queue with one command (`npm run demo -- jobs`)', async () => {
+    const name = uniqueName('demo-jobs');
+    const result = await runHostNode([join(ROOT, 'scripts', 'demo.mjs'), 'jobs', name]);
+    expect(result.code, shown('scripts/demo.mjs jobs', result)).toBe(0);
+    expect(result.stdout).toContain('--- examples/job-queue.mjs producer (exit code 0)');
+    expect(result.stdout).toContain('--- examples/job-queue.mjs worker (exit code 0)');
+    expect(result.stdout).toContain('producer: all 5 results received');
+    expect(result.stdout).toContain("worker: got 'end' after 5 jobs");
+  });
 });
