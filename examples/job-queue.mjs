@@ -5,8 +5,8 @@
 //
 // Coordination without sleeping: the producer creates both channels, then sets the manual-reset event NAME-ready;
 // the worker waits for that event (either may start first: both create-or-open it) and then opens the channels.
-// Only one side creates a channel: two processes creating the same new channel at the same moment can collide (the
-// second may find the section before the first has written the channel's header).
+// (Both sides could call Channel.create() instead, without the event: a channel is set up under the mutex
+// NAME-init, so two processes creating the same new channel at the same moment both get it whole.)
 // Every wait is bounded, so a missing peer ends this example with an error instead of hanging it:
 // - sends and the producer's receives pass `timeoutMs`, and a timeout is a result (false, undefined), not an error;
 // - the worker's `for await` has no timeout of its own: an idle timer closes the jobs channel, which ends the loop;
@@ -17,6 +17,7 @@
 // Run (Windows, after `npm run build`), in two consoles or both at once:
 //   node examples/job-queue.mjs producer NAME [COUNT]      COUNT defaults to 5
 //   node examples/job-queue.mjs worker NAME
+// or `npm run demo -- jobs`, which starts both (under Wine on Linux).
 import { clearTimeout, setTimeout } from 'node:timers';
 import { Channel, ChannelPeerExitedError, NamedEvent } from '../dist/index.js';
 
