@@ -167,3 +167,51 @@ export class PlatformNotSupportedError extends Error {
   }
 }
 Object.defineProperty(PlatformNotSupportedError.prototype, 'name', { value: 'PlatformNotSupportedError' });
+
+/** What an UnexpectedOwnerError is built from. */
+export interface UnexpectedOwnerErrorOptions {
+  /** The object, e.g. `section "Local\\x"`. */
+  what: string;
+  /** Its name. */
+  path: string | undefined;
+  /** Who owns it; undefined when its security descriptor names no owner. */
+  owner: { readonly sid: string; readonly account: string | undefined } | undefined;
+  /** The `expectedOwner` option as given. */
+  expectedOwner: string;
+  /** The SIDs that option accepts. */
+  accepted: readonly string[];
+}
+
+/**
+ * open() with `expectedOwner` found the object owned by someone else: possibly name squatting, another process
+ * having created the name first. The handle was closed before this was thrown.
+ */
+export class UnexpectedOwnerError extends Error {
+  /** The owner found: its SID and, when the system knows it, `DOMAIN\name`; undefined when it has none. */
+  readonly owner: { readonly sid: string; readonly account: string | undefined } | undefined;
+  /** The `expectedOwner` option as given, e.g. 'current-user'. */
+  readonly expectedOwner: string;
+  /** The SIDs it accepts (for 'current-user': the token's user and its default owner). */
+  readonly accepted: readonly string[];
+  /** The object's name. */
+  readonly path: string | undefined;
+
+  constructor(options: UnexpectedOwnerErrorOptions) {
+    const owner = options.owner;
+    const found =
+      owner === undefined ? 'nobody (its security descriptor names no owner)' : owner.account === undefined ? owner.sid : `${owner.sid} (${owner.account})`;
+    const wanted = options.expectedOwner.startsWith('S-') ? options.expectedOwner : `'${options.expectedOwner}' (${options.accepted.join(' or ')})`;
+    super(
+      `Refusing ${options.what}: it is owned by ${found}, but expectedOwner is ${wanted}. ` +
+        'This may be name squatting: another process created the name before the one that should own it, to read ' +
+        'what clients write or feed them its own data. The handle is closed; do not retry blindly. Find which ' +
+        'process holds the name, and make the rightful owner create it before clients open it, with exclusive: true ' +
+        'so that its create() fails instead of joining a squatter.',
+    );
+    this.owner = options.owner;
+    this.expectedOwner = options.expectedOwner;
+    this.accepted = options.accepted;
+    this.path = options.path;
+  }
+}
+Object.defineProperty(UnexpectedOwnerError.prototype, 'name', { value: 'UnexpectedOwnerError' });

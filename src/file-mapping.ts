@@ -26,12 +26,14 @@ import {
 } from './options.js';
 import { fileSize, openBackingFile } from './backing-file.js';
 import { securityAttributes } from './security.js';
+import { checkOwner, readOwner, type ObjectOwner } from './owner.js';
 import { kernel32, mappedLength, systemInfo, win32Error } from './platform.js';
 import {
   ERROR_ALREADY_EXISTS,
   ERROR_SUCCESS,
   FILE_MAP_READ,
   INVALID_HANDLE_VALUE,
+  READ_CONTROL,
 } from './win32/constants.js';
 import type { Kernel32 } from './win32/kernel32.js';
 
@@ -118,17 +120,20 @@ export class FileMapping implements Disposable {
 
   /**
    * Opens a section another process (or this one) created (OpenFileMappingW). `access` bounds what its views may
-   * do and is all the rights asked for: 'read' needs only FILE_MAP_READ.
+   * do and is all the rights asked for: 'read' needs only FILE_MAP_READ. With `expectedOwner`, READ_CONTROL is asked
+   * for too, and a section owned by anyone else is closed and refused with an UnexpectedOwnerError.
    */
   static open(name: string, options: OpenOptions = {}): FileMapping {
     const parsedName = parseName(name, 'FileMapping.open() name');
     const parsed = parseOptions(openOptionsSchema, options, 'FileMapping.open() options');
     const k32 = kernel32();
-    const handle = k32.OpenFileMappingW(OPEN_ACCESS[parsed.access], parsed.inheritable, parsedName);
+    const access = OPEN_ACCESS[parsed.access] | (parsed.expectedOwner === undefined ? 0 : READ_CONTROL);
+    const handle = k32.OpenFileMappingW(access, parsed.inheritable, parsedName);
     const errno = k32.GetLastError();
     if (handle === null) {
       throw win32Error(k32, errno, 'OpenFileMappingW', `opening section "${parsedName}" for ${parsed.access} access`, parsedName);
     }
+    if (parsed.expectedOwner !== undefined) checkOwner(k32, handle, parsed.expectedOwner, `section "${parsedName}"`, parsedName);
     return new FileMapping({
       k32,
       handle,
@@ -150,6 +155,16 @@ export class FileMapping implements Disposable {
   /** True once close() has run. */
   get closed(): boolean {
     return this.#handle === undefined;
+  }
+
+  /**
+   * Who owns the section (GetSecurityInfo): its SID and, when the system knows it, `DOMAIN\\name`. Undefined when it
+   * has none, which Windows never leaves a named object without but Wine does (objects created without `security`).
+   * Needs READ_CONTROL on the handle: create() has it, open() asks for it only with `expectedOwner` (otherwise
+   * ERROR_ACCESS_DENIED).
+   */
+  owner(): ObjectOwner | undefined {
+    return readOwner(this.#k32, this.#checkOpen('read the owner of'), this.#describe(), this.name);
   }
 
   /**

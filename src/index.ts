@@ -11,6 +11,7 @@ export {
   isWin32Error,
   ObjectClosedError,
   PlatformNotSupportedError,
+  UnexpectedOwnerError,
   Win32Error,
 } from './errors.js';
 export { Dword64 } from './dword.js';
@@ -22,6 +23,7 @@ export {
   type SemaphoreOptions,
   type SignalResult,
 } from './sync/named-event.js';
-export type { AsyncWaitOptions } from './sync/kernel-object.js';
+export type { AsyncWaitOptions, OpenObjectOptions } from './sync/kernel-object.js';
+export type { ExpectedOwner, ObjectOwner } from './owner.js';
 export { Channel, ChannelPeerExitedError, type ChannelOptions, type SyncWaitOptions } from './channel/channel.js';
 export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './options.js';

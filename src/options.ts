@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { toUint64 } from './dword.js';
 import { FileMappingValidationError } from './errors.js';
+import { canonicalSid, OWNER_KEYWORDS, type ExpectedOwner } from './owner.js';
 import {
   FILE_MAP_ALL_ACCESS,
   FILE_MAP_COPY,
@@ -228,11 +229,33 @@ export interface CreateOptions {
 }
 export type ParsedCreateOptions = z.output<typeof createOptionsSchema>;
 
+const EXPECTED_OWNER_ACCEPTED = `Expected 'current-user', ${list(Object.keys(OWNER_KEYWORDS))} or a SID string such as 'S-1-5-18'`;
+
+/**
+ * Whom open() accepts as the object's owner: a keyword, or a SID string (S-1-, an authority, up to 15
+ * subauthorities), written back in the system's form so that it compares with the owner's SID as a string.
+ */
+export const expectedOwnerSchema = z
+  // A custom check rather than z.string(), so that the input type lists the keywords (and the SID form) as the
+  // public OpenOptions does.
+  .custom<ExpectedOwner>((value) => typeof value === 'string', { error: EXPECTED_OWNER_ACCEPTED })
+  .transform((value, context): ExpectedOwner => {
+    if (value === 'current-user' || Object.hasOwn(OWNER_KEYWORDS, value)) return value;
+    const sid = canonicalSid(value);
+    if (sid === undefined) {
+      context.addIssue({ code: 'custom', message: `${EXPECTED_OWNER_ACCEPTED}; got '${value}'` });
+      return z.NEVER;
+    }
+    return sid as ExpectedOwner;
+  });
+
 export const openOptionsSchema = z.strictObject({
   /** What views of the opened section may do; default 'write' (read and write). */
   access: accessSchema.default('write'),
   /** Whether child processes created with handle inheritance inherit the handle. */
   inheritable: z.boolean({ error: 'Expected a boolean' }).default(false),
+  /** Refuse the section unless this is its owner (READ_CONTROL is asked for too). */
+  expectedOwner: expectedOwnerSchema.optional(),
 });
 /** The options of FileMapping.open(). */
 export interface OpenOptions {
@@ -243,6 +266,14 @@ export interface OpenOptions {
   access?: Access;
   /** Whether child processes created with handle inheritance inherit the handle; default false. */
   inheritable?: boolean;
+  /**
+   * Refuse the section unless it is owned by this: 'current-user' (this process's user, or its token's default
+   * owner: BUILTIN\\Administrators for an elevated administrator), 'system' (S-1-5-18), 'administrators'
+   * (S-1-5-32-544), or a SID string. Otherwise open() closes the handle and throws an UnexpectedOwnerError: another
+   * process may have taken the name first (name squatting). With it, open() also asks for READ_CONTROL, which
+   * reading the owner needs; the section's DACL must grant it (its owner always has it).
+   */
+  expectedOwner?: ExpectedOwner;
 }
 export type ParsedOpenOptions = z.output<typeof openOptionsSchema>;
 

@@ -4,10 +4,11 @@
  */
 import { z } from 'zod';
 import { ObjectClosedError } from '../errors.js';
-import { nameSchema, parseOptions, securitySchema } from '../options.js';
+import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../options.js';
+import { checkOwner, readOwner, type ExpectedOwner, type ObjectOwner } from '../owner.js';
 import { securityAttributes } from '../security.js';
 import { kernel32, win32Error } from '../platform.js';
-import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, SYNCHRONIZE } from '../win32/constants.js';
+import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, READ_CONTROL, SYNCHRONIZE } from '../win32/constants.js';
 import type { HANDLE, Kernel32 } from '../win32/kernel32.js';
 
 const handles = new FinalizationRegistry<{ k32: Kernel32; handle: bigint }>(({ k32, handle }) => {
@@ -40,6 +41,23 @@ export interface SecurityCreateOptions {
   /** Child processes created with handle inheritance inherit the handle; default false. */
   inheritable?: boolean;
 }
+
+/** Options every named object's open() takes. */
+export const openObjectSchema = z.strictObject({
+  /** Refuse the object unless this is its owner (READ_CONTROL is asked for too). */
+  expectedOwner: expectedOwnerSchema.optional(),
+});
+/** The options of NamedMutex.open(), NamedEvent.open() and NamedSemaphore.open(). */
+export interface OpenObjectOptions {
+  /**
+   * Refuse the object unless it is owned by this: 'current-user' (this process's user, or its token's default
+   * owner), 'system', 'administrators', or a SID string. Otherwise open() closes the handle and throws an
+   * UnexpectedOwnerError (the name may have been squatted). With it, open() also asks for READ_CONTROL, which
+   * reading the owner needs.
+   */
+  expectedOwner?: ExpectedOwner;
+}
+export type ParsedOpenObjectOptions = z.output<typeof openObjectSchema>;
 
 export const asyncWaitSchema = z.strictObject({
   timeoutMs: timeoutSchema,
@@ -106,13 +124,23 @@ export function createNamed(
   return { k32, handle, name, alreadyExisted };
 }
 
-/** Calls an Open*W function with SYNCHRONIZE and the kind's rights. */
-export function openNamed(kind: KernelObjectKind, name: string, open: (k32: Kernel32, access: number, name: string) => HANDLE): Created {
+/**
+ * Calls an Open*W function with SYNCHRONIZE and the kind's rights, and READ_CONTROL when the owner is to be checked
+ * (GetSecurityInfo needs it); a handle whose owner is not the expected one is closed before the error is thrown.
+ */
+export function openNamed(
+  kind: KernelObjectKind,
+  name: string,
+  open: (k32: Kernel32, access: number, name: string) => HANDLE,
+  options: ParsedOpenObjectOptions = {},
+): Created {
   parseOptions(nameSchema, name, `${kind.noun} name`);
   const k32 = kernel32();
-  const handle = open(k32, SYNCHRONIZE | kind.openAccess, name);
+  const expectedOwner = options.expectedOwner;
+  const handle = open(k32, SYNCHRONIZE | kind.openAccess | (expectedOwner === undefined ? 0 : READ_CONTROL), name);
   const errno = k32.GetLastError();
   if (handle === null) throw win32Error(k32, errno, kind.openFunction, `opening ${kind.noun} "${name}"`, name);
+  if (expectedOwner !== undefined) checkOwner(k32, handle, expectedOwner, `${kind.noun} "${name}"`, name);
   return { k32, handle, name, alreadyExisted: true };
 }
 
@@ -149,6 +177,16 @@ export abstract class KernelObject implements Disposable {
   /** True once close() has run. */
   get closed(): boolean {
     return this.#handle === undefined;
+  }
+
+  /**
+   * Who owns the object (GetSecurityInfo): its SID and, when the system knows it, `DOMAIN\\name`. Undefined when it
+   * has none, which Windows never leaves a named object without but Wine does (objects created without `security`).
+   * Needs READ_CONTROL on the handle: create() has it, open() asks for it only with `expectedOwner` (otherwise
+   * ERROR_ACCESS_DENIED).
+   */
+  owner(): ObjectOwner | undefined {
+    return readOwner(this.k32, this.checkOpen('read the owner of'), this.describe(), this.name);
   }
 
   /**

@@ -12,12 +12,14 @@ import {
   createNamed,
   KernelObject,
   openNamed,
+  openObjectSchema,
   parseTimeout,
   workerTimeout,
   type AsyncWaitOptions,
   type Created,
   type SecurityCreateOptions,
   type KernelObjectKind,
+  type OpenObjectOptions,
 } from './kernel-object.js';
 import { Waiter } from './waiter.js';
 
@@ -81,10 +83,11 @@ export class NamedEvent extends Waitable {
     return new NamedEvent(created, created.alreadyExisted ? undefined : parsed.manualReset);
   }
 
-  /** Opens an existing event by name. */
-  static open(name: string): NamedEvent {
+  /** Opens an existing event by name; with `expectedOwner`, only one owned by that user (see OpenObjectOptions). */
+  static open(name: string, options: OpenObjectOptions = {}): NamedEvent {
+    const parsed = parseOptions(openObjectSchema, options, 'NamedEvent.open() options');
     return new NamedEvent(
-      openNamed(EVENT, name, (k32, access, n) => k32.OpenEventW(access, false, n)),
+      openNamed(EVENT, name, (k32, access, n) => k32.OpenEventW(access, false, n), parsed),
       undefined,
     );
   }
@@ -146,9 +149,10 @@ export class NamedSemaphore extends Waitable {
     );
   }
 
-  /** Opens an existing semaphore by name. */
-  static open(name: string): NamedSemaphore {
-    return new NamedSemaphore(openNamed(SEMAPHORE, name, (k32, access, n) => k32.OpenSemaphoreW(access, false, n)));
+  /** Opens an existing semaphore by name; with `expectedOwner`, only one owned by that user (see OpenObjectOptions). */
+  static open(name: string, options: OpenObjectOptions = {}): NamedSemaphore {
+    const parsed = parseOptions(openObjectSchema, options, 'NamedSemaphore.open() options');
+    return new NamedSemaphore(openNamed(SEMAPHORE, name, (k32, access, n) => k32.OpenSemaphoreW(access, false, n), parsed));
   }
 
   /** Adds `releaseCount` (default 1) to the count (ReleaseSemaphore); returns the count before. Past the maximum: ERROR_TOO_MANY_POSTS. */

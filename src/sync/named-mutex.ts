@@ -15,12 +15,14 @@ import {
   createNamed,
   KernelObject,
   openNamed,
+  openObjectSchema,
   parseTimeout,
   workerTimeout,
   type AsyncWaitOptions,
   type Created,
   type SecurityCreateOptions,
   type KernelObjectKind,
+  type OpenObjectOptions,
 } from './kernel-object.js';
 import { Waiter } from './waiter.js';
 
@@ -72,9 +74,10 @@ export class NamedMutex extends KernelObject {
     return new NamedMutex(createNamed(MUTEX, name, parsed, (k32, attributes, n) => k32.CreateMutexW(attributes, false, n)));
   }
 
-  /** Opens an existing mutex by name. */
-  static open(name: string): NamedMutex {
-    return new NamedMutex(openNamed(MUTEX, name, (k32, access, n) => k32.OpenMutexW(access, false, n)));
+  /** Opens an existing mutex by name; with `expectedOwner`, only one owned by that user (see OpenObjectOptions). */
+  static open(name: string, options: OpenObjectOptions = {}): NamedMutex {
+    const parsed = parseOptions(openObjectSchema, options, 'NamedMutex.open() options');
+    return new NamedMutex(openNamed(MUTEX, name, (k32, access, n) => k32.OpenMutexW(access, false, n), parsed));
   }
 
   /** True while this object holds the lock. */

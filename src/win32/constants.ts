@@ -97,6 +97,24 @@ export const SEMAPHORE_ALL_ACCESS = 0x001f_0003;
 export const EVENT_MODIFY_STATE = 0x0002;
 export const EVENT_ALL_ACCESS = 0x001f_0003;
 
+// Reading an object's owner (GetSecurityInfo) and the process's token (OpenProcessToken, GetTokenInformation).
+/** The right to read an object's security descriptor: GetSecurityInfo needs it on the handle. */
+export const READ_CONTROL = 0x0002_0000;
+/** SE_OBJECT_TYPE of sections, mutexes, events, semaphores and the other kernel objects. */
+export const SE_KERNEL_OBJECT = 6;
+export const OWNER_SECURITY_INFORMATION = 0x0000_0001;
+export const GROUP_SECURITY_INFORMATION = 0x0000_0002;
+export const DACL_SECURITY_INFORMATION = 0x0000_0004;
+export const TOKEN_QUERY = 0x0008;
+/** TOKEN_INFORMATION_CLASS: the token's user (TOKEN_USER), and the default owner of what it creates (TOKEN_OWNER). */
+export const TokenUser = 1;
+export const TokenOwner = 4;
+/** The largest SID (15 subauthorities), in bytes. */
+export const SECURITY_MAX_SID_SIZE = 68;
+/** LocalAlloc: fixed memory, the return value is the address. */
+export const LMEM_FIXED = 0x0000;
+export const LMEM_ZEROINIT = 0x0040;
+
 // System error codes (winerror.h) that the library and its users meet. ERROR_NAMES maps them back to names.
 export const ERROR_SUCCESS = 0;
 export const ERROR_INVALID_FUNCTION = 1;

@@ -123,6 +123,40 @@ export const ReleaseSemaphore = checked('ReleaseSemaphore', {
   lpPreviousCount: z.tuple([z.number()]).nullable(),
 });
 
+// An object's owner and the process's token. GetSecurityInfo returns its error code instead of setting the last error.
+/** A one-element array a function writes a pointer or handle into, e.g. [null]. */
+const outPointer = z.tuple([pointer], { error: 'Expected a one-element array to fill, e.g. [null]' });
+const sidPointer = z.bigint({ error: 'Expected a SID pointer: a bigint, not NULL' }).min(1n, { error: 'Expected a SID pointer, not NULL' }).max(MAX_UINT64);
+export const GetSecurityInfo = checked('GetSecurityInfo', {
+  handle: pointer,
+  ObjectType: dword,
+  SecurityInfo: dword,
+  ppsidOwner: outPointer.nullable(),
+  ppsidGroup: outPointer.nullable(),
+  ppDacl: outPointer.nullable(),
+  ppSacl: outPointer.nullable(),
+  ppSecurityDescriptor: outPointer.nullable(),
+});
+export const OpenProcessToken = checked('OpenProcessToken', { ProcessHandle: pointer, DesiredAccess: dword, TokenHandle: outPointer });
+export const GetTokenInformation = checked('GetTokenInformation', {
+  TokenHandle: pointer,
+  TokenInformationClass: dword,
+  TokenInformation: pointer,
+  TokenInformationLength: dword,
+  ReturnLength: z.tuple([z.number()], { error: 'Expected a one-element array to fill, e.g. [0]' }),
+});
+export const GetLengthSid = checked('GetLengthSid', { pSid: sidPointer });
+export const LookupAccountSidW = checked('LookupAccountSidW', {
+  lpSystemName: wideString.nullable(),
+  Sid: sidPointer,
+  Name: outBuffer,
+  cchName: z.tuple([dword], { error: 'Expected a one-element array holding the length of Name in characters' }),
+  ReferencedDomainName: outBuffer,
+  cchReferencedDomainName: z.tuple([dword], { error: 'Expected a one-element array holding the length of ReferencedDomainName in characters' }),
+  peUse: z.tuple([z.number()], { error: 'Expected a one-element array to fill, e.g. [0]' }),
+});
+export const LocalAlloc = checked('LocalAlloc', { uFlags: dword, uBytes: sizeT });
+
 const virtualQuery = checked('VirtualQuery', { lpAddress: pointer, lpBuffer: outObject, dwLength: dword });
 
 /**

@@ -120,6 +120,48 @@ export interface Kernel32 {
   /** lpPreviousCount is a one-element array that receives the count before the release, or null. */
   ReleaseSemaphore(hSemaphore: HANDLE, lReleaseCount: number, lpPreviousCount: [number] | null): boolean;
 
+  // An object's owner and the process's token (advapi32, except LocalAlloc).
+  /**
+   * Returns a Win32 error code itself (ERROR_SUCCESS on success), not through GetLastError. Each out parameter is a
+   * one-element array or null; ppSecurityDescriptor receives the descriptor to free with LocalFree, into which the
+   * owner, group and ACL pointers point.
+   */
+  GetSecurityInfo(
+    handle: HANDLE,
+    ObjectType: number,
+    SecurityInfo: number,
+    ppsidOwner: [LPVOID] | null,
+    ppsidGroup: [LPVOID] | null,
+    ppDacl: [LPVOID] | null,
+    ppSacl: [LPVOID] | null,
+    ppSecurityDescriptor: [LPVOID] | null,
+  ): number;
+  /** TokenHandle is a one-element array that receives the token, to close with CloseHandle. */
+  OpenProcessToken(ProcessHandle: HANDLE, DesiredAccess: number, TokenHandle: [HANDLE]): boolean;
+  /**
+   * TokenInformation is memory the structure is written to (an address from LocalAlloc: the structure's pointers
+   * point into it); ReturnLength a one-element array that receives the bytes needed.
+   */
+  GetTokenInformation(
+    TokenHandle: HANDLE,
+    TokenInformationClass: number,
+    TokenInformation: LPVOID,
+    TokenInformationLength: number,
+    ReturnLength: [number],
+  ): boolean;
+  GetLengthSid(pSid: LPVOID): number;
+  /** Name and ReferencedDomainName are Buffers of cchName and cchReferencedDomainName UTF-16 characters. */
+  LookupAccountSidW(
+    lpSystemName: string | null,
+    Sid: LPVOID,
+    Name: Buffer,
+    cchName: [number],
+    ReferencedDomainName: Buffer,
+    cchReferencedDomainName: [number],
+    peUse: [number],
+  ): boolean;
+  LocalAlloc(uFlags: number, uBytes: number | bigint): LPVOID;
+
   /** advapi32. SecurityDescriptor is a one-element array that receives the descriptor, to free with LocalFree. */
   ConvertStringSecurityDescriptorToSecurityDescriptorW(
     StringSecurityDescriptor: string,
@@ -244,6 +286,18 @@ function declareKernel32(): Kernel32 {
     SetEvent: fn('bool __stdcall SetEvent(HANDLE hEvent)'),
     ResetEvent: fn('bool __stdcall ResetEvent(HANDLE hEvent)'),
     WaitForSingleObject: fn('uint32_t __stdcall WaitForSingleObject(HANDLE hHandle, uint32_t dwMilliseconds)'),
+    GetSecurityInfo: advapi32.func(
+      'uint32_t __stdcall GetSecurityInfo(HANDLE handle, int ObjectType, uint32_t SecurityInfo, _Out_ void **ppsidOwner, _Out_ void **ppsidGroup, _Out_ void **ppDacl, _Out_ void **ppSacl, _Out_ void **ppSecurityDescriptor)',
+    ),
+    OpenProcessToken: advapi32.func('bool __stdcall OpenProcessToken(HANDLE ProcessHandle, uint32_t DesiredAccess, _Out_ HANDLE *TokenHandle)'),
+    GetTokenInformation: advapi32.func(
+      'bool __stdcall GetTokenInformation(HANDLE TokenHandle, int TokenInformationClass, void *TokenInformation, uint32_t TokenInformationLength, _Out_ uint32_t *ReturnLength)',
+    ),
+    GetLengthSid: advapi32.func('uint32_t __stdcall GetLengthSid(void *pSid)'),
+    LookupAccountSidW: advapi32.func(
+      'bool __stdcall LookupAccountSidW(const char16_t *lpSystemName, void *Sid, _Out_ void *Name, _Inout_ uint32_t *cchName, _Out_ void *ReferencedDomainName, _Inout_ uint32_t *cchReferencedDomainName, _Out_ int *peUse)',
+    ),
+    LocalAlloc: fn('void * __stdcall LocalAlloc(uint32_t uFlags, size_t uBytes)'),
     ConvertStringSecurityDescriptorToSecurityDescriptorW: advapi32.func(
       'bool __stdcall ConvertStringSecurityDescriptorToSecurityDescriptorW(const char16_t *StringSecurityDescriptor, uint32_t StringSDRevision, _Out_ void **SecurityDescriptor, uint32_t *SecurityDescriptorSize)',
     ),

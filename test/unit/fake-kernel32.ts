@@ -202,6 +202,132 @@ export class FakeKernel32 implements Kernel32 {
   OpenSemaphoreW = (): HANDLE => null;
   ReleaseSemaphore = (): boolean => true;
 
+  // Owners and the process token. Memory the fake hands out (security descriptors, LocalAlloc) is kept in blocks
+  // that RtlMoveMemory reads, at addresses of their own.
+  /** The token's user (TokenUser) and default owner (TokenOwner); the owner is what objects get by default. */
+  tokenUser = 'S-1-5-21-1000-2000-3000-1001';
+  tokenOwner = 'S-1-5-21-1000-2000-3000-1001';
+  /** The owner every object reports; undefined: the token's default owner; null: none (as Wine's objects). */
+  objectOwner: string | null | undefined = undefined;
+  /** Accounts LookupAccountSidW knows, by SID: 'DOMAIN\\name'. */
+  readonly accounts = new Map<string, string>([
+    ['S-1-5-18', 'NT AUTHORITY\\SYSTEM'],
+    ['S-1-5-32-544', 'BUILTIN\\Administrators'],
+  ]);
+  /** LocalAlloc blocks not freed yet. */
+  readonly localAllocations = new Set<bigint>();
+  readonly #blocks = new Map<bigint, Uint8Array>();
+
+  #block(bytes: Uint8Array): bigint {
+    const address = this.#nextAddress;
+    this.#nextAddress += 0x10000n;
+    this.#blocks.set(address, bytes);
+    return address;
+  }
+
+  /** The bytes of a block from `address` on (an address inside a block counts), or undefined. */
+  #blockAt(address: bigint): Uint8Array | undefined {
+    for (const [base, bytes] of this.#blocks) {
+      if (address >= base && address < base + BigInt(bytes.length)) return bytes.subarray(Number(address - base));
+    }
+    return undefined;
+  }
+
+  #sidAt(pSid: bigint): string {
+    const bytes = this.#blockAt(pSid);
+    if (!bytes) throw new Error(`no SID at 0x${pSid.toString(16)}`);
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const parts = Array.from({ length: view[1] as number }, (_, i) => view.readUInt32LE(8 + 4 * i));
+    return ['S-1', view.readUIntBE(2, 6), ...parts].join('-');
+  }
+
+  GetSecurityInfo = (
+    handle: HANDLE,
+    _type: number,
+    _information: number,
+    owner: [LPVOID] | null,
+    _group: [LPVOID] | null,
+    _dacl: [LPVOID] | null,
+    _sacl: [LPVOID] | null,
+    descriptor: [LPVOID] | null,
+  ): number => {
+    const errno = this.#call('GetSecurityInfo');
+    if (errno !== undefined) return errno;
+    if (handle === null || !this.handles.has(handle)) return 6;
+    const sid = this.objectOwner === undefined ? this.tokenOwner : this.objectOwner;
+    // A self-relative descriptor: a 20-byte header, then the owner SID.
+    const memory = new Uint8Array(20 + (sid === null ? 0 : sidBytes(sid).length));
+    if (sid !== null) memory.set(sidBytes(sid), 20);
+    const address = this.#block(memory);
+    this.descriptors.add(address);
+    if (owner) owner[0] = sid === null ? null : address + 20n;
+    if (descriptor) descriptor[0] = address;
+    return 0;
+  };
+
+  OpenProcessToken = (_process: HANDLE, access: number, token: [HANDLE]): boolean => {
+    this.#checkDwords('OpenProcessToken', access);
+    if (this.#call('OpenProcessToken') !== undefined) return false;
+    token[0] = this.#handle('token');
+    return true;
+  };
+
+  GetTokenInformation = (token: HANDLE, informationClass: number, information: LPVOID, length: number, returned: [number]): boolean => {
+    this.#checkDwords('GetTokenInformation', informationClass, length);
+    if (this.#call('GetTokenInformation') !== undefined) return false;
+    if (token === null || this.handles.get(token) !== 'token') {
+      this.#lastError = 6;
+      return false;
+    }
+    // TOKEN_USER is a SID_AND_ATTRIBUTES (16 bytes), TOKEN_OWNER a pointer (8); the SID follows in the same memory.
+    const header = informationClass === 1 ? 16 : 8;
+    const sid = sidBytes(informationClass === 1 ? this.tokenUser : this.tokenOwner);
+    returned[0] = header + sid.length;
+    const memory = information === null ? undefined : this.#blockAt(information);
+    if (!memory || length < header + sid.length || memory.length < length) {
+      this.#lastError = 122;
+      return false;
+    }
+    Buffer.from(memory.buffer, memory.byteOffset).writeBigUInt64LE((information as bigint) + BigInt(header), 0);
+    memory.set(sid, header);
+    return true;
+  };
+
+  GetLengthSid = (pSid: LPVOID): number => {
+    this.calls.push('GetLengthSid');
+    const bytes = pSid === null ? undefined : this.#blockAt(pSid);
+    return bytes ? 8 + 4 * (bytes[1] as number) : 0;
+  };
+
+  LookupAccountSidW = (
+    _system: string | null,
+    pSid: LPVOID,
+    name: Buffer,
+    nameLength: [number],
+    domain: Buffer,
+    domainLength: [number],
+    use: [number],
+  ): boolean => {
+    if (this.#call('LookupAccountSidW') !== undefined) return false;
+    const account = pSid === null ? undefined : this.accounts.get(this.#sidAt(pSid));
+    if (account === undefined) {
+      this.#lastError = 1332; // ERROR_NONE_MAPPED
+      return false;
+    }
+    const [domainName, accountName] = account.includes('\\') ? (account.split('\\') as [string, string]) : ['', account];
+    nameLength[0] = name.write(accountName, 'utf16le') / 2;
+    domainLength[0] = domain.write(domainName, 'utf16le') / 2;
+    use[0] = 1;
+    return true;
+  };
+
+  LocalAlloc = (_flags: number, bytes: number | bigint): LPVOID => {
+    if (this.#call('LocalAlloc') !== undefined) return null;
+    const address = this.#block(new Uint8Array(Number(bytes)));
+    this.localAllocations.add(address);
+    return address;
+  };
+
   /** SDDL strings the fake turns into descriptors: any that starts with 'D:' or 'O:'. */
   readonly descriptors = new Set<bigint>();
   ConvertStringSecurityDescriptorToSecurityDescriptorW = (sddl: string, _revision: number, out: [bigint | null]): boolean => {
@@ -217,6 +343,7 @@ export class FakeKernel32 implements Kernel32 {
   LocalFree = (memory: LPVOID): LPVOID => {
     this.calls.push('LocalFree');
     if (memory !== null) this.descriptors.delete(memory);
+    if (memory !== null && this.localAllocations.delete(memory)) this.#blocks.delete(memory);
     return null;
   };
 
@@ -224,6 +351,8 @@ export class FakeKernel32 implements Kernel32 {
     this.calls.push('RtlMoveMemory');
     const bytes = (at: bigint | Uint8Array): Uint8Array => {
       if (at instanceof Uint8Array) return at;
+      const block = this.#blockAt(at);
+      if (block) return block;
       for (const [base, view] of this.views) {
         if (at >= base && at < base + view.length) {
           view.memory ??= new ArrayBuffer(Number(view.length));
@@ -247,4 +376,15 @@ export class FakeKernel32 implements Kernel32 {
     view.memory ??= new ArrayBuffer(length);
     return view.memory;
   };
+}
+
+/** A SID's bytes from its string form (decimal parts only): revision, count, 6-byte authority, subauthorities. */
+export function sidBytes(text: string): Uint8Array {
+  const [, revision, authority, ...subAuthorities] = text.split('-');
+  const bytes = Buffer.alloc(8 + 4 * subAuthorities.length);
+  bytes[0] = Number(revision);
+  bytes[1] = subAuthorities.length;
+  bytes.writeUIntBE(Number(authority), 2, 6);
+  subAuthorities.forEach((value, i) => bytes.writeUInt32LE(Number(value), 8 + 4 * i));
+  return bytes;
 }

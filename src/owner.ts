@@ -1,0 +1,193 @@
+/**
+ * Who owns a kernel object, and the `expectedOwner` check of open(): the defence of a client against name squatting.
+ *
+ * `Local\` and `Global\` names are first come, first served: a process that creates a name before its real owner
+ * does has its object opened by every client. The owner in the object's security descriptor (GetSecurityInfo) says
+ * who created it, and only its creator (or a holder of SeTakeOwnershipPrivilege / SeRestorePrivilege) can choose it,
+ * so a client that knows whom to expect can refuse a squatter's object.
+ *
+ * SIDs are read as bytes (GetLengthSid, then a copy) and written in their string form here, as
+ * ConvertSidToStringSidW writes them; this avoids a string the system allocates and that would then need reading at
+ * an address.
+ */
+import { UnexpectedOwnerError } from './errors.js';
+import { win32Error } from './platform.js';
+import {
+  ERROR_SUCCESS,
+  LMEM_FIXED,
+  OWNER_SECURITY_INFORMATION,
+  SE_KERNEL_OBJECT,
+  SECURITY_MAX_SID_SIZE,
+  TOKEN_QUERY,
+  TokenOwner,
+  TokenUser,
+} from './win32/constants.js';
+import type { Kernel32 } from './win32/kernel32.js';
+
+/** The owner of a kernel object. */
+export interface ObjectOwner {
+  /** The owner's SID in string form, e.g. 'S-1-5-18'. */
+  readonly sid: string;
+  /** `DOMAIN\name` (e.g. 'NT AUTHORITY\SYSTEM', 'BUILTIN\Administrators'), when the system knows the SID. */
+  readonly account: string | undefined;
+}
+
+/**
+ * Whom open() accepts as the owner of the object: 'current-user' (the user of this process's token, or its default
+ * owner, which for an elevated administrator is BUILTIN\Administrators), 'system' (LocalSystem, S-1-5-18),
+ * 'administrators' (BUILTIN\Administrators, S-1-5-32-544), or a SID string such as 'S-1-5-21-...-1001'.
+ */
+export type ExpectedOwner = 'current-user' | 'system' | 'administrators' | `S-1-${string}`;
+
+/** The well-known SIDs the keywords stand for. */
+export const OWNER_KEYWORDS = {
+  system: 'S-1-5-18',
+  administrators: 'S-1-5-32-544',
+} as const;
+
+const MAX_SUB_AUTHORITIES = 15;
+const SID_PATTERN = /^S-1-(\d+|0x[0-9a-f]{1,12})((?:-\d+)*)$/iu;
+
+/**
+ * The SID string in the form ConvertSidToStringSidW gives (no leading zeros; an authority of 2^32 or more in hex),
+ * or undefined when `text` is not a SID string: 'S-1-', an identifier authority below 2^48, then 0 to 15
+ * subauthorities below 2^32.
+ */
+export function canonicalSid(text: string): string | undefined {
+  const match = SID_PATTERN.exec(text);
+  if (!match) return undefined;
+  const authority = BigInt(match[1] as string);
+  const subAuthorities = (match[2] as string).split('-').slice(1).map(BigInt);
+  if (authority >= 2n ** 48n || subAuthorities.length > MAX_SUB_AUTHORITIES) return undefined;
+  if (subAuthorities.some((value) => value > 0xffff_ffffn)) return undefined;
+  return formatSidParts(authority, subAuthorities);
+}
+
+/** A SID's string form from its bytes: Revision (1), SubAuthorityCount (1), IdentifierAuthority (6, big-endian), SubAuthority[] (4 each, little-endian). */
+export function formatSid(bytes: Uint8Array): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = buffer.length >= 8 ? (buffer[1] as number) : -1;
+  if (count < 0 || buffer[0] !== 1 || count > MAX_SUB_AUTHORITIES || buffer.length < 8 + 4 * count) {
+    throw new Error(`not a SID: ${buffer.toString('hex')}`);
+  }
+  const authority = buffer.readUIntBE(2, 6);
+  const subAuthorities = Array.from({ length: count }, (_, i) => BigInt(buffer.readUInt32LE(8 + 4 * i)));
+  return formatSidParts(BigInt(authority), subAuthorities);
+}
+
+function formatSidParts(authority: bigint, subAuthorities: readonly bigint[]): string {
+  const identifier = authority < 2n ** 32n ? authority.toString() : `0x${authority.toString(16).toUpperCase().padStart(12, '0')}`;
+  return ['S-1', identifier, ...subAuthorities.map(String)].join('-');
+}
+
+/** The string form of the SID at `pSid` (memory the system owns, valid for the duration of the call). */
+function sidAt(k32: Kernel32, pSid: bigint): string {
+  const length = k32.GetLengthSid(pSid);
+  const bytes = Buffer.alloc(length);
+  k32.RtlMoveMemory(bytes, pSid, length);
+  return formatSid(bytes);
+}
+
+/** `DOMAIN\name` for the SID at `pSid`, or undefined when the system does not know it (LookupAccountSidW fails). */
+function accountAt(k32: Kernel32, pSid: bigint): string | undefined {
+  // 256 characters hold every account and domain name (UNLEN and DNLEN are 256 and 15); a longer one is left out.
+  const chars = 256;
+  const name = Buffer.alloc(chars * 2);
+  const domain = Buffer.alloc(chars * 2);
+  const nameLength: [number] = [chars];
+  const domainLength: [number] = [chars];
+  if (!k32.LookupAccountSidW(null, pSid, name, nameLength, domain, domainLength, [0])) return undefined;
+  const account = name.toString('utf16le', 0, nameLength[0] * 2);
+  const domainName = domain.toString('utf16le', 0, domainLength[0] * 2);
+  return domainName === '' ? account : `${domainName}\\${account}`;
+}
+
+/**
+ * The owner of the object `handle` refers to (GetSecurityInfo, OWNER_SECURITY_INFORMATION), which needs READ_CONTROL
+ * on the handle; undefined when its security descriptor has no owner. Windows gives every named object an owner
+ * (the creator's, or the one its SDDL names); Wine gives none to an object created without a security descriptor.
+ * `what` and `path` are for the error message.
+ */
+export function readOwner(k32: Kernel32, handle: bigint, what: string, path: string | undefined): ObjectOwner | undefined {
+  const owner: [bigint | null] = [null];
+  const descriptor: [bigint | null] = [null];
+  const status = k32.GetSecurityInfo(handle, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, owner, null, null, null, descriptor);
+  if (status !== ERROR_SUCCESS) throw win32Error(k32, status, 'GetSecurityInfo', `reading the owner of ${what}`, path);
+  try {
+    // The owner pointer points into the descriptor: read it before the descriptor is freed.
+    if (owner[0] === null) return undefined;
+    return { sid: sidAt(k32, owner[0]), account: accountAt(k32, owner[0]) };
+  } finally {
+    if (descriptor[0] !== null) k32.LocalFree(descriptor[0]);
+  }
+}
+
+/** The SID of a TOKEN_USER or TOKEN_OWNER of `token`: a pointer to the SID, which follows in the same memory. */
+function tokenSid(k32: Kernel32, token: bigint, informationClass: number): string {
+  // TOKEN_USER (the largest of the two) is a SID pointer and a DWORD, padded to 16 bytes, then the SID.
+  const bytes = 16 + SECURITY_MAX_SID_SIZE;
+  const memory = k32.LocalAlloc(LMEM_FIXED, bytes);
+  if (memory === null) throw win32Error(k32, k32.GetLastError(), 'LocalAlloc', 'allocating memory for the process token');
+  try {
+    const needed: [number] = [0];
+    const what = informationClass === TokenUser ? 'TokenUser' : 'TokenOwner';
+    if (!k32.GetTokenInformation(token, informationClass, memory, bytes, needed)) {
+      throw win32Error(k32, k32.GetLastError(), 'GetTokenInformation', `reading the ${what} of this process's token`);
+    }
+    // The SID pointer points into `memory`, as the documentation says: read it from there, not from a copy.
+    const pointer = Buffer.alloc(8);
+    k32.RtlMoveMemory(pointer, memory, 8);
+    return sidAt(k32, pointer.readBigUInt64LE(0));
+  } finally {
+    k32.LocalFree(memory);
+  }
+}
+
+const currentUserCache = new WeakMap<Kernel32, readonly string[]>();
+
+/**
+ * The SIDs 'current-user' accepts: the token's user and its default owner (TokenOwner), which Windows writes as the
+ * owner of what this process creates. For an elevated administrator (and for services running as such accounts)
+ * the default owner is BUILTIN\Administrators, not the user. Read once per process.
+ */
+export function currentUserSids(k32: Kernel32): readonly string[] {
+  const cached = currentUserCache.get(k32);
+  if (cached) return cached;
+  const token: [bigint | null] = [null];
+  if (!k32.OpenProcessToken(k32.GetCurrentProcess(), TOKEN_QUERY, token) || token[0] === null) {
+    throw win32Error(k32, k32.GetLastError(), 'OpenProcessToken', "opening this process's token to learn its user");
+  }
+  try {
+    const user = tokenSid(k32, token[0], TokenUser);
+    const owner = tokenSid(k32, token[0], TokenOwner);
+    const sids = owner === user ? [user] : [user, owner];
+    currentUserCache.set(k32, sids);
+    return sids;
+  } finally {
+    k32.CloseHandle(token[0]);
+  }
+}
+
+/** The SIDs `expected` accepts. */
+function expectedSids(k32: Kernel32, expected: ExpectedOwner): readonly string[] {
+  if (expected === 'current-user') return currentUserSids(k32);
+  if (expected === 'system' || expected === 'administrators') return [OWNER_KEYWORDS[expected]];
+  return [expected];
+}
+
+/**
+ * Checks that the object `handle` refers to is owned by `expected`; otherwise closes the handle and throws an
+ * UnexpectedOwnerError. The handle is also closed when the owner cannot be read: the caller only gets it back checked.
+ */
+export function checkOwner(k32: Kernel32, handle: bigint, expected: ExpectedOwner, what: string, path: string | undefined): void {
+  let checked = false;
+  try {
+    const accepted = expectedSids(k32, expected);
+    const owner = readOwner(k32, handle, what, path);
+    // An object without an owner cannot be shown to be anyone's: refused like any other.
+    if (owner === undefined || !accepted.includes(owner.sid)) throw new UnexpectedOwnerError({ what, path, owner, expectedOwner: expected, accepted });
+    checked = true;
+  } finally {
+    if (!checked) k32.CloseHandle(handle);
+  }
+}
