@@ -8,7 +8,7 @@
 import { lastJson, markdownTable, median, report, runNode, uniqueName } from './common.mjs';
 
 const totalMiB = Number(process.argv[2] ?? 1024);
-const rounds = Number(process.argv[3] ?? 1);
+const rounds = Number(process.argv[3] ?? 2);
 const ALL_METHODS = [
   ['section', '(a) section, in place (zero copy); slot numbers over two Channels'],
   ['section-sem', '(a) the same with two semaphores (raw calls)'],

@@ -1,6 +1,6 @@
 // One side of the latency benchmark (scripts/bench/latency.mjs), run in Windows node.exe: a 64-byte message
-// ping-ponged ROUNDS times (after WARMUP untimed ones). The ping side times every round trip and prints one JSON
-// line: median, p99, mean and minimum, in ns. The pong side answers each message with itself, byte 0 + 1, and the
+// ping-ponged ROUNDS times (after WARMUP untimed ones). The ping side times every round trip and prints them as one
+// JSON line, in ns. The pong side answers each message with itself, byte 0 + 1, and the
 // ping side checks that answer.
 //   latency-peer.mjs channel|pipe ping|pong NAME ROUNDS WARMUP
 //   latency-peer.mjs ipc ping NAME ROUNDS WARMUP      (forks its own pong side)
@@ -33,10 +33,9 @@ function clock() {
       if (answer.length !== MESSAGE || answer[0] !== ((i + 1) & 0xff)) throw new Error(`round ${i}: wrong answer (${answer.length} bytes, first ${answer[0]})`);
       if (i >= warmup) ns[i - warmup] = elapsed;
     },
+    /** Every round trip, in order: the driver pools several runs before it takes the median and p99. */
     result() {
-      const sorted = ns.slice().sort();
-      const at = (q) => sorted[Math.min(rounds - 1, Math.max(0, Math.ceil(q * rounds) - 1))];
-      return { method, rounds, medianNs: at(0.5), p99Ns: at(0.99), meanNs: sorted.reduce((a, b) => a + b, 0) / rounds, minNs: sorted[0] };
+      return { method, rounds, samplesNs: Array.from(ns, Math.round) };
     },
   };
 }

@@ -2,8 +2,11 @@
  * The C pair of the latency benchmark (scripts/bench/latency.mjs): a 64-byte message ping-ponged between two
  * processes through a section and two auto-reset events, the least a Channel round trip can cost on the same kernel.
  *   pingpong.exe ping NAME ROUNDS WARMUP   creates NAME, NAME-ping, NAME-pong; sends, waits for the answer;
- *                                          prints one JSON line: median and p99 of the round trips, in ns
+ *                                          prints one JSON line: every round trip, in ns
  *   pingpong.exe pong NAME ROUNDS WARMUP   the same objects; answers each message with itself, byte 0 + 1
+ *   pingpong.exe calls N                   one process: SetEvent then WaitForSingleObject on the signalled event, N
+ *                                          times; prints the ns per pair: what a kernel call on an event costs
+ *                                          here (under Wine, each is a round trip to wineserver), nothing waits
  * Both create (CreateFileMappingW and CreateEventW open an existing object of the name), so either may start first;
  * the ping side waits until the pong side says it is there (NAME-here) before it starts the clock.
  */
@@ -15,12 +18,6 @@
 #define MESSAGE 64
 #define TIMEOUT_MS 120000
 
-static int compare(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static HANDLE event(const wchar_t *name, const wchar_t *suffix)
 {
     wchar_t full[512];
@@ -31,8 +28,23 @@ static HANDLE event(const wchar_t *name, const wchar_t *suffix)
 
 int wmain(int argc, wchar_t **argv)
 {
+    if (argc == 3 && wcscmp(argv[1], L"calls") == 0) {
+        int n = _wtoi(argv[2]);
+        HANDLE e = CreateEventW(NULL, FALSE, FALSE, NULL);
+        LARGE_INTEGER frequency, before, after;
+        QueryPerformanceFrequency(&frequency);
+        QueryPerformanceCounter(&before);
+        for (int i = 0; i < n; i++) {
+            SetEvent(e);
+            if (WaitForSingleObject(e, 0) != WAIT_OBJECT_0)
+                return 4;
+        }
+        QueryPerformanceCounter(&after);
+        printf("{\"setAndWaitNs\":%.0f}\n", (double)(after.QuadPart - before.QuadPart) * 1e9 / (double)frequency.QuadPart / n);
+        return 0;
+    }
     if (argc < 5) {
-        fprintf(stderr, "usage: pingpong.exe ping|pong NAME ROUNDS WARMUP\n");
+        fprintf(stderr, "usage: pingpong.exe ping|pong NAME ROUNDS WARMUP, or pingpong.exe calls N\n");
         return 2;
     }
     int ping = wcscmp(argv[1], L"ping") == 0;
@@ -86,12 +98,10 @@ int wmain(int argc, wchar_t **argv)
         if (i >= warmup)
             ns[i - warmup] = (double)(after.QuadPart - before.QuadPart) * 1e9 / (double)frequency.QuadPart;
     }
-    qsort(ns, rounds, sizeof(double), compare);
-    double total = 0;
+    /* Every round trip, in order: the driver pools several runs before it takes the median and p99. */
+    printf("{\"rounds\":%d,\"samplesNs\":[", rounds);
     for (int i = 0; i < rounds; i++)
-        total += ns[i];
-    int p99 = (int)((rounds * 99 + 99) / 100) - 1;
-    printf("{\"rounds\":%d,\"medianNs\":%.0f,\"p99Ns\":%.0f,\"meanNs\":%.0f,\"minNs\":%.0f}\n", rounds, ns[(rounds + 1) / 2 - 1],
-           ns[p99 < 0 ? 0 : p99], total / rounds, ns[0]);
+        printf(i ? ",%.0f" : "%.0f", ns[i]);
+    printf("]}\n");
     return 0;
 }
