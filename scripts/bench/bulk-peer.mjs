@@ -369,6 +369,18 @@ function local() {
     checksumGBps: rate((n) => {
       for (let i = 0; i < n; i++) sink ^= sum32(ring, (i % SLOTS) * CHUNK, CHUNK);
     }),
+    // How a Channel receive copies a message out of its ring (Buffer.from of a subarray; in the ring a payload starts
+    // 4 bytes after its length, here at offset 68) against allocating a Buffer and copying into it.
+    channelCopyOutGBps: rate((n) => {
+      for (let i = 0; i < n; i++) sink ^= Buffer.from(ring.subarray(68, 68 + CHUNK))[i & 1023];
+    }),
+    allocAndCopyGBps: rate((n) => {
+      for (let i = 0; i < n; i++) {
+        const copy = Buffer.allocUnsafeSlow(CHUNK);
+        ring.copy(copy, 0, 68, 68 + CHUNK);
+        sink ^= copy[i & 1023];
+      }
+    }),
     copyThenChecksumGBps: rate((n) => {
       for (let i = 0; i < n; i++) {
         fillChunk(pattern, ring, (i % SLOTS) * CHUNK, i);

@@ -52,6 +52,8 @@ const limits = [
   ['Buffer.copy, 1 MiB chunks into a 4 MiB ring (in cache, the footprint of (a))', limit('copyCachedGBps')],
   ['checksum alone (sum of 32-bit words, 4 MiB ring)', limit('checksumGBps')],
   ['copy, then checksum, one after the other in one thread', limit('copyThenChecksumGBps')],
+  ["Buffer.from(ring.subarray(68, 68 + 1 MiB)): a Channel receive's copy out", limit('channelCopyOutGBps')],
+  ['Buffer.allocUnsafeSlow(1 MiB) + Buffer.copy: the same copy, into fresh memory', limit('allocAndCopyGBps')],
 ];
 const pipeRatio = zeroCopy / gbps('pipe');
 const limitRatio = zeroCopy / limit('copyMemoryGBps');
