@@ -3,8 +3,10 @@
  *
  * `Local\` and `Global\` names are first come, first served: a process that creates a name before its real owner
  * does has its object opened by every client. The owner in the object's security descriptor (GetSecurityInfo) says
- * who created it, and only its creator (or a holder of SeTakeOwnershipPrivilege / SeRestorePrivilege) can choose it,
- * so a client that knows whom to expect can refuse a squatter's object.
+ * who created it: the creator picks it among the SIDs of its own token (its user, or Administrators when elevated)
+ * unless it holds SeRestorePrivilege, and later only a holder of WRITE_OWNER can change it, to a SID of its own. A
+ * client that knows whom to expect can therefore refuse the object of a squatter running as another, unprivileged
+ * user.
  *
  * SIDs are read as bytes (GetLengthSid, then a copy) and written in their string form here, as
  * ConvertSidToStringSidW writes them; this avoids a string the system allocates and that would then need reading at
