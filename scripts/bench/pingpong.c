@@ -1,12 +1,17 @@
 /*
  * The C pair of the latency benchmark (scripts/bench/latency.mjs): a 64-byte message ping-ponged between two
- * processes through a section and two auto-reset events, the least a Channel round trip can cost on the same kernel.
- *   pingpong.exe ping NAME ROUNDS WARMUP   creates NAME, NAME-ping, NAME-pong; sends, waits for the answer;
- *                                          prints one JSON line: every round trip, in ns
- *   pingpong.exe pong NAME ROUNDS WARMUP   the same objects; answers each message with itself, byte 0 + 1
- *   pingpong.exe calls N                   one process: SetEvent then WaitForSingleObject on the signalled event, N
- *                                          times; prints the ns per pair: what a kernel call on an event costs
- *                                          here (under Wine, each is a round trip to wineserver), nothing waits
+ * processes through a section and two auto-reset events.
+ *   pingpong.exe ping NAME ROUNDS WARMUP [always|waiting]
+ *       creates NAME, NAME-ping, NAME-pong; sends, waits for the answer; prints one JSON line: every round trip, ns
+ *   pingpong.exe pong NAME ROUNDS WARMUP [always|waiting]
+ *       the same objects; answers each message with itself, byte 0 + 1
+ *   pingpong.exe calls N
+ *       one process: SetEvent then WaitForSingleObject on the signalled event, N times; prints the ns per pair: what
+ *       a kernel call on an event costs here (under Wine, each is a round trip to wineserver), nothing waiting
+ * Protocols: `always` (the default) sets the event for every message and always waits on it: two SetEvent calls and
+ * two blocking waits per round trip. `waiting` is a Channel's: a side about to wait raises a flag in the section and
+ * looks once more, the other side sets the event only when it sees the flag, so an answer that is already there
+ * costs no kernel call.
  * Both create (CreateFileMappingW and CreateEventW open an existing object of the name), so either may start first;
  * the ping side waits until the pong side says it is there (NAME-here) before it starts the clock.
  */
@@ -24,6 +29,41 @@ static HANDLE event(const wchar_t *name, const wchar_t *suffix)
     _snwprintf(full, 512, L"%ls-%ls", name, suffix);
     full[511] = 0;
     return CreateEventW(NULL, FALSE, FALSE, full);
+}
+
+/* One direction: the message, its sequence number (published after the message), the reader's waiting flag. */
+typedef struct {
+    volatile LONG seq;
+    volatile LONG waiting;
+    LONG pad[14];
+    unsigned char data[MESSAGE];
+} Half;
+
+/* Interlocked operations are full barriers: the message is visible before the sequence number that publishes it. */
+static void put_message(Half *out, HANDLE event, LONG seq, int flags, const unsigned char *message)
+{
+    memcpy(out->data, message, MESSAGE);
+    InterlockedExchange(&out->seq, seq);
+    if (!flags || InterlockedCompareExchange(&out->waiting, 0, 0))
+        SetEvent(event);
+}
+
+static int take_message(Half *in, HANDLE event, LONG seq, int flags, unsigned char *message)
+{
+    if (!flags) {
+        if (WaitForSingleObject(event, TIMEOUT_MS) != WAIT_OBJECT_0)
+            return 0;
+    }
+    /* waiting: raise the flag, look once more (the sender may have published in between), then wait. An event left
+       set by a message already taken only makes the next wait return early: the loop looks again. */
+    while (InterlockedCompareExchange(&in->seq, 0, 0) != seq) {
+        InterlockedExchange(&in->waiting, 1);
+        if (InterlockedCompareExchange(&in->seq, 0, 0) != seq && WaitForSingleObject(event, TIMEOUT_MS) != WAIT_OBJECT_0)
+            return 0;
+        InterlockedExchange(&in->waiting, 0);
+    }
+    memcpy(message, in->data, MESSAGE);
+    return 1;
 }
 
 int wmain(int argc, wchar_t **argv)
@@ -44,35 +84,35 @@ int wmain(int argc, wchar_t **argv)
         return 0;
     }
     if (argc < 5) {
-        fprintf(stderr, "usage: pingpong.exe ping|pong NAME ROUNDS WARMUP, or pingpong.exe calls N\n");
+        fprintf(stderr, "usage: pingpong.exe ping|pong NAME ROUNDS WARMUP [always|waiting], or pingpong.exe calls N\n");
         return 2;
     }
     int ping = wcscmp(argv[1], L"ping") == 0;
     const wchar_t *name = argv[2];
     int rounds = _wtoi(argv[3]), warmup = _wtoi(argv[4]);
-    HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 2 * MESSAGE, name);
+    int flags = argc > 5 && wcscmp(argv[5], L"waiting") == 0;
+    HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 2 * sizeof(Half), name);
     HANDLE pinged = event(name, L"ping"), ponged = event(name, L"pong"), here = event(name, L"here");
     if (!section || !pinged || !ponged || !here) {
         fprintf(stderr, "set-up failed: %lu\n", GetLastError());
         return 3;
     }
     /* One half for each direction, as a Channel has one ring each way. */
-    volatile unsigned char *view = (volatile unsigned char *)MapViewOfFile(section, FILE_MAP_WRITE, 0, 0, 0);
+    Half *view = (Half *)MapViewOfFile(section, FILE_MAP_WRITE, 0, 0, 0);
     if (!view)
         return 3;
-    volatile unsigned char *out = ping ? view : view + MESSAGE, *in = ping ? view + MESSAGE : view;
+    Half *out = ping ? &view[0] : &view[1], *in = ping ? &view[1] : &view[0];
+    HANDLE outEvent = ping ? pinged : ponged, inEvent = ping ? ponged : pinged;
     unsigned char message[MESSAGE];
     memset(message, 'x', MESSAGE);
 
     if (!ping) {
         SetEvent(here);
         for (int i = 0; i < warmup + rounds; i++) {
-            if (WaitForSingleObject(pinged, TIMEOUT_MS) != WAIT_OBJECT_0)
+            if (!take_message(in, inEvent, i + 1, flags, message))
                 return 4;
-            memcpy(message, (const void *)in, MESSAGE);
             message[0]++;
-            memcpy((void *)out, message, MESSAGE);
-            SetEvent(ponged);
+            put_message(out, outEvent, i + 1, flags, message);
         }
         return 0;
     }
@@ -85,11 +125,9 @@ int wmain(int argc, wchar_t **argv)
     for (int i = 0; i < warmup + rounds; i++) {
         QueryPerformanceCounter(&before);
         message[0] = (unsigned char)i;
-        memcpy((void *)out, message, MESSAGE);
-        SetEvent(pinged);
-        if (WaitForSingleObject(ponged, TIMEOUT_MS) != WAIT_OBJECT_0)
+        put_message(out, outEvent, i + 1, flags, message);
+        if (!take_message(in, inEvent, i + 1, flags, message))
             return 4;
-        memcpy(message, (const void *)in, MESSAGE);
         QueryPerformanceCounter(&after);
         if (message[0] != (unsigned char)(i + 1)) {
             fprintf(stderr, "round %d: wrong answer %u\n", i, message[0]);
