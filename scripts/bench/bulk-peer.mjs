@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Channel, FileMapping, NamedEvent, NamedSemaphore } from '../../dist/index.js';
 import { ReleaseSemaphore, WAIT_OBJECT_0, WaitForSingleObject } from '../../dist/win32/index.js';
 import { CHUNK, expectedSum, fillChunk, makePattern, sum32, verify, warmUp } from './bulk-data.mjs';
+import { singleProcessLimits } from './bulk-limits.mjs';
 
 const [method, role, name, chunksArg] = process.argv.slice(2);
 const chunks = Number(chunksArg);
@@ -128,6 +129,7 @@ function semaphoreObjects() {
   const view = mapping.map();
   const free = NamedSemaphore.create(`${name}-free`, { initialCount: SLOTS, maximumCount: SLOTS });
   const filled = NamedSemaphore.create(`${name}-filled`, { initialCount: 0, maximumCount: SLOTS });
+  // The objects stay referenced (owners) for the whole run: collected, their finalizers would close the handles.
   return { mapping, view, free: free.handle, filled: filled.handle, owners: [free, filled] };
 }
 const take = (semaphore, what) => {
@@ -340,60 +342,9 @@ const file = {
     ),
 };
 
-/**
- * The single-process limits over the same number of chunks: Buffer.copy of the pattern into a ring of SLOTS chunks
- * (the zero-copy section's footprint, which stays in cache), Buffer.copy between two 256 MiB regions (beyond any
- * cache: memory bandwidth), the checksum alone, and copy then checksum one after the other (one process doing both
- * sides' work of (a)).
- */
-function local() {
-  const rate = (work) => {
-    work(Math.min(chunks, 64)); // warm-up: JIT, and the pages touched once
-    const start = performance.now();
-    work(chunks);
-    return (chunks * CHUNK) / 1e9 / ((performance.now() - start) / 1000);
-  };
-  const ring = Buffer.allocUnsafeSlow(SLOTS * CHUNK);
-  for (let i = 0; i < SLOTS; i++) fillChunk(pattern, ring, i * CHUNK, i);
-  const region = 256;
-  const from = Buffer.allocUnsafeSlow(region * CHUNK).fill(1);
-  const to = Buffer.allocUnsafeSlow(region * CHUNK).fill(2);
-  let sink = 0;
-  return {
-    copyCachedGBps: rate((n) => {
-      for (let i = 0; i < n; i++) fillChunk(pattern, ring, (i % SLOTS) * CHUNK, i);
-    }),
-    copyMemoryGBps: rate((n) => {
-      for (let i = 0; i < n; i++) from.copy(to, (i % region) * CHUNK, ((i * 7) % region) * CHUNK, ((i * 7) % region) * CHUNK + CHUNK);
-    }),
-    checksumGBps: rate((n) => {
-      for (let i = 0; i < n; i++) sink ^= sum32(ring, (i % SLOTS) * CHUNK, CHUNK);
-    }),
-    // How a Channel receive copies a message out of its ring (Buffer.from of a subarray; in the ring a payload starts
-    // 4 bytes after its length, here at offset 68) against allocating a Buffer and copying into it.
-    channelCopyOutGBps: rate((n) => {
-      for (let i = 0; i < n; i++) sink ^= Buffer.from(ring.subarray(68, 68 + CHUNK))[i & 1023];
-    }),
-    allocAndCopyGBps: rate((n) => {
-      for (let i = 0; i < n; i++) {
-        const copy = Buffer.allocUnsafeSlow(CHUNK);
-        ring.copy(copy, 0, 68, 68 + CHUNK);
-        sink ^= copy[i & 1023];
-      }
-    }),
-    copyThenChecksumGBps: rate((n) => {
-      for (let i = 0; i < n; i++) {
-        fillChunk(pattern, ring, (i % SLOTS) * CHUNK, i);
-        sink ^= sum32(ring, (i % SLOTS) * CHUNK, CHUNK);
-      }
-    }),
-    sink,
-  };
-}
-
 const methods = { section, 'section-sem': sectionSemaphores, channel, pipe, ipc, file };
 if (method === 'local') {
-  console.log(JSON.stringify(local()));
+  console.log(JSON.stringify(singleProcessLimits(pattern, chunks, SLOTS)));
 } else {
   const side = methods[method]?.[role];
   if (!side) throw new Error(`usage: bulk-peer.mjs section|section-sem|channel|pipe|ipc|file send|receive NAME CHUNKS (got ${process.argv.slice(2).join(' ')})`);
