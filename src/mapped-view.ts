@@ -8,6 +8,7 @@ import { win32Error } from './platform.js';
 import { ERROR_LOCK_VIOLATION } from './win32/constants.js';
 import type { Kernel32 } from './win32/kernel32.js';
 import { ViewAccessors } from './view-accessors.js';
+import { ViewAtomics } from './view-atomics.js';
 import { copyMemory, tryZeroCopy, zeroCopyMemory, type ViewMemory } from './view-memory.js';
 
 /**
@@ -44,6 +45,9 @@ export interface MappedViewInit {
   copy: boolean;
 }
 
+/** @internal The memory of a view (ObjectClosedError once unmapped), for the Channel's ring. */
+export let memoryOf: (view: MappedView, operation: string) => ViewMemory;
+
 /** A view of a section mapped into this process. Unmap it with `unmap()` or `using`. */
 export class MappedView extends ViewAccessors implements Disposable {
   /** The address of the view in this process. */
@@ -61,6 +65,11 @@ export class MappedView extends ViewAccessors implements Disposable {
   readonly #description: string;
   #memory: ViewMemory | undefined;
   #arrayBuffer: ArrayBuffer | undefined;
+  #atomics: ViewAtomics | undefined;
+
+  static {
+    memoryOf = (view, operation) => view.memory(operation);
+  }
 
   /** @internal Views are made by FileMapping.map(). */
   constructor(init: MappedViewInit) {
@@ -97,6 +106,21 @@ export class MappedView extends ViewAccessors implements Disposable {
       );
     }
     return memory.buffer;
+  }
+
+  /**
+   * Atomic operations on the view's aligned 32- and 64-bit words (load, store, exchange, compare-exchange, add),
+   * in both modes: counters, flags and locks shared with other processes, including C ones using the Interlocked
+   * functions.
+   */
+  get atomics(): ViewAtomics {
+    this.#atomics ??= new ViewAtomics({
+      length: this.length,
+      access: this.access,
+      description: this.#description,
+      memory: (operation) => this.memory(`use atomics.${operation} on`),
+    });
+    return this.#atomics;
   }
 
   /** True once unmap() has run. */

@@ -5,7 +5,24 @@
  * Copy mode is chosen automatically when koffi.view() throws, and can be forced with the `copy` map option or the
  * FILEMAPPING_COPY_MODE=1 environment variable (which is how the tests run the whole suite in it on plain Node).
  */
+import { interlocked, type Interlocked } from './win32/interlocked.js';
 import type { Kernel32 } from './win32/kernel32.js';
+
+/**
+ * Sequentially consistent operations on the naturally aligned 32- or 64-bit word at a byte offset of the view: the
+ * semantics of JavaScript's Atomics and of the Win32 Interlocked functions, in both modes. Each returns the previous
+ * value (load: the value).
+ */
+export interface WordAtomics {
+  load32(offset: number): number;
+  exchange32(offset: number, value: number): number;
+  compareExchange32(offset: number, expected: number, replacement: number): number;
+  add32(offset: number, delta: number): number;
+  load64(offset: number): bigint;
+  exchange64(offset: number, value: bigint): bigint;
+  compareExchange64(offset: number, expected: bigint, replacement: bigint): bigint;
+  add64(offset: number, delta: bigint): bigint;
+}
 
 export interface ViewMemory {
   /** The Buffer over the memory, in zero-copy mode only. */
@@ -16,6 +33,8 @@ export interface ViewMemory {
   write(source: Uint8Array, offset: number): void;
   /** The offset of the first byte equal to 0 (or the first aligned 0 pair for a 2-byte unit) from `offset`, or -1. */
   indexOfNul(offset: number, unit: 1 | 2): number;
+  /** Atomic operations on aligned words; offsets are trusted (checked by the caller). */
+  readonly atomics: WordAtomics;
 }
 
 /** Whether FILEMAPPING_COPY_MODE asks for copy mode. */
@@ -47,8 +66,25 @@ export function tryZeroCopy(k32: Kernel32, address: bigint, length: number): Arr
 }
 
 export function zeroCopyMemory(buffer: Buffer): ViewMemory {
+  // Atomics works on any integer typed array, shared or not; the view's address is aligned to the allocation
+  // granularity, so a byte offset that is a multiple of the word size is an aligned word.
+  // Made on the first atomic operation (views can be longer than 2^31 bytes: no shifts on lengths or offsets).
+  let i32: Int32Array | undefined;
+  let i64: BigInt64Array | undefined;
+  const words = () => (i32 ??= new Int32Array(buffer.buffer, buffer.byteOffset, Math.floor(buffer.length / 4)));
+  const longs = () => (i64 ??= new BigInt64Array(buffer.buffer, buffer.byteOffset, Math.floor(buffer.length / 8)));
   return {
     buffer,
+    atomics: {
+      load32: (offset) => Atomics.load(words(), offset / 4),
+      exchange32: (offset, value) => Atomics.exchange(words(), offset / 4, value),
+      compareExchange32: (offset, expected, replacement) => Atomics.compareExchange(words(), offset / 4, expected, replacement),
+      add32: (offset, delta) => Atomics.add(words(), offset / 4, delta),
+      load64: (offset) => Atomics.load(longs(), offset / 8),
+      exchange64: (offset, value) => Atomics.exchange(longs(), offset / 8, value),
+      compareExchange64: (offset, expected, replacement) => Atomics.compareExchange(longs(), offset / 8, expected, replacement),
+      add64: (offset, delta) => Atomics.add(longs(), offset / 8, delta),
+    },
     read: (offset, length) => Buffer.from(buffer.subarray(offset, offset + length)),
     write: (source, offset) => buffer.set(source, offset),
     indexOfNul: (offset, unit) => {
@@ -68,8 +104,22 @@ export function copyMemory(k32: Kernel32, address: bigint, length: number): View
     if (count > 0) k32.RtlMoveMemory(target, address + BigInt(offset), count);
     return target;
   };
+  let made: Interlocked | undefined;
+  // Made on the first atomic operation only: plain copy-mode views never need the interlocked code page.
+  const ops = () => (made ??= interlocked(k32));
+  const at = (offset: number) => address + BigInt(offset);
   return {
     buffer: undefined,
+    atomics: {
+      load32: (offset) => ops().load32(at(offset)),
+      exchange32: (offset, value) => ops().exchange32(at(offset), value),
+      compareExchange32: (offset, expected, replacement) => ops().compareExchange32(at(offset), expected, replacement),
+      add32: (offset, delta) => ops().add32(at(offset), delta),
+      load64: (offset) => ops().load64(at(offset)),
+      exchange64: (offset, value) => ops().exchange64(at(offset), value),
+      compareExchange64: (offset, expected, replacement) => ops().compareExchange64(at(offset), expected, replacement),
+      add64: (offset, delta) => ops().add64(at(offset), delta),
+    },
     read,
     write: (source, offset) => {
       if (source.length > 0) k32.RtlMoveMemory(address + BigInt(offset), source, source.length);

@@ -8,7 +8,7 @@
  */
 import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
 import { FileMapping } from '../file-mapping.js';
-import type { MappedView } from '../mapped-view.js';
+import { memoryOf, type MappedView } from '../mapped-view.js';
 import { parseName, parseOptions } from '../options.js';
 import { kernel32, win32Error } from '../platform.js';
 import { NamedEvent } from '../sync/named-event.js';
@@ -94,6 +94,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   /** Set by close() when the wait thread still held handles of this end: released once it lets go. */
   #releaseWhenIdle = false;
   #closedView: MappedView | undefined;
+  #copyMode = false;
 
   private constructor(name: string, mapping: FileMapping, ring: Ring, events: [NamedEvent, NamedEvent]) {
     this.name = name;
@@ -135,20 +136,23 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       }
       const mapping = section();
       owned.push(mapping);
-      // The ring works on the memory itself with Atomics: a channel needs a zero-copy view (not copy mode).
-      const view = mapping.map({ copy: false });
+      // Zero-copy or copy mode, as the runtime allows (or FILEMAPPING_COPY_MODE asks): the ring uses the view's
+      // atomics, which are the same locked instructions in both, so processes in different modes share a channel.
+      const view = mapping.map();
       owned.push(view);
+      const memory = () => memoryOf(view, `reach channel "${name}" through`);
       // The creator writes the header; whoever joins checks it (a section of that name may hold something else).
       const ring =
         capacity !== undefined && !mapping.alreadyExisted
-          ? Ring.initialize(view.buffer, capacity)
-          : Ring.attach(view.buffer, `section "${name}"`);
+          ? Ring.initialize(memory, capacity)
+          : Ring.attach(memory, view.length, `section "${name}"`);
       const data = NamedEvent.create(`${name}-data`);
       owned.push(data);
       const space = NamedEvent.create(`${name}-space`);
       owned.push(space);
       const channel = new Channel(name, mapping, ring, [data, space]);
       channel.#view = view;
+      channel.#copyMode = view.copyMode;
       return channel;
     } catch (error) {
       for (const resource of owned.reverse()) resource[Symbol.dispose]();
@@ -228,6 +232,14 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       }
       if (message) yield message;
     }
+  }
+
+  /**
+   * True when this end reaches the ring by copying (copy mode: the runtime forbids external buffers, as Electron's
+   * main process does, or FILEMAPPING_COPY_MODE asks for it). Ends in either mode share a channel.
+   */
+  get copyMode(): boolean {
+    return this.#copyMode;
   }
 
   /** True once close() has run. */

@@ -10,18 +10,24 @@
  * bytes, and may wrap around the end of the ring.
  *
  * Publication order is what makes a half-written message invisible: the writer copies the record, then stores
- * head with Atomics (sequentially consistent: the copy is visible to any process that sees the new head); the reader
+ * head atomically (sequentially consistent: the copy is visible to any process that sees the new head); the reader
  * reads only up to the head it loaded, and stores tail once it has copied the record out. Only the writer moves head
  * and only the reader moves tail: one producer and one consumer at a time.
+ *
+ * Every header word is used through the view's atomics: JavaScript's Atomics in zero-copy mode, the interlocked
+ * instructions in copy mode (win32/interlocked.ts). Both are the same locked instructions on the same words, so
+ * processes in either mode share a channel.
  */
 import { FileMappingValidationError } from '../errors.js';
+import type { ViewMemory } from '../view-memory.js';
 
 export const HEADER_BYTES = 64;
 const MAGIC = 0x4843_4d46; // 'FMCH'
 const VERSION = 1;
-const I = { magic: 0, version: 1, capacity: 2, head: 4, tail: 5, readerWaiting: 6, writerWaiting: 7 } as const;
-/** 64-bit slots (BigInt64Array indexes over the header): who holds each role. */
-const ROLE = { writer: 4, reader: 5 } as const;
+/** Byte offsets of the header's words. */
+const AT = { magic: 0, version: 4, capacity: 8, head: 16, tail: 20, readerWaiting: 24, writerWaiting: 28 } as const;
+/** 64-bit words: who holds each role. */
+const ROLE = { writer: 32, reader: 40 } as const;
 
 /** One role holder: a thread of a process. */
 export interface Holder {
@@ -34,42 +40,45 @@ const unpack = (value: bigint): Holder => ({ pid: Number(BigInt.asUintN(64, valu
 /** The record size of a payload: its length field and the payload, padded to 4 bytes. */
 const recordBytes = (length: number) => 4 + ((length + 3) & ~3);
 
+/**
+ * The memory of the section, through the view's memory (zero-copy: Atomics on a Buffer; copy mode: RtlMoveMemory
+ * and the interlocked operations), looked up on each use so that a closed view throws instead of faulting.
+ */
+export type RingMemory = () => ViewMemory;
+
 export class Ring {
   readonly capacity: number;
   /** The longest message: it must fit in the ring with its length field. */
   readonly maxMessageLength: number;
-  readonly #words: Int32Array;
-  readonly #roles: BigInt64Array;
-  readonly #data: Buffer;
+  readonly #memory: RingMemory;
 
-  private constructor(memory: Buffer) {
-    this.#words = new Int32Array(memory.buffer, memory.byteOffset, HEADER_BYTES / 4);
-    this.#roles = new BigInt64Array(memory.buffer, memory.byteOffset, HEADER_BYTES / 8);
-    this.capacity = this.#words[I.capacity] as number;
+  private constructor(memory: RingMemory) {
+    this.#memory = memory;
+    this.capacity = memory().atomics.load32(AT.capacity);
     this.maxMessageLength = this.capacity - 4;
-    this.#data = memory.subarray(HEADER_BYTES, HEADER_BYTES + this.capacity);
   }
 
   /** Writes a new header over `memory` (HEADER_BYTES + capacity bytes) and returns its ring. */
-  static initialize(memory: Buffer, capacity: number): Ring {
-    const words = new Int32Array(memory.buffer, memory.byteOffset, HEADER_BYTES / 4);
-    words.fill(0);
-    words[I.capacity] = capacity;
-    words[I.version] = VERSION;
-    Atomics.store(words, I.magic, MAGIC);
+  static initialize(memory: RingMemory, capacity: number): Ring {
+    const m = memory();
+    m.write(Buffer.alloc(HEADER_BYTES), 0);
+    m.atomics.exchange32(AT.capacity, capacity);
+    m.atomics.exchange32(AT.version, VERSION);
+    m.atomics.exchange32(AT.magic, MAGIC);
     return new Ring(memory);
   }
 
-  /** The ring already in `memory`, or a validation error if it holds no channel of this version. */
-  static attach(memory: Buffer, what: string): Ring {
-    const words = new Int32Array(memory.buffer, memory.byteOffset, HEADER_BYTES / 4);
+  /** The ring already in `memory` (`length` bytes), or a validation error if it holds no channel of this version. */
+  static attach(memory: RingMemory, length: number, what: string): Ring {
+    const { atomics } = memory();
     const problems: string[] = [];
-    if (Atomics.load(words, I.magic) !== MAGIC) problems.push(`${what} holds no channel (no 'FMCH' magic): another kind of data uses this name`);
-    else if (words[I.version] !== VERSION) problems.push(`${what} is a channel of version ${words[I.version]}; this package reads version ${VERSION}`);
-    else {
-      const capacity = words[I.capacity] as number;
-      if (capacity < 16 || (capacity & (capacity - 1)) !== 0 || HEADER_BYTES + capacity > memory.length) {
-        problems.push(`${what} has a damaged header (capacity ${capacity} in a ${memory.length}-byte section)`);
+    if (atomics.load32(AT.magic) !== MAGIC) problems.push(`${what} holds no channel (no 'FMCH' magic): another kind of data uses this name`);
+    else if (atomics.load32(AT.version) !== VERSION) {
+      problems.push(`${what} is a channel of version ${atomics.load32(AT.version)}; this package reads version ${VERSION}`);
+    } else {
+      const capacity = atomics.load32(AT.capacity);
+      if (capacity < 16 || (capacity & (capacity - 1)) !== 0 || HEADER_BYTES + capacity > length) {
+        problems.push(`${what} has a damaged header (capacity ${capacity} in a ${length}-byte section)`);
       }
     }
     if (problems.length > 0) throw new FileMappingValidationError('channel', problems);
@@ -78,64 +87,70 @@ export class Ring {
 
   /** Copies `message` in and publishes it; false when the ring has not enough free space now. */
   tryWrite(message: Uint8Array): boolean {
-    const head = Atomics.load(this.#words, I.head) >>> 0;
-    const tail = Atomics.load(this.#words, I.tail) >>> 0;
+    const memory = this.#memory();
+    const head = memory.atomics.load32(AT.head) >>> 0;
+    const tail = memory.atomics.load32(AT.tail) >>> 0;
     const size = recordBytes(message.length);
     if (size > this.capacity - ((head - tail) >>> 0)) return false;
     const at = head & (this.capacity - 1);
-    this.#copyIn(message, (at + 4) & (this.capacity - 1));
-    this.#data.writeUInt32LE(message.length, at);
-    Atomics.store(this.#words, I.head, (head + size) | 0);
+    this.#copyIn(memory, message, (at + 4) & (this.capacity - 1));
+    const length = Buffer.allocUnsafe(4);
+    length.writeUInt32LE(message.length, 0);
+    memory.write(length, HEADER_BYTES + at);
+    memory.atomics.exchange32(AT.head, (head + size) | 0);
     return true;
   }
 
   /** Takes the oldest message out, or undefined when the ring is empty. */
   tryRead(): Buffer | undefined {
-    const tail = Atomics.load(this.#words, I.tail) >>> 0;
-    const head = Atomics.load(this.#words, I.head) >>> 0;
+    const memory = this.#memory();
+    const tail = memory.atomics.load32(AT.tail) >>> 0;
+    const head = memory.atomics.load32(AT.head) >>> 0;
     const used = (head - tail) >>> 0;
     if (used === 0) return undefined;
     const at = tail & (this.capacity - 1);
-    const length = this.#data.readUInt32LE(at);
+    const length = memory.read(HEADER_BYTES + at, 4).readUInt32LE(0);
     if (length > this.maxMessageLength || recordBytes(length) > used) {
       throw new Error(`The channel's ring is damaged: a record of ${length} bytes at position ${tail} with ${used} bytes published`);
     }
-    const message = this.#copyOut((at + 4) & (this.capacity - 1), length);
-    Atomics.store(this.#words, I.tail, (tail + recordBytes(length)) | 0);
+    const message = this.#copyOut(memory, (at + 4) & (this.capacity - 1), length);
+    memory.atomics.exchange32(AT.tail, (tail + recordBytes(length)) | 0);
     return message;
   }
 
   /** Whether a message of `length` bytes would fit now. */
   hasRoom(length: number): boolean {
-    const used = (Atomics.load(this.#words, I.head) - Atomics.load(this.#words, I.tail)) >>> 0;
+    const { atomics } = this.#memory();
+    const used = (atomics.load32(AT.head) - atomics.load32(AT.tail)) >>> 0;
     return recordBytes(length) <= this.capacity - used;
   }
 
   /** Whether no message is waiting. */
   get empty(): boolean {
-    return Atomics.load(this.#words, I.head) === Atomics.load(this.#words, I.tail);
+    const { atomics } = this.#memory();
+    return atomics.load32(AT.head) === atomics.load32(AT.tail);
   }
 
   get readerWaiting(): boolean {
-    return Atomics.load(this.#words, I.readerWaiting) !== 0;
+    return this.#memory().atomics.load32(AT.readerWaiting) !== 0;
   }
   set readerWaiting(value: boolean) {
-    Atomics.store(this.#words, I.readerWaiting, value ? 1 : 0);
+    this.#memory().atomics.exchange32(AT.readerWaiting, value ? 1 : 0);
   }
   get writerWaiting(): boolean {
-    return Atomics.load(this.#words, I.writerWaiting) !== 0;
+    return this.#memory().atomics.load32(AT.writerWaiting) !== 0;
   }
   set writerWaiting(value: boolean) {
-    Atomics.store(this.#words, I.writerWaiting, value ? 1 : 0);
+    this.#memory().atomics.exchange32(AT.writerWaiting, value ? 1 : 0);
   }
 
   /** The pid of the process sending (0: none), which a waiting reader watches. */
   get writerPid(): number {
-    return unpack(Atomics.load(this.#roles, ROLE.writer)).pid;
+    return unpack(this.#memory().atomics.load64(ROLE.writer)).pid;
   }
   /** The pid of the process receiving (0: none), which a writer waiting for space watches. */
   get readerPid(): number {
-    return unpack(Atomics.load(this.#roles, ROLE.reader)).pid;
+    return unpack(this.#memory().atomics.load64(ROLE.reader)).pid;
   }
 
   /**
@@ -144,34 +159,34 @@ export class Ring {
    */
   claim(role: 'writer' | 'reader', me: Holder, alive: (pid: number) => boolean): Holder {
     const mine = pack(me);
+    const { atomics } = this.#memory();
     for (;;) {
-      const current = Atomics.load(this.#roles, ROLE[role]);
+      const current = atomics.load64(ROLE[role]);
       if (current === mine) return me;
       const holder = unpack(current);
       if (current !== 0n && (holder.pid === me.pid || alive(holder.pid))) return holder;
-      if (Atomics.compareExchange(this.#roles, ROLE[role], current, mine) === current) return me;
+      if (atomics.compareExchange64(ROLE[role], current, mine) === current) return me;
     }
   }
 
   /** Gives a role up if `holder` has it; with only a pid, whatever thread of that process has it. */
   release(role: 'writer' | 'reader', holder: Holder | number): void {
-    const current = Atomics.load(this.#roles, ROLE[role]);
+    const { atomics } = this.#memory();
+    const current = atomics.load64(ROLE[role]);
     const held = unpack(current);
     const matches = typeof holder === 'number' ? held.pid === holder : current === pack(holder);
-    if (current !== 0n && matches) Atomics.compareExchange(this.#roles, ROLE[role], current, 0n);
+    if (current !== 0n && matches) atomics.compareExchange64(ROLE[role], current, 0n);
   }
 
-  #copyIn(source: Uint8Array, at: number): void {
+  #copyIn(memory: ViewMemory, source: Uint8Array, at: number): void {
     const first = Math.min(source.length, this.capacity - at);
-    this.#data.set(source.subarray(0, first), at);
-    if (first < source.length) this.#data.set(source.subarray(first), 0);
+    memory.write(source.subarray(0, first), HEADER_BYTES + at);
+    if (first < source.length) memory.write(source.subarray(first), HEADER_BYTES);
   }
 
-  #copyOut(at: number, length: number): Buffer {
-    const message = Buffer.allocUnsafe(length);
+  #copyOut(memory: ViewMemory, at: number, length: number): Buffer {
     const first = Math.min(length, this.capacity - at);
-    this.#data.copy(message, 0, at, at + first);
-    if (first < length) this.#data.copy(message, first, 0, length - first);
-    return message;
+    const head = memory.read(HEADER_BYTES + at, first);
+    return first < length ? Buffer.concat([head, memory.read(HEADER_BYTES, length - first)]) : head;
   }
 }

@@ -172,6 +172,15 @@ export interface Kernel32 {
   LocalFree(hMem: LPVOID): LPVOID;
   /** Copies Length bytes (memcpy/memmove); an address is a bigint, a Buffer stands for its own memory. */
   RtlMoveMemory(Destination: bigint | Uint8Array, Source: bigint | Uint8Array, Length: number): void;
+  /** lpflOldProtect is a one-element array that receives the previous protection. */
+  VirtualProtect(lpAddress: LPVOID, dwSize: number | bigint, flNewProtect: number, lpflOldProtect: [number]): boolean;
+  FlushInstructionCache(hProcess: HANDLE, lpBaseAddress: LPVOID, dwSize: number | bigint): boolean;
+
+  /**
+   * Not kernel32: a function calling the machine code at `address` with the Windows x64 convention (koffi.decode of
+   * a function pointer). `result` and `parameters` are koffi type names.
+   */
+  functionAt(address: bigint, result: string, parameters: readonly string[]): (...args: unknown[]) => unknown;
 
   /** Not kernel32: an ArrayBuffer over `length` bytes at `address`, without copy (koffi.view). */
   viewMemory(address: bigint, length: number): ArrayBuffer;
@@ -315,7 +324,16 @@ function declareKernel32(): Kernel32 {
     OpenSemaphoreW: fn('HANDLE __stdcall OpenSemaphoreW(uint32_t dwDesiredAccess, bool bInheritHandle, const char16_t *lpName)'),
     ReleaseSemaphore: fn('bool __stdcall ReleaseSemaphore(HANDLE hSemaphore, int32_t lReleaseCount, _Out_ int32_t *lpPreviousCount)'),
 
+    VirtualProtect: fn(
+      'bool __stdcall VirtualProtect(void *lpAddress, size_t dwSize, uint32_t flNewProtect, _Out_ uint32_t *lpflOldProtect)',
+    ),
+    FlushInstructionCache: fn('bool __stdcall FlushInstructionCache(HANDLE hProcess, void *lpBaseAddress, size_t dwSize)'),
+
     viewMemory: (address, length) => koffi.view(address, length),
+    // An anonymous prototype: koffi's type names are global to the process, and another copy of the package may
+    // declare the same functions.
+    functionAt: (address, result, parameters) =>
+      koffi.decode(address, koffi.proto(null, result, [...parameters])) as (...args: unknown[]) => unknown,
     sizeofMemoryBasicInformation: koffi.sizeof('MEMORY_BASIC_INFORMATION'),
   } as Kernel32;
 }

@@ -364,6 +364,13 @@ export class FakeKernel32 implements Kernel32 {
     bytes(destination).set(bytes(source).subarray(0, length));
   };
 
+  // Executable code cannot run in a fake: the interlocked operations of copy mode are tested under the real kernel32.
+  VirtualProtect = (): boolean => false;
+  FlushInstructionCache = (): boolean => false;
+  functionAt = (): never => {
+    throw new Error('the fake kernel32 runs no machine code');
+  };
+
   /** Set to make viewMemory throw, as koffi.view does where external buffers are forbidden (Electron). */
   externalBuffersForbidden = false;
 

@@ -1,15 +1,58 @@
 // The channel's ring buffer over plain memory: records wrap around the end, the ring refuses what does not fit,
-// and a damaged or foreign header is refused.
+// and a damaged or foreign header is refused. Each test runs over the zero-copy memory (a Buffer, Atomics) and
+// over a memory that only copies in and out, as copy mode does (its interlocked instructions are tested under the
+// real kernel32 in test/windows).
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HEADER_BYTES, Ring } from '../../src/channel/ring.js';
 import { FileMappingValidationError } from '../../src/errors.js';
+import { zeroCopyMemory, type ViewMemory } from '../../src/view-memory.js';
 
 const memory = (capacity: number) => Buffer.alloc(HEADER_BYTES + capacity);
 
-describe('Ring', () => {
+/** A memory that never lends its bytes out: every access copies, like copy mode's RtlMoveMemory. */
+function copyingMemory(raw: Buffer): ViewMemory {
+  const i32 = (offset: number) => raw.readInt32LE(offset);
+  const i64 = (offset: number) => raw.readBigInt64LE(offset);
+  const swap32 = (offset: number, value: number) => {
+    const old = i32(offset);
+    raw.writeInt32LE(value | 0, offset);
+    return old;
+  };
+  const swap64 = (offset: number, value: bigint) => {
+    const old = i64(offset);
+    raw.writeBigInt64LE(BigInt.asIntN(64, value), offset);
+    return old;
+  };
+  return {
+    buffer: undefined,
+    read: (offset, length) => Buffer.from(raw.subarray(offset, offset + length)),
+    write: (source, offset) => raw.set(source, offset),
+    indexOfNul: (offset) => raw.indexOf(0, offset),
+    atomics: {
+      load32: i32,
+      exchange32: swap32,
+      compareExchange32: (offset, expected, replacement) => (i32(offset) === expected ? swap32(offset, replacement) : i32(offset)),
+      add32: (offset, delta) => swap32(offset, i32(offset) + delta),
+      load64: i64,
+      exchange64: swap64,
+      compareExchange64: (offset, expected, replacement) => (i64(offset) === expected ? swap64(offset, replacement) : i64(offset)),
+      add64: (offset, delta) => swap64(offset, i64(offset) + delta),
+    },
+  };
+}
+
+describe.each([
+  ['zero-copy memory', zeroCopyMemory],
+  ['a copying memory', copyingMemory],
+])('Ring over %s', (_kind, makeMemory) => {
+  const over = (raw: Buffer) => {
+    const m = makeMemory(raw);
+    return () => m;
+  };
+
   it('hands messages out in order, wrapping around the end many times', () => {
-    const ring = Ring.initialize(memory(64), 64);
+    const ring = Ring.initialize(over(memory(64)), 64);
     const sent: Buffer[] = [];
     const received: Buffer[] = [];
     for (let i = 0; i < 1000; i++) {
@@ -24,7 +67,7 @@ describe('Ring', () => {
   });
 
   it('refuses a message when the free space is too small, and takes it once there is room', () => {
-    const ring = Ring.initialize(memory(32), 32);
+    const ring = Ring.initialize(over(memory(32)), 32);
     expect(ring.tryWrite(Buffer.alloc(20, 1))).toBe(true); // 24 bytes with its length
     expect(ring.tryWrite(Buffer.alloc(5, 2))).toBe(false); // 12 more would not fit in 8
     expect(ring.tryRead()).toEqual(Buffer.alloc(20, 1));
@@ -34,7 +77,7 @@ describe('Ring', () => {
   });
 
   it('carries empty messages and messages of the maximum length', () => {
-    const ring = Ring.initialize(memory(64), 64);
+    const ring = Ring.initialize(over(memory(64)), 64);
     expect(ring.maxMessageLength).toBe(60);
     expect(ring.tryWrite(Buffer.alloc(0))).toBe(true);
     expect(ring.tryRead()).toEqual(Buffer.alloc(0));
@@ -45,7 +88,7 @@ describe('Ring', () => {
 
   it('keeps working when the byte counters wrap past 2^32', () => {
     const raw = memory(16);
-    const ring = Ring.initialize(raw, 16);
+    const ring = Ring.initialize(over(raw), 16);
     const words = new Int32Array(raw.buffer, raw.byteOffset, 16);
     words[4] = -8; // head and tail just below 2^32
     words[5] = -8;
@@ -57,8 +100,8 @@ describe('Ring', () => {
 
   it('attaches to a ring another process initialised, sharing its state', () => {
     const raw = memory(64);
-    const writer = Ring.initialize(raw, 64);
-    const reader = Ring.attach(raw, 'section "x"');
+    const writer = Ring.initialize(over(raw), 64);
+    const reader = Ring.attach(over(raw), raw.length, 'section "x"');
     writer.tryWrite(Buffer.from('hello'));
     expect(reader.tryRead()?.toString()).toBe('hello');
     const seven = { pid: 7, thread: 0 };
@@ -81,24 +124,28 @@ describe('Ring', () => {
     ['no magic', () => Buffer.alloc(HEADER_BYTES + 64), /no channel/],
     ['another version', () => {
       const raw = memory(64);
-      Ring.initialize(raw, 64);
+      Ring.initialize(over(raw), 64);
       raw.writeInt32LE(99, 4);
       return raw;
     }, /version 99/],
     ['a capacity past the section', () => {
       const raw = memory(64);
-      Ring.initialize(raw, 64);
+      Ring.initialize(over(raw), 64);
       raw.writeInt32LE(1024, 8);
       return raw;
     }, /damaged header/],
   ])('refuses a section with %s', (_what, make, message) => {
-    expect(() => Ring.attach(make(), 'section "x"')).toThrow(FileMappingValidationError);
-    expect(() => Ring.attach(make(), 'section "x"')).toThrow(message);
+    const attach = () => {
+      const raw = make();
+      return Ring.attach(over(raw), raw.length, 'section "x"');
+    };
+    expect(attach).toThrow(FileMappingValidationError);
+    expect(attach).toThrow(message);
   });
 
   it('refuses to read a damaged record instead of returning garbage', () => {
     const raw = memory(64);
-    const ring = Ring.initialize(raw, 64);
+    const ring = Ring.initialize(over(raw), 64);
     ring.tryWrite(Buffer.from('ok'));
     raw.writeUInt32LE(1000, HEADER_BYTES);
     expect(() => ring.tryRead()).toThrow(/damaged/);

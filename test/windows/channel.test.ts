@@ -1,6 +1,6 @@
 // Channel across real Windows processes (under Wine on Linux, natively on Windows).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runScenario, scenario, uniqueName, versions } from './harness.js';
+import { runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
@@ -8,6 +8,7 @@ interface Sent {
   sent: number;
   bytes: number;
   sha256: string;
+  copyMode: boolean;
 }
 interface Received {
   received: number;
@@ -15,17 +16,30 @@ interface Received {
   mismatches: number;
   sha256: string;
   peerError?: { name: string; message: string };
+  copyMode: boolean;
 }
 
 const PEER = 'channel-peer.mjs';
 
 /** Runs a sender and a receiver at once; `creator` says which side creates the channel. */
-async function exchange(version: string, creator: 'sender' | 'receiver', count: number, maxSize: number, capacity?: number) {
+async function exchange(
+  version: string,
+  creator: 'sender' | 'receiver',
+  count: number,
+  maxSize: number,
+  capacity?: number,
+  modes: { sender?: Record<string, string>; receiver?: Record<string, string> } = {},
+) {
   const name = uniqueName('channel');
   const extra = capacity === undefined ? [] : [String(capacity)];
   const [sent, received] = await Promise.all([
-    scenario<Sent>(version, PEER, [name, creator === 'sender' ? 'create' : 'open', 'send', String(count), String(maxSize), ...extra]),
-    scenario<Received>(version, PEER, [name, creator === 'receiver' ? 'create' : 'open', 'receive', String(count), String(maxSize), ...extra]),
+    scenario<Sent>(version, PEER, [name, creator === 'sender' ? 'create' : 'open', 'send', String(count), String(maxSize), ...extra], modes.sender),
+    scenario<Received>(
+      version,
+      PEER,
+      [name, creator === 'receiver' ? 'create' : 'open', 'receive', String(count), String(maxSize), ...extra],
+      modes.receiver,
+    ),
   ]);
   return { sent, received };
 }
@@ -69,39 +83,71 @@ describe.each(versions)('Channel between two processes, Windows node %s', (versi
   });
 });
 
-describe.each(versions)('Channel in one process, Windows node %s', (version) => {
-  let report: Report;
-  beforeAll(async () => {
-    report = await scenario<Report>(version, 'channel-single.mjs', [uniqueName('channel-single')]);
+// Electron's main process forbids external buffers, so its end of a channel is in copy mode, and its peer is often a
+// plain Node process in zero-copy mode: both must share the ring word for word.
+const COPY = { FILEMAPPING_COPY_MODE: '1' };
+const ZERO_COPY = { FILEMAPPING_COPY_MODE: '0' };
+describe.each(versions)('Channel between processes in copy mode and in mixed modes, Windows node %s', (version) => {
+  it.each([
+    ['copy', 'copy', COPY, COPY],
+    ['copy', 'zero-copy', COPY, ZERO_COPY],
+    ['zero-copy', 'copy', ZERO_COPY, COPY],
+  ] as const)('carries 20,000 messages of 1 byte to 64 KiB intact from a %s-mode sender to a %s-mode receiver', async (s, r, sender, receiver) => {
+    const { sent, received } = await exchange(version, 'sender', 20_000, 65536, undefined, { sender, receiver });
+    expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
+    expect(received).toMatchObject({ received: 20_000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
   });
 
-  it('sends and receives strings, Buffers and empty messages, and times out as a result', () => {
-    expect(report.roundTrip).toEqual({ got: ['hello', [1, 2, 3], 0], empty: true, max: 4092, created: false, joined: true });
-  });
-
-  it('never overwrites unread data: a full ring refuses until a message is read', () => {
-    expect(report.backpressure).toEqual({ sent: 4, fullAgain: false, first: 0, afterOneRead: true, rest: [1, 2, 3, 99] });
-  });
-
-  it('refuses messages over the limit, other kinds of message, bad capacities, and use after close', () => {
-    const r = report.refusals;
-    expect(r.tooLong.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('4093 bytes is longer than this channel carries (4092') });
-    expect(r.notBytes.error).toMatchObject({ name: 'FileMappingValidationError' });
-    expect(r.badCapacity.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('power of two') });
-    expect(r.missing.error).toMatchObject({ name: 'Win32Error', code: 'ERROR_FILE_NOT_FOUND' });
-    expect(r.closed.error).toMatchObject({ name: 'ObjectClosedError' });
-  });
-
-  it('iterates with for await until closed, a cancelled receive takes nothing, and close rejects a pending receive', () => {
-    expect(report.iterate).toEqual({
-      seen: ['one', 'two', 'three'],
-      aborted: 'AbortError',
-      after: 'after abort',
-      iteration: 'ended',
-      pendingReceive: 'ObjectClosedError',
-    });
+  it('makes a copy-mode sender wait while the ring is full, and loses nothing (a 4 KiB ring, messages up to 4000 bytes)', async () => {
+    const { sent, received } = await exchange(version, 'receiver', 5000, 4000, 4096, { sender: COPY, receiver: COPY });
+    expect(received).toMatchObject({ received: 5000, mismatches: 0, sha256: sent.sha256, copyMode: true });
   });
 });
+
+describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [version, mode, env] as const)))(
+  'Channel in one process, Windows node %s, %s mode',
+  (version, mode, env) => {
+    let report: Report;
+    beforeAll(async () => {
+      report = await scenario<Report>(version, 'channel-single.mjs', [uniqueName('channel-single')], env);
+    });
+
+    it('sends and receives strings, Buffers and empty messages, and times out as a result', () => {
+      const copyMode = mode === 'copy';
+      expect(report.roundTrip).toEqual({
+        got: ['hello', [1, 2, 3], 0],
+        empty: true,
+        max: 4092,
+        created: false,
+        joined: true,
+        copyMode: [copyMode, copyMode],
+      });
+    });
+
+    it('never overwrites unread data: a full ring refuses until a message is read', () => {
+      expect(report.backpressure).toEqual({ sent: 4, fullAgain: false, first: 0, afterOneRead: true, rest: [1, 2, 3, 99] });
+    });
+
+    it('refuses messages over the limit, other kinds of message, bad capacities, and use after close', () => {
+      const r = report.refusals;
+      expect(r.tooLong.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('4093 bytes is longer than this channel carries (4092') });
+      expect(r.notBytes.error).toMatchObject({ name: 'FileMappingValidationError' });
+      expect(r.badCapacity.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('power of two') });
+      expect(r.missing.error).toMatchObject({ name: 'Win32Error', code: 'ERROR_FILE_NOT_FOUND' });
+      expect(r.closed.error).toMatchObject({ name: 'ObjectClosedError' });
+    });
+
+    it('iterates with for await until closed, a cancelled receive takes nothing, and close rejects a pending receive', () => {
+      expect(report.iterate).toEqual({
+        seen: ['one', 'two', 'three'],
+        aborted: 'AbortError',
+        after: 'after abort',
+        iteration: 'ended',
+        pendingReceive: 'ObjectClosedError',
+      });
+    });
+  },
+);
 
 describe.each(versions)('Channel set-up races, Windows node %s', (version) => {
   it('lets two threads create the same channel at the same moment, 200 times, without a half-made header', async () => {
