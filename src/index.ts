@@ -6,6 +6,7 @@
  */
 export { FileMapping } from './file-mapping.js';
 export { MappedView, MAX_VIEW_LENGTH } from './mapped-view.js';
+export type { ViewAtomics } from './view-atomics.js';
 export {
   FileMappingValidationError,
   isWin32Error,
@@ -25,5 +26,6 @@ export {
 } from './sync/named-event.js';
 export type { AsyncWaitOptions, OpenObjectOptions } from './sync/kernel-object.js';
 export type { ExpectedOwner, ObjectOwner } from './owner.js';
-export { Channel, ChannelPeerExitedError, type ChannelOptions, type SyncWaitOptions } from './channel/channel.js';
+export { Channel, ChannelPeerExitedError } from './channel/channel.js';
+export type { ChannelOpenOptions, ChannelOptions, SyncWaitOptions } from './channel/options.js';
 export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './options.js';

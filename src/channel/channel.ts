@@ -13,13 +13,13 @@ import { parseName, parseOptions } from '../options.js';
 import { kernel32, win32Error } from '../platform.js';
 import { NamedEvent } from '../sync/named-event.js';
 import { NamedMutex } from '../sync/named-mutex.js';
-import { asyncWaitSchema, timeoutSchema, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
+import { asyncWaitSchema, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
 import { Waiter } from '../sync/waiter.js';
 import { INFINITE, SYNCHRONIZE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
 import type { Kernel32 } from '../win32/kernel32.js';
+import { createSchema, openSchema, syncSchema, type ChannelOpenOptions, type ChannelOptions, type SyncWaitOptions } from './options.js';
 import { HEADER_BYTES, Ring, type Holder } from './ring.js';
 import { threadId } from 'node:worker_threads';
-import { z } from 'zod';
 
 /** The peer process ended without closing the channel. Every message it had sent in full was delivered first. */
 export class ChannelPeerExitedError extends Error {
@@ -38,33 +38,15 @@ export class ChannelPeerExitedError extends Error {
 }
 Object.defineProperty(ChannelPeerExitedError.prototype, 'name', { value: 'ChannelPeerExitedError' });
 
-const capacitySchema = z
-  .number({ error: 'Expected a number of bytes' })
-  .int({ error: 'Expected an integer' })
-  .min(4096, { error: 'Must be at least 4096 bytes' })
-  .max(2 ** 30, { error: 'Must be at most 1 GiB' })
-  .refine((n) => (n & (n - 1)) === 0, { error: 'Must be a power of two (4096, 65536, 1048576...)' });
-
-const createSchema = z.strictObject({
-  /** Bytes of ring; default 1 MiB. A message can be up to capacity - 4 bytes. */
-  capacity: capacitySchema.default(1 << 20),
-  exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
-});
-/** The options of Channel.create(). */
-export interface ChannelOptions {
-  /** Bytes of ring, a power of two from 4096 to 1 GiB; default 1 MiB. Messages can be up to capacity - 4 bytes. */
-  capacity?: number;
-  /** Fail with ERROR_ALREADY_EXISTS instead of joining an existing channel of this name. */
-  exclusive?: boolean;
-}
-const syncSchema = z.strictObject({ timeoutMs: timeoutSchema });
-/** The options of the synchronous send() and receive(). */
-export interface SyncWaitOptions {
-  /** Milliseconds to wait for room or for a message; default Infinity. A timeout is a result, not an exception. */
-  timeoutMs?: number;
-}
-
 type Message = Uint8Array | string;
+/** How create() and open() make the parts of a channel: #build() runs them under the set-up mutex. */
+interface BuildSteps {
+  /** The ring's capacity when the section is new and this end writes the header; undefined to attach only. */
+  capacity: number | undefined;
+  security: { security?: string };
+  section(): FileMapping;
+  event(name: string): NamedEvent;
+}
 /** How long create() and open() wait for another process that is setting the same channel up. */
 const INIT_TIMEOUT_MS = 30_000;
 /** How one wait of a blocked side ended: time ran out, the wake event was set, or the peer process ended. */
@@ -113,28 +95,42 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   static create(name: string, options: ChannelOptions = {}): Channel {
     const parsedName = parseName(name, 'Channel.create() name');
     const parsed = parseOptions(createSchema, options, 'Channel.create() options');
-    return Channel.#build(parsedName, () =>
-      FileMapping.create({ name: parsedName, size: HEADER_BYTES + parsed.capacity, exclusive: parsed.exclusive }),
-      parsed.capacity,
-    );
+    const security = parsed.security === undefined ? {} : { security: parsed.security };
+    return Channel.#build(parsedName, {
+      capacity: parsed.capacity,
+      security,
+      section: () => FileMapping.create({ name: parsedName, size: HEADER_BYTES + parsed.capacity, exclusive: parsed.exclusive, ...security }),
+      event: (eventName) => NamedEvent.create(eventName, security),
+    });
   }
 
-  /** Joins an existing channel by name. */
-  static open(name: string): Channel {
+  /**
+   * Joins an existing channel by name. With `expectedOwner`, only one whose section and events that user owns (the
+   * set-up mutex NAME-init is not checked: a process holding it can only make set-up time out).
+   */
+  static open(name: string, options: ChannelOpenOptions = {}): Channel {
     const parsedName = parseName(name, 'Channel.open() name');
-    return Channel.#build(parsedName, () => FileMapping.open(parsedName), undefined);
+    const owner = parseOptions(openSchema, options, 'Channel.open() options').expectedOwner;
+    return Channel.#build(parsedName, {
+      capacity: undefined,
+      security: {},
+      section: () => FileMapping.open(parsedName, owner === undefined ? {} : { expectedOwner: owner }),
+      // The creator makes the events with the section, under NAME-init, so they exist; create() only spares a
+      // joiner the case of a creator that died in between. With an owner to check they must be the creator's.
+      event: (eventName) => (owner === undefined ? NamedEvent.create(eventName) : NamedEvent.open(eventName, { expectedOwner: owner })),
+    });
   }
 
-  static #build(name: string, section: () => FileMapping, capacity: number | undefined): Channel {
+  static #build(name: string, how: BuildSteps): Channel {
     const owned: Disposable[] = [];
     // Creating the section and writing its header are two steps: a process joining in between would find no header.
     // A mutex NAME-init makes them one for every process that creates or opens the channel.
-    const init = NamedMutex.create(`${name}-init`);
+    const init = NamedMutex.create(`${name}-init`, how.security);
     try {
       if (init.lock(INIT_TIMEOUT_MS) === 'timeout') {
         throw new Error(`Timed out after ${INIT_TIMEOUT_MS} ms waiting to set up channel "${name}" (another process holds ${name}-init)`);
       }
-      const mapping = section();
+      const mapping = how.section();
       owned.push(mapping);
       // Zero-copy or copy mode, as the runtime allows (or FILEMAPPING_COPY_MODE asks): the ring uses the view's
       // atomics, which are the same locked instructions in both, so processes in different modes share a channel.
@@ -143,12 +139,12 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       const memory = () => memoryOf(view, `reach channel "${name}" through`);
       // The creator writes the header; whoever joins checks it (a section of that name may hold something else).
       const ring =
-        capacity !== undefined && !mapping.alreadyExisted
-          ? Ring.initialize(memory, capacity)
+        how.capacity !== undefined && !mapping.alreadyExisted
+          ? Ring.initialize(memory, how.capacity)
           : Ring.attach(memory, view.length, `section "${name}"`);
-      const data = NamedEvent.create(`${name}-data`);
+      const data = how.event(`${name}-data`);
       owned.push(data);
-      const space = NamedEvent.create(`${name}-space`);
+      const space = how.event(`${name}-space`);
       owned.push(space);
       const channel = new Channel(name, mapping, ring, [data, space]);
       channel.#view = view;

@@ -87,6 +87,29 @@ describe.each(versions)('security, Windows node %s', (version) => {
     });
   });
 
+  describe('a Channel', () => {
+    it('applies its security to the section and both events, owned by the SDDL owner', () => {
+      const owner = report.owners.sddlOwner;
+      expect(report.channels.owners).toEqual([{ opened: true, owner }, { opened: true, owner }, { opened: true, owner }]);
+    });
+
+    it('is joined with expectedOwner when its owner is the one expected, and refused with UnexpectedOwnerError otherwise', () => {
+      expect(report.channels.currentUser).toEqual({ message: 'through' });
+      expect(report.channels.unchecked).toEqual({ message: 'through' });
+      expect(report.channels.system.error).toMatchObject({ name: 'UnexpectedOwnerError', message: expect.stringContaining("expectedOwner is 'system'") });
+    });
+
+    it('refuses bad options before any native call, naming them', () => {
+      expect(report.channels.badOwner.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('expectedOwner') });
+      expect(report.channels.badSecurity.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('security') });
+    });
+
+    it('keeps out whom its DACL denies: the section and the events', () => {
+      expect(report.channels.denied).toEqual(denied('OpenFileMappingW'));
+      expect(report.channels.deniedEvent).toEqual(denied('OpenEventW'));
+    });
+  });
+
   it('passes an inheritable handle to a child process, and not one that is not', () => {
     expect(report.childStatus).toEqual([0, 0]);
     expect(report.inherited).toEqual({ text: 'inherited' });
