@@ -15,11 +15,10 @@ import { NamedEvent } from '../sync/named-event.js';
 import { NamedMutex } from '../sync/named-mutex.js';
 import { asyncWaitSchema, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
 import { Waiter } from '../sync/waiter.js';
-import { INFINITE, SYNCHRONIZE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
+import { ERROR_INVALID_PARAMETER, INFINITE, SYNCHRONIZE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
 import type { Kernel32 } from '../win32/kernel32.js';
 import { createSchema, openSchema, syncSchema, type ChannelOpenOptions, type ChannelOptions, type SyncWaitOptions } from './options.js';
 import { HEADER_BYTES, Ring, type Holder } from './ring.js';
-import { threadId } from 'node:worker_threads';
 
 /** The peer process ended without closing the channel. Every message it had sent in full was delivered first. */
 export class ChannelPeerExitedError extends Error {
@@ -83,7 +82,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     this.alreadyExisted = mapping.alreadyExisted;
     this.#k32 = kernel32();
     this.#pid = this.#k32.GetCurrentProcessId();
-    this.#me = { pid: this.#pid, thread: threadId };
+    this.#me = { pid: this.#pid, thread: this.#k32.GetCurrentThreadId() };
     this.#mapping = mapping;
     this.#view = undefined;
     this.#ring = ring;
@@ -309,9 +308,11 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     return message;
   }
 
-  /** Takes the writer or reader role for this thread, unless another thread or live process has it. */
+  /** Takes the writer or reader role for this thread, unless another live thread or live process has it. */
   #claim(role: 'writer' | 'reader'): void {
-    const holder = this.#ring.claim(role, this.#me, (pid) => this.#peerHandle(pid) !== undefined && !this.#exited(pid));
+    const holder = this.#ring.claim(role, this.#me, ({ pid, thread }) =>
+      pid === this.#pid ? this.#threadAlive(thread) : this.#peerHandle(pid) !== undefined && !this.#exited(pid),
+    );
     if (holder.pid !== this.#me.pid || holder.thread !== this.#me.thread) {
       const who = holder.pid === this.#me.pid ? `thread ${holder.thread} of this process` : `process ${holder.pid}`;
       throw new Error(
@@ -393,6 +394,22 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       this.#peers.set(pid, (handle = opened));
     }
     return handle;
+  }
+
+  /**
+   * Whether thread `id` of this process still runs: a worker thread that ended without close() leaves its role
+   * behind (its objects are never finalised), and the role is free again once its thread is gone. OpenThread fails
+   * with ERROR_INVALID_PARAMETER for an id no thread has; any other failure (access denied) leaves it taken as alive.
+   * Thread ids are reused: a new thread given the same id keeps the role taken, as a live holder would.
+   */
+  #threadAlive(id: number): boolean {
+    const handle = this.#k32.OpenThread(SYNCHRONIZE, false, id);
+    if (handle === null) return this.#k32.GetLastError() !== ERROR_INVALID_PARAMETER;
+    try {
+      return this.#k32.WaitForSingleObject(handle, 0) !== WAIT_OBJECT_0;
+    } finally {
+      this.#k32.CloseHandle(handle);
+    }
   }
 
   #exited(pid: number): boolean {

@@ -3,7 +3,7 @@
  *
  * Header (little-endian, offsets in bytes):
  *   0 magic 'FMCH'   4 version   8 capacity   16 head   20 tail   24 reader waiting   28 writer waiting
- *   32 writer (pid << 32 | thread id, 64 bits)   40 reader (likewise)   64.. data
+ *   32 writer (pid << 32 | Windows thread id, 64 bits)   40 reader (likewise)   64.. data
  *
  * head and tail count bytes written and read since creation, modulo 2^32 (the capacity is a power of two, so a
  * position in the ring is the count modulo the capacity). A record is a 32-bit length then the payload, padded to 4
@@ -29,7 +29,7 @@ const AT = { magic: 0, version: 4, capacity: 8, head: 16, tail: 20, readerWaitin
 /** 64-bit words: who holds each role. */
 const ROLE = { writer: 32, reader: 40 } as const;
 
-/** One role holder: a thread of a process. */
+/** One role holder: a thread of a process (ids as Windows gives them: GetCurrentProcessId, GetCurrentThreadId). */
 export interface Holder {
   pid: number;
   thread: number;
@@ -154,17 +154,17 @@ export class Ring {
   }
 
   /**
-   * Claims a role for `me` unless another holder has it: a thread of this process (taken as alive), or another
-   * process that `alive` says is alive. Returns who holds the role now.
+   * Claims a role for `me` unless another holder has it that `alive` says is alive (a thread of this process or
+   * another process). Returns who holds the role now.
    */
-  claim(role: 'writer' | 'reader', me: Holder, alive: (pid: number) => boolean): Holder {
+  claim(role: 'writer' | 'reader', me: Holder, alive: (holder: Holder) => boolean): Holder {
     const mine = pack(me);
     const { atomics } = this.#memory();
     for (;;) {
       const current = atomics.load64(ROLE[role]);
       if (current === mine) return me;
       const holder = unpack(current);
-      if (current !== 0n && (holder.pid === me.pid || alive(holder.pid))) return holder;
+      if (current !== 0n && alive(holder)) return holder;
       if (atomics.compareExchange64(ROLE[role], current, mine) === current) return me;
     }
   }

@@ -90,6 +90,8 @@ export const ConvertStringSecurityDescriptorToSecurityDescriptorW = checked('Con
 });
 export const LocalFree = checked('LocalFree', { hMem: pointer });
 export const OpenProcess = checked('OpenProcess', { dwDesiredAccess: dword, bInheritHandle: bool, dwProcessId: dword });
+export const GetCurrentThreadId = checked('GetCurrentThreadId', {});
+export const OpenThread = checked('OpenThread', { dwDesiredAccess: dword, bInheritHandle: bool, dwThreadId: dword });
 export const GetProcessHandleCount = checked('GetProcessHandleCount', { hProcess: pointer, pdwHandleCount: outCell });
 export const CreateEventW = checked('CreateEventW', { lpEventAttributes: attributes, bManualReset: bool, bInitialState: bool, lpName: wideString.nullable() });
 export const OpenEventW = checked('OpenEventW', { dwDesiredAccess: dword, bInheritHandle: bool, lpName: wideString });

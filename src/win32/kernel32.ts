@@ -104,6 +104,8 @@ export interface Kernel32 {
   GetCurrentProcess(): HANDLE;
   GetCurrentProcessId(): number;
   OpenProcess(dwDesiredAccess: number, bInheritHandle: boolean, dwProcessId: number): HANDLE;
+  GetCurrentThreadId(): number;
+  OpenThread(dwDesiredAccess: number, bInheritHandle: boolean, dwThreadId: number): HANDLE;
   /** pdwHandleCount is a one-element array that receives the count. */
   GetProcessHandleCount(hProcess: HANDLE, pdwHandleCount: [number]): boolean;
   CreateEventW(lpEventAttributes: LPVOID | Uint8Array, bManualReset: boolean, bInitialState: boolean, lpName: string | null): HANDLE;
@@ -287,6 +289,8 @@ function declareKernel32(): Kernel32 {
     GetCurrentProcess: fn('HANDLE __stdcall GetCurrentProcess()'),
     GetCurrentProcessId: fn('uint32_t __stdcall GetCurrentProcessId()'),
     OpenProcess: fn('HANDLE __stdcall OpenProcess(uint32_t dwDesiredAccess, bool bInheritHandle, uint32_t dwProcessId)'),
+    GetCurrentThreadId: fn('uint32_t __stdcall GetCurrentThreadId()'),
+    OpenThread: fn('HANDLE __stdcall OpenThread(uint32_t dwDesiredAccess, bool bInheritHandle, uint32_t dwThreadId)'),
     GetProcessHandleCount: fn('bool __stdcall GetProcessHandleCount(HANDLE hProcess, _Out_ uint32_t *pdwHandleCount)'),
     CreateEventW: fn(
       'HANDLE __stdcall CreateEventW(void *lpEventAttributes, bool bManualReset, bool bInitialState, const char16_t *lpName)',

@@ -185,6 +185,8 @@ export class FakeKernel32 implements Kernel32 {
   GetCurrentProcess = (): HANDLE => 0xffff_ffff_ffff_ffffn;
   GetCurrentProcessId = (): number => 4242;
   OpenProcess = (): HANDLE => this.#handle('process');
+  GetCurrentThreadId = (): number => 17;
+  OpenThread = (): HANDLE => this.#handle('thread');
   GetProcessHandleCount = (_h: HANDLE, out: [number]): boolean => {
     out[0] = this.handles.size;
     return true;

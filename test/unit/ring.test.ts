@@ -108,7 +108,11 @@ describe.each([
     const eight = { pid: 8, thread: 0 };
     expect(reader.claim('reader', seven, () => true)).toEqual(seven);
     expect(writer.claim('reader', eight, () => true)).toEqual(seven); // held by a live process
-    expect(writer.claim('reader', { pid: 7, thread: 3 }, () => false)).toEqual(seven); // another thread of it
+    const asked: unknown[] = [];
+    const threadThree = { pid: 7, thread: 3 };
+    expect(writer.claim('reader', threadThree, (holder) => (asked.push(holder), true))).toEqual(seven); // a live thread of it
+    expect(asked).toEqual([seven]); // the holder's liveness is asked, with its thread
+    expect(writer.claim('reader', threadThree, () => false)).toEqual(threadThree); // taken over from an ended thread
     expect(writer.claim('reader', eight, () => false)).toEqual(eight); // taken over from a dead one
     expect(writer.readerPid).toBe(8);
     writer.release('reader', 8);

@@ -137,6 +137,14 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
       expect(r.closed.error).toMatchObject({ name: 'ObjectClosedError' });
     });
 
+    it('frees the role of a worker thread that ended without close(), and not before it ended', () => {
+      const r = report.workerRoles;
+      expect(r.whileAlive.error.message).toMatch(/Cannot use channel .* as its writer: thread \d+ of this process is its writer/u);
+      expect(r.exitCode).toBe(0);
+      expect(r.afterExit).toBe(true);
+      expect(r.received).toEqual(['from the worker', 'from main']);
+    });
+
     it('iterates with for await until closed, a cancelled receive takes nothing, and close rejects a pending receive', () => {
       expect(report.iterate).toEqual({
         seen: ['one', 'two', 'three'],
