@@ -2,9 +2,12 @@
  * How a MappedView reaches its memory: through a Buffer over it (zero copy), or, where the runtime forbids Buffers
  * over memory V8 did not allocate (Electron's V8 memory cage), by copying with RtlMoveMemory (copy mode).
  *
- * Copy mode is chosen automatically when koffi.view() throws, and can be forced with the `copy` map option or the
+ * Copy mode is chosen automatically when koffi.view() refuses a page of the package's own (the runtime's policy, learnt
+ * once), and can be forced with the `copy` map option or the
  * FILEMAPPING_COPY_MODE=1 environment variable (which is how the tests run the whole suite in it on plain Node).
  */
+import { win32Error } from './platform.js';
+import { MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_READWRITE } from './win32/constants.js';
 import { interlocked, type Interlocked } from './win32/interlocked.js';
 import type { Kernel32 } from './win32/kernel32.js';
 
@@ -50,20 +53,33 @@ export function resetExternalBufferProbe(): void {
   externalBuffers = undefined;
 }
 
-/** A zero-copy memory if the runtime allows it (learnt once, on the first view), else undefined. */
+/**
+ * A zero-copy memory if the runtime allows external buffers, else undefined. A runtime that allows them but fails
+ * this view (koffi.view() throws) throws: the failure is this view's, not the runtime's policy.
+ */
 export function tryZeroCopy(k32: Kernel32, address: bigint, length: number): ArrayBuffer | undefined {
-  if (externalBuffers === false) return undefined;
+  externalBuffers ??= externalBuffersAllowed(k32);
+  return externalBuffers ? k32.viewMemory(address, length) : undefined;
+}
+
+/**
+ * Whether this runtime lets koffi.view() make an ArrayBuffer over memory V8 did not allocate (Electron's memory cage
+ * does not), asked once with a page of the package's own, so that nothing about the first view being mapped (its
+ * length, its address) can pass for the runtime's answer. The ArrayBuffer made here is dropped untouched.
+ */
+function externalBuffersAllowed(k32: Kernel32): boolean {
+  const page = k32.VirtualAlloc(null, PROBE_BYTES, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+  if (page === null) throw win32Error(k32, k32.GetLastError(), 'VirtualAlloc', 'allocating a page to learn whether this runtime allows external buffers');
   try {
-    const arrayBuffer = k32.viewMemory(address, length);
-    externalBuffers = true;
-    return arrayBuffer;
-  } catch (error) {
-    // Only the first attempt decides: later failures are real errors, not the runtime's policy.
-    if (externalBuffers === true) throw error;
-    externalBuffers = false;
-    return undefined;
+    k32.viewMemory(page, PROBE_BYTES);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    k32.VirtualFree(page, 0, MEM_RELEASE);
   }
 }
+const PROBE_BYTES = 4096;
 
 export function zeroCopyMemory(buffer: Buffer): ViewMemory {
   // Atomics works on any integer typed array, shared or not; the view's address is aligned to the allocation

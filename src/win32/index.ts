@@ -75,6 +75,8 @@ export const FormatMessageW = checked('FormatMessageW', { dwFlags: dword, lpSour
 export const GetSystemInfo = checked('GetSystemInfo', { lpSystemInfo: outObject });
 export const VirtualAlloc = checked('VirtualAlloc', { lpAddress: pointer, dwSize: sizeT, flAllocationType: dword, flProtect: dword });
 export const VirtualFree = checked('VirtualFree', { lpAddress: pointer, dwSize: sizeT, dwFreeType: dword });
+export const VirtualProtect = checked('VirtualProtect', { lpAddress: pointer, dwSize: sizeT, flNewProtect: dword, lpflOldProtect: outCell });
+export const FlushInstructionCache = checked('FlushInstructionCache', { hProcess: pointer, lpBaseAddress: pointer, dwSize: sizeT });
 export const CreateFileW = checked('CreateFileW', { lpFileName: wideString, dwDesiredAccess: dword, dwShareMode: dword, lpSecurityAttributes: attributes, dwCreationDisposition: dword, dwFlagsAndAttributes: dword, hTemplateFile: pointer });
 export const GetFileSizeEx = checked('GetFileSizeEx', { hFile: pointer, lpFileSize: outCell });
 export const FlushFileBuffers = checked('FlushFileBuffers', { hFile: pointer });
@@ -183,6 +185,38 @@ export function formatMessage(dwMessageId: number): string {
   const parsed = dword.safeParse(dwMessageId);
   if (!parsed.success) throw FileMappingValidationError.fromZod('arguments to formatMessage', parsed.error);
   return systemMessage(kernel32(), parsed.data);
+}
+
+const memoryArgument = z.union([pointer.unwrap().min(1n, { error: 'Expected a pointer, not NULL' }), z.instanceof(Uint8Array)], {
+  error: 'Expected a bigint pointer (not NULL) or a Buffer/Uint8Array',
+});
+const moveMemory = z
+  .tuple([memoryArgument, memoryArgument, z.number({ error: 'Expected a number of bytes' }).int().min(0).max(Number.MAX_SAFE_INTEGER)])
+  .superRefine(([destination, source, length], context) => {
+    for (const [side, name] of [[destination, 'Destination'], [source, 'Source']] as const) {
+      if (side instanceof Uint8Array && length > side.byteLength) {
+        context.addIssue({ code: 'custom', path: [2], message: `${length} bytes is more than ${name} holds (${side.byteLength} bytes)` });
+      }
+    }
+  });
+
+/**
+ * RtlMoveMemory (C's CopyMemory and MoveMemory): copies Length bytes from Source to Destination, which may overlap.
+ * Either side is a pointer (a view's address from MapViewOfFile) or a Buffer/Uint8Array, which must hold Length
+ * bytes. What works where koffi.view() is forbidden (Electron): copy in and out of a view instead of a Buffer over
+ * it. Unsafe with pointers, as in C: a read-only or unmapped address kills the process.
+ */
+export function RtlMoveMemory(Destination: bigint | Uint8Array, Source: bigint | Uint8Array, Length: number): void {
+  const parsed = moveMemory.safeParse([Destination, Source, Length]);
+  if (!parsed.success) {
+    const names = ['Destination', 'Source', 'Length'];
+    const issues = parsed.error.issues.map((issue) => {
+      const index = issue.path[0];
+      return typeof index === 'number' ? `${names[index]} (argument ${index + 1}): ${issue.message}` : issue.message;
+    });
+    throw new FileMappingValidationError('arguments to RtlMoveMemory', issues, { cause: parsed.error });
+  }
+  kernel32().RtlMoveMemory(Destination, Source, Length);
 }
 
 /**

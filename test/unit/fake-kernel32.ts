@@ -159,8 +159,18 @@ export class FakeKernel32 implements Kernel32 {
     return this.sizeofMemoryBasicInformation;
   };
 
-  VirtualAlloc = (): LPVOID => null;
-  VirtualFree = (): boolean => false;
+  /** Committed memory of VirtualAlloc, as a view (viewMemory reaches it); VirtualFree with MEM_RELEASE forgets it. */
+  VirtualAlloc = (_address: LPVOID, size: number | bigint): LPVOID => {
+    if (this.#call('VirtualAlloc') !== undefined) return null;
+    const address = this.#nextAddress;
+    this.#nextAddress += 0x10000n;
+    this.views.set(address, { length: BigInt(size) });
+    return address;
+  };
+  VirtualFree = (address: LPVOID): boolean => {
+    this.calls.push('VirtualFree');
+    return address !== null && this.views.delete(address);
+  };
 
   CreateFileW = (path: string): HANDLE => {
     if (this.#call('CreateFileW') !== undefined) return 0xffff_ffff_ffff_ffffn;

@@ -270,6 +270,41 @@ describe('FileMapping.map', () => {
   });
 });
 
+describe('external buffers', () => {
+  it("learns the runtime's policy from a page of its own: a first view that koffi.view() fails is an error, not copy mode", () => {
+    const mapping = FileMapping.create({ size: 65536 });
+    const viewMemory = k32.viewMemory;
+    let failures = 1;
+    k32.viewMemory = (address, length) => {
+      // Only the section's first view fails: the probe's page (VirtualAlloc'd, 4096 bytes) is viewed as usual.
+      if (k32.views.get(address)?.length === 65536n && failures-- > 0) throw new Error('no memory for this view');
+      return viewMemory(address, length);
+    };
+    expect(() => mapping.map()).toThrow('no memory for this view');
+    const view = mapping.map();
+    expect(view.copyMode).toBe(false);
+    expect(k32.count('VirtualAlloc')).toBe(1);
+    expect(k32.count('VirtualFree')).toBe(1);
+    mapping.map();
+    expect(k32.count('VirtualAlloc')).toBe(1); // asked once
+  });
+
+  it('works in copy mode where the probe is refused, as in Electron', () => {
+    k32.externalBuffersForbidden = true;
+    const view = FileMapping.create({ size: 65536 }).map();
+    expect(view.copyMode).toBe(true);
+    expect(() => view.buffer).toThrow(/copy mode/u);
+    expect(k32.count('VirtualFree')).toBe(1);
+  });
+
+  it('reports a failed VirtualAlloc of the probe as a Win32Error', () => {
+    k32.failNext('VirtualAlloc', 8);
+    const error = thrownBy(() => FileMapping.create({ size: 65536 }).map());
+    expect(error).toMatchObject({ syscall: 'VirtualAlloc', code: 'ERROR_NOT_ENOUGH_MEMORY' });
+    expect(k32.count('UnmapViewOfFile')).toBe(1); // the view mapped before is not leaked
+  });
+});
+
 describe('lifetime', () => {
   it('unmaps and closes once, however many times it is asked', () => {
     const mapping = FileMapping.create({ size: 65536 });

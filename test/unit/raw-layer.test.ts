@@ -50,6 +50,18 @@ describe('the raw layer with a fake kernel32', () => {
     }
   });
 
+  it('copies with RtlMoveMemory between Buffers and addresses, and refuses a Length a Buffer side does not hold', () => {
+    const source = Buffer.from('hello');
+    const target = Buffer.alloc(5);
+    raw.RtlMoveMemory(target, source, 5);
+    expect(target.toString()).toBe('hello');
+    expect(() => raw.RtlMoveMemory(Buffer.alloc(4), source, 5)).toThrow(/Length \(argument 3\): 5 bytes is more than Destination holds \(4 bytes\)/u);
+    expect(() => raw.RtlMoveMemory(target, Buffer.alloc(2), 5)).toThrow(/more than Source holds \(2 bytes\)/u);
+    expect(() => raw.RtlMoveMemory(0n, source, 5)).toThrow(/Destination \(argument 1\)/u);
+    expect(() => raw.RtlMoveMemory(target, source, 1.5)).toThrow(/Length \(argument 3\)/u);
+    expect(k32.calls).toEqual(['RtlMoveMemory']);
+  });
+
   it('refuses bufferAt over NULL or an empty range', () => {
     expect(() => raw.bufferAt(0n, 10)).toThrow(FileMappingValidationError);
     expect(() => raw.bufferAt(0x1000n, 0)).toThrow(FileMappingValidationError);
