@@ -28,6 +28,7 @@ import { fileSize, openBackingFile } from './backing-file.js';
 import { securityAttributes } from './security.js';
 import { checkOwner, readOwner, type ObjectOwner } from './owner.js';
 import { kernel32, mappedLength, systemInfo, win32Error } from './platform.js';
+import { SafetyNet } from './safety-net.js';
 import {
   ERROR_ALREADY_EXISTS,
   ERROR_SUCCESS,
@@ -37,8 +38,8 @@ import {
 } from './win32/constants.js';
 import type { Kernel32 } from './win32/kernel32.js';
 
-/** Closes handles of mappings the program forgot to close: a safety net, not the plan. */
-const handles = new FinalizationRegistry<{ k32: Kernel32; handle: bigint }>(({ k32, handle }) => {
+/** Closes handles of mappings the program forgot to close (see SafetyNet): a safety net, not the plan. */
+const handles = new SafetyNet<{ k32: Kernel32; handle: bigint }>(({ k32, handle }) => {
   k32.CloseHandle(handle);
 });
 

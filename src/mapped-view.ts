@@ -5,6 +5,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { FileMappingValidationError, ObjectClosedError } from './errors.js';
 import type { Access } from './options.js';
 import { win32Error } from './platform.js';
+import { SafetyNet } from './safety-net.js';
 import { ERROR_LOCK_VIOLATION } from './win32/constants.js';
 import type { Kernel32 } from './win32/kernel32.js';
 import { ViewAccessors } from './view-accessors.js';
@@ -28,8 +29,11 @@ interface ViewState {
   address: bigint;
 }
 
-/** Unmaps views whose MappedView and Buffer were both collected without unmap(): a safety net, not the plan. */
-const views = new FinalizationRegistry<ViewState>(({ k32, address }) => {
+/**
+ * Unmaps views whose MappedView and Buffer were both collected without unmap(), or that a worker thread left mapped
+ * when it ended: a safety net, not the plan.
+ */
+const views = new SafetyNet<ViewState>(({ k32, address }) => {
   k32.UnmapViewOfFile(address);
 });
 

@@ -11,6 +11,7 @@ import { FileMapping } from '../file-mapping.js';
 import { memoryOf, type MappedView } from '../mapped-view.js';
 import { parseName, parseOptions } from '../options.js';
 import { kernel32, win32Error } from '../platform.js';
+import { SafetyNet } from '../safety-net.js';
 import { NamedEvent } from '../sync/named-event.js';
 import { NamedMutex } from '../sync/named-mutex.js';
 import { asyncWaitSchema, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
@@ -38,6 +39,17 @@ export class ChannelPeerExitedError extends Error {
 Object.defineProperty(ChannelPeerExitedError.prototype, 'name', { value: 'ChannelPeerExitedError' });
 
 type Message = Uint8Array | string;
+interface PeerHandle {
+  k32: Kernel32;
+  handle: bigint;
+}
+/**
+ * Closes the peers' process handles of a channel end the program forgot to close (its section, view and events have
+ * nets of their own; see SafetyNet). Its role stays taken while its thread runs, as a live holder's would.
+ */
+const peerHandles = new SafetyNet<PeerHandle>(({ k32, handle }) => {
+  k32.CloseHandle(handle);
+});
 /** How create() and open() make the parts of a channel: #build() runs them under the set-up mutex. */
 interface BuildSteps {
   /** The ring's capacity when the section is new and this end writes the header; undefined to attach only. */
@@ -68,7 +80,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   #view: MappedView | undefined;
   #data: NamedEvent | undefined;
   #space: NamedEvent | undefined;
-  #peers = new Map<number, bigint>();
+  /** Process handles of peers this end watches, by pid. */
+  #peers = new Map<number, PeerHandle>();
   /** Aborted by close(): cancels the asynchronous waits in progress. */
   readonly #closing = new AbortController();
   #pendingWaits = 0;
@@ -265,7 +278,10 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   }
 
   #release(): void {
-    for (const handle of this.#peers.values()) this.#k32.CloseHandle(handle);
+    for (const peer of this.#peers.values()) {
+      peerHandles.unregister(peer);
+      this.#k32.CloseHandle(peer.handle);
+    }
     this.#peers.clear();
     this.#closedView?.unmap();
     this.#closedView = undefined;
@@ -387,18 +403,20 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /** A SYNCHRONIZE handle on process `pid`, kept while this end is open; undefined if it is gone. */
   #peerHandle(pid: number): bigint | undefined {
-    let handle = this.#peers.get(pid);
-    if (handle === undefined) {
+    let peer = this.#peers.get(pid);
+    if (peer === undefined) {
       const opened = this.#k32.OpenProcess(SYNCHRONIZE, false, pid);
       if (opened === null) return undefined;
-      this.#peers.set(pid, (handle = opened));
+      peer = { k32: this.#k32, handle: opened };
+      peerHandles.register(this, peer, peer);
+      this.#peers.set(pid, peer);
     }
-    return handle;
+    return peer.handle;
   }
 
   /**
    * Whether thread `id` of this process still runs: a worker thread that ended without close() leaves its role
-   * behind (its objects are never finalised), and the role is free again once its thread is gone. OpenThread fails
+   * behind in the ring, and the role is free again once its thread is gone. OpenThread fails
    * with ERROR_INVALID_PARAMETER for an id no thread has; any other failure (access denied) leaves it taken as alive.
    * Thread ids are reused: a new thread given the same id keeps the role taken, as a live holder would.
    */
@@ -413,7 +431,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   }
 
   #exited(pid: number): boolean {
-    const handle = this.#peers.get(pid);
+    const handle = this.#peers.get(pid)?.handle;
     return handle === undefined || this.#k32.WaitForSingleObject(handle, 0) === WAIT_OBJECT_0;
   }
 }

@@ -8,10 +8,12 @@ import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '.
 import { checkOwner, readOwner, type ExpectedOwner, type ObjectOwner } from '../owner.js';
 import { securityAttributes } from '../security.js';
 import { kernel32, win32Error } from '../platform.js';
+import { SafetyNet } from '../safety-net.js';
 import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, READ_CONTROL, SYNCHRONIZE } from '../win32/constants.js';
 import type { HANDLE, Kernel32 } from '../win32/kernel32.js';
 
-const handles = new FinalizationRegistry<{ k32: Kernel32; handle: bigint }>(({ k32, handle }) => {
+/** Closes handles of objects the program forgot to close (see SafetyNet). */
+const handles = new SafetyNet<{ k32: Kernel32; handle: bigint }>(({ k32, handle }) => {
   k32.CloseHandle(handle);
 });
 

@@ -1,0 +1,26 @@
+// A worker thread that ends without closing what it opened leaks nothing: its heap goes without finalisers, so the
+// package releases what it still held when the thread ends.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scenario, uniqueName, versions } from './harness.js';
+
+type Report = Record<string, { whileRunning: unknown[]; exitCode: number; afterExit: unknown[] }>;
+
+describe.each(versions)('a worker thread that ends without close(), Windows node %s', (version) => {
+  let report: Report;
+  beforeAll(async () => {
+    report = await scenario<Report>(version, 'worker-exit.mjs', [uniqueName('worker-exit')]);
+  });
+
+  const gone = { error: expect.objectContaining({ name: 'Win32Error', code: 'ERROR_FILE_NOT_FOUND' }) };
+
+  it.each([
+    ['ends on its own', 'natural', 0],
+    ['calls process.exit()', 'exit', 0],
+    ['throws', 'throws', 1],
+  ])('releases its section, view, mutex and channel when it %s', (_what, ending, exitCode) => {
+    const result = report[ending]!;
+    expect(result.whileRunning).toEqual([true, true, true, true]);
+    expect(result.exitCode).toBe(exitCode);
+    expect(result.afterExit).toEqual([gone, gone, gone, gone]);
+  });
+});
