@@ -7,7 +7,8 @@
  * - `ObjectClosedError`: a closed mapping or an unmapped view was used.
  * - `PlatformNotSupportedError`: the operation needs Windows.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zod } from './zod.js';
 import {
   ERROR_ACCESS_DENIED,
   ERROR_ALREADY_EXISTS,
@@ -130,7 +131,7 @@ export class FileMappingValidationError extends TypeError {
 
   /** Builds the error from a ZodError, keeping it as `cause`. */
   static fromZod(context: string, error: z.ZodError): FileMappingValidationError {
-    const issues = z
+    const issues = zod()
       .prettifyError(error)
       .split('\n')
       .reduce<string[]>((lines, line) => {

@@ -5,10 +5,11 @@
  * object on; sizes and offsets come out as bigint whatever the caller passed. Checks that need the system or the
  * section (allocation granularity, section size) are made by FileMapping.map() before its native call.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { toUint64 } from './dword.js';
 import { FileMappingValidationError } from './errors.js';
 import { canonicalSid, OWNER_KEYWORDS, type ExpectedOwner } from './owner.js';
+import { lazy, zod } from './zod.js';
 import {
   FILE_MAP_ALL_ACCESS,
   FILE_MAP_COPY,
@@ -108,92 +109,147 @@ export const DEFAULT_ACCESS: Readonly<Record<Protection, Access>> = {
 
 const list = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
-/** A 64-bit unsigned size or offset given as number or bigint, normalised to bigint. */
-const uint64 = z
-  // A custom check rather than z.number(), which refuses NaN as "not a number": toUint64 says what is wrong with it.
-  .custom<number | bigint>((value) => typeof value === 'number' || typeof value === 'bigint', {
-    error: 'Expected a number or a bigint',
-  })
-  .transform((value, context) => {
-    try {
-      return toUint64(value);
-    } catch (error) {
-      context.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
+/**
+ * The schemas, built on first use (see zod.ts). The ones other modules use are exported one by one below, as functions
+ * that return them.
+ */
+const schemas = lazy(() => {
+  const z = zod();
+  /** A 64-bit unsigned size or offset given as number or bigint, normalised to bigint. */
+  const uint64 = z
+    // A custom check rather than z.number(), which refuses NaN as "not a number": toUint64 says what is wrong with it.
+    .custom<number | bigint>((value) => typeof value === 'number' || typeof value === 'bigint', {
+      error: 'Expected a number or a bigint',
+    })
+    .transform((value, context) => {
+      try {
+        return toUint64(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+  const positiveUint64 = uint64.refine((value) => value > 0n, { error: 'Must be greater than 0' });
+
+  /** A security descriptor in SDDL; Windows parses it (ConvertStringSecurityDescriptorToSecurityDescriptorW). */
+  const securitySchema = z
+    .string({ error: "Expected a security descriptor in SDDL, e.g. 'D:P(A;;GA;;;OW)'" })
+    .min(1, { error: 'Must not be empty (omit it for the default security)' })
+    .refine((sddl) => !sddl.includes('\0'), { error: 'Must not contain a NUL character' });
+
+  const NAMESPACE = /^(?:Global|Local|Session\\\d+)\\/u;
+
+  /** A kernel object name: Local\ or Global\ (or Session\N\) prefix, then no backslash, no NUL. */
+  const nameSchema = z
+    .string({ error: 'Expected a string' })
+    .min(1, { error: 'Must not be empty (omit the name for an anonymous section)' })
+    .max(MAX_NAME_LENGTH, { error: `Must be at most ${MAX_NAME_LENGTH} characters` })
+    .refine((name) => !name.includes('\0'), { error: 'Must not contain a NUL character' })
+    .refine((name) => !name.replace(NAMESPACE, '').includes('\\'), {
+      error: 'Must not contain a backslash except after the Local\\, Global\\ or Session\\N\\ prefix',
+    })
+    .refine((name) => name.replace(NAMESPACE, '').length > 0, { error: 'Must have a name after the prefix' });
+
+  const pathSchema = z
+    .string({ error: 'Expected a file path' })
+    .min(1, { error: 'Must not be empty' })
+    .refine((path) => !path.includes('\0'), { error: 'Must not contain a NUL character' });
+
+  const protectionSchema = z.enum(Object.keys(PROTECTIONS) as [Protection, ...Protection[]], {
+    error: `Expected one of ${list(Object.keys(PROTECTIONS))}`,
+  });
+  const attributeSchema = z.enum(Object.keys(ATTRIBUTES) as [Attribute, ...Attribute[]], {
+    error: `Expected one of ${list(Object.keys(ATTRIBUTES))}`,
+  });
+  const accessSchema = z.enum(Object.keys(VIEW_ACCESS) as [Access, ...Access[]], {
+    error: `Expected one of ${list(Object.keys(VIEW_ACCESS))}`,
   });
 
-const positiveUint64 = uint64.refine((value) => value > 0n, { error: 'Must be greater than 0' });
+  const createOptionsSchema = z
+    .strictObject({
+      /** The section's name (Local\ or Global\ prefix); omitted for an anonymous section. */
+      name: nameSchema.optional(),
+      /** Maximum size in bytes; for a file-backed section, the file grows to it (default: the file's size). */
+      size: positiveUint64.optional(),
+      /** A file to back the section; omitted for a section backed by the paging file. */
+      file: pathSchema.optional(),
+      protection: protectionSchema.default('readwrite'),
+      attributes: z.array(attributeSchema).default([]),
+      /** Fail with ERROR_ALREADY_EXISTS instead of opening a section that already has this name. */
+      exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
+      security: securitySchema.optional(),
+      inheritable: z.boolean({ error: 'Expected a boolean' }).default(false),
+    })
+    .superRefine((options, context) => {
+      const issue = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
+      const has = (attribute: Attribute) => options.attributes.includes(attribute);
+      if (options.file === undefined && options.size === undefined) {
+        issue('size', 'Required for a section backed by the paging file (only a file-backed section takes its size from the file)');
+      }
+      if (options.exclusive && options.name === undefined) {
+        issue('exclusive', 'Needs a name: an anonymous section is always new');
+      }
+      if (new Set(options.attributes).size !== options.attributes.length) issue('attributes', 'Must not repeat a value');
+      if (has('commit') && has('reserve')) issue('attributes', "'commit' and 'reserve' exclude each other");
+      if (has('large-pages')) {
+        if (options.file !== undefined) issue('attributes', "'large-pages' needs a section backed by the paging file");
+        if (has('reserve')) issue('attributes', "'large-pages' needs committed memory, not 'reserve'");
+      }
+      if ((has('image') || has('image-no-execute')) && options.file === undefined) {
+        issue('attributes', "'image' and 'image-no-execute' need a file (an executable image)");
+      }
+      if (has('reserve') && options.file !== undefined) issue('attributes', "'reserve' is for sections backed by the paging file");
+    });
+  /**
+   * Whom open() accepts as the object's owner: a keyword, or a SID string (S-1-, an authority, up to 15
+   * subauthorities), written back in the system's form so that it compares with the owner's SID as a string.
+   */
+  const expectedOwnerSchema = z
+    // A custom check rather than z.string(), so that the input type lists the keywords (and the SID form) as the
+    // public OpenOptions does.
+    .custom<ExpectedOwner>((value) => typeof value === 'string', { error: EXPECTED_OWNER_ACCEPTED })
+    .transform((value, context): ExpectedOwner => {
+      if (value === 'current-user' || Object.hasOwn(OWNER_KEYWORDS, value)) return value;
+      const sid = canonicalSid(value);
+      if (sid === undefined) {
+        context.addIssue({ code: 'custom', message: `${EXPECTED_OWNER_ACCEPTED}; got '${value}'` });
+        return z.NEVER;
+      }
+      return sid as ExpectedOwner;
+    });
 
-/** A security descriptor in SDDL; Windows parses it (ConvertStringSecurityDescriptorToSecurityDescriptorW). */
-export const securitySchema = z
-  .string({ error: "Expected a security descriptor in SDDL, e.g. 'D:P(A;;GA;;;OW)'" })
-  .min(1, { error: 'Must not be empty (omit it for the default security)' })
-  .refine((sddl) => !sddl.includes('\0'), { error: 'Must not contain a NUL character' });
-
-const NAMESPACE = /^(?:Global|Local|Session\\\d+)\\/u;
-
-/** A kernel object name: Local\ or Global\ (or Session\N\) prefix, then no backslash, no NUL. */
-export const nameSchema = z
-  .string({ error: 'Expected a string' })
-  .min(1, { error: 'Must not be empty (omit the name for an anonymous section)' })
-  .max(MAX_NAME_LENGTH, { error: `Must be at most ${MAX_NAME_LENGTH} characters` })
-  .refine((name) => !name.includes('\0'), { error: 'Must not contain a NUL character' })
-  .refine((name) => !name.replace(NAMESPACE, '').includes('\\'), {
-    error: 'Must not contain a backslash except after the Local\\, Global\\ or Session\\N\\ prefix',
-  })
-  .refine((name) => name.replace(NAMESPACE, '').length > 0, { error: 'Must have a name after the prefix' });
-
-const pathSchema = z
-  .string({ error: 'Expected a file path' })
-  .min(1, { error: 'Must not be empty' })
-  .refine((path) => !path.includes('\0'), { error: 'Must not contain a NUL character' });
-
-const protectionSchema = z.enum(Object.keys(PROTECTIONS) as [Protection, ...Protection[]], {
-  error: `Expected one of ${list(Object.keys(PROTECTIONS))}`,
-});
-const attributeSchema = z.enum(Object.keys(ATTRIBUTES) as [Attribute, ...Attribute[]], {
-  error: `Expected one of ${list(Object.keys(ATTRIBUTES))}`,
-});
-const accessSchema = z.enum(Object.keys(VIEW_ACCESS) as [Access, ...Access[]], {
-  error: `Expected one of ${list(Object.keys(VIEW_ACCESS))}`,
-});
-
-export const createOptionsSchema = z
-  .strictObject({
-    /** The section's name (Local\ or Global\ prefix); omitted for an anonymous section. */
-    name: nameSchema.optional(),
-    /** Maximum size in bytes; for a file-backed section, the file grows to it (default: the file's size). */
-    size: positiveUint64.optional(),
-    /** A file to back the section; omitted for a section backed by the paging file. */
-    file: pathSchema.optional(),
-    protection: protectionSchema.default('readwrite'),
-    attributes: z.array(attributeSchema).default([]),
-    /** Fail with ERROR_ALREADY_EXISTS instead of opening a section that already has this name. */
-    exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
-    security: securitySchema.optional(),
+  const openOptionsSchema = z.strictObject({
+    /** What views of the opened section may do; default 'write' (read and write). */
+    access: accessSchema.default('write'),
+    /** Whether child processes created with handle inheritance inherit the handle. */
     inheritable: z.boolean({ error: 'Expected a boolean' }).default(false),
-  })
-  .superRefine((options, context) => {
-    const issue = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
-    const has = (attribute: Attribute) => options.attributes.includes(attribute);
-    if (options.file === undefined && options.size === undefined) {
-      issue('size', 'Required for a section backed by the paging file (only a file-backed section takes its size from the file)');
-    }
-    if (options.exclusive && options.name === undefined) {
-      issue('exclusive', 'Needs a name: an anonymous section is always new');
-    }
-    if (new Set(options.attributes).size !== options.attributes.length) issue('attributes', 'Must not repeat a value');
-    if (has('commit') && has('reserve')) issue('attributes', "'commit' and 'reserve' exclude each other");
-    if (has('large-pages')) {
-      if (options.file !== undefined) issue('attributes', "'large-pages' needs a section backed by the paging file");
-      if (has('reserve')) issue('attributes', "'large-pages' needs committed memory, not 'reserve'");
-    }
-    if ((has('image') || has('image-no-execute')) && options.file === undefined) {
-      issue('attributes', "'image' and 'image-no-execute' need a file (an executable image)");
-    }
-    if (has('reserve') && options.file !== undefined) issue('attributes', "'reserve' is for sections backed by the paging file");
+    /** Refuse the section unless this is its owner (READ_CONTROL is asked for too). */
+    expectedOwner: expectedOwnerSchema.optional(),
   });
+  const mapOptionsSchema = z.strictObject({
+    /** Default: the most the section allows (see DEFAULT_ACCESS), or the access it was opened with. */
+    access: accessSchema.optional(),
+    /** Where the view starts in the section: a multiple of the allocation granularity (64 KiB on x64). */
+    offset: uint64.default(0n),
+    /** Bytes to map; default: to the end of the section. */
+    length: positiveUint64.optional(),
+    /** Map at this address (MapViewOfFileEx): a multiple of the allocation granularity, in a free range. */
+    address: positiveUint64.optional(),
+    /** Copy mode: no `buffer`, the accessors copy (default: FILEMAPPING_COPY_MODE, or when the runtime forbids external buffers). */
+    copy: z.boolean({ error: 'Expected a boolean' }).optional(),
+  });
+  return { uint64, positiveUint64, securitySchema, nameSchema, accessSchema, createOptionsSchema, expectedOwnerSchema, openOptionsSchema, mapOptionsSchema };
+});
+export const uint64 = (): ReturnType<typeof schemas>['uint64'] => schemas().uint64;
+export const positiveUint64 = (): ReturnType<typeof schemas>['positiveUint64'] => schemas().positiveUint64;
+export const securitySchema = (): ReturnType<typeof schemas>['securitySchema'] => schemas().securitySchema;
+export const nameSchema = (): ReturnType<typeof schemas>['nameSchema'] => schemas().nameSchema;
+export const accessSchema = (): ReturnType<typeof schemas>['accessSchema'] => schemas().accessSchema;
+export const createOptionsSchema = (): ReturnType<typeof schemas>['createOptionsSchema'] => schemas().createOptionsSchema;
+export const expectedOwnerSchema = (): ReturnType<typeof schemas>['expectedOwnerSchema'] => schemas().expectedOwnerSchema;
+export const openOptionsSchema = (): ReturnType<typeof schemas>['openOptionsSchema'] => schemas().openOptionsSchema;
+export const mapOptionsSchema = (): ReturnType<typeof schemas>['mapOptionsSchema'] => schemas().mapOptionsSchema;
 /** The options of FileMapping.create(). */
 export interface CreateOptions {
   /**
@@ -227,36 +283,10 @@ export interface CreateOptions {
   /** Child processes created with handle inheritance inherit the handle; default false. */
   inheritable?: boolean;
 }
-export type ParsedCreateOptions = z.output<typeof createOptionsSchema>;
+export type ParsedCreateOptions = z.output<ReturnType<typeof createOptionsSchema>>;
 
 const EXPECTED_OWNER_ACCEPTED = `Expected 'current-user', ${list(Object.keys(OWNER_KEYWORDS))} or a SID string such as 'S-1-5-18'`;
 
-/**
- * Whom open() accepts as the object's owner: a keyword, or a SID string (S-1-, an authority, up to 15
- * subauthorities), written back in the system's form so that it compares with the owner's SID as a string.
- */
-export const expectedOwnerSchema = z
-  // A custom check rather than z.string(), so that the input type lists the keywords (and the SID form) as the
-  // public OpenOptions does.
-  .custom<ExpectedOwner>((value) => typeof value === 'string', { error: EXPECTED_OWNER_ACCEPTED })
-  .transform((value, context): ExpectedOwner => {
-    if (value === 'current-user' || Object.hasOwn(OWNER_KEYWORDS, value)) return value;
-    const sid = canonicalSid(value);
-    if (sid === undefined) {
-      context.addIssue({ code: 'custom', message: `${EXPECTED_OWNER_ACCEPTED}; got '${value}'` });
-      return z.NEVER;
-    }
-    return sid as ExpectedOwner;
-  });
-
-export const openOptionsSchema = z.strictObject({
-  /** What views of the opened section may do; default 'write' (read and write). */
-  access: accessSchema.default('write'),
-  /** Whether child processes created with handle inheritance inherit the handle. */
-  inheritable: z.boolean({ error: 'Expected a boolean' }).default(false),
-  /** Refuse the section unless this is its owner (READ_CONTROL is asked for too). */
-  expectedOwner: expectedOwnerSchema.optional(),
-});
 /** The options of FileMapping.open(). */
 export interface OpenOptions {
   /**
@@ -275,20 +305,8 @@ export interface OpenOptions {
    */
   expectedOwner?: ExpectedOwner;
 }
-export type ParsedOpenOptions = z.output<typeof openOptionsSchema>;
+export type ParsedOpenOptions = z.output<ReturnType<typeof openOptionsSchema>>;
 
-export const mapOptionsSchema = z.strictObject({
-  /** Default: the most the section allows (see DEFAULT_ACCESS), or the access it was opened with. */
-  access: accessSchema.optional(),
-  /** Where the view starts in the section: a multiple of the allocation granularity (64 KiB on x64). */
-  offset: uint64.default(0n),
-  /** Bytes to map; default: to the end of the section. */
-  length: positiveUint64.optional(),
-  /** Map at this address (MapViewOfFileEx): a multiple of the allocation granularity, in a free range. */
-  address: positiveUint64.optional(),
-  /** Copy mode: no `buffer`, the accessors copy (default: FILEMAPPING_COPY_MODE, or when the runtime forbids external buffers). */
-  copy: z.boolean({ error: 'Expected a boolean' }).optional(),
-});
 /** The options of FileMapping.map(). */
 export interface MapOptions {
   /**
@@ -317,23 +335,26 @@ export interface MapOptions {
 // The interfaces above carry the documentation; these lines keep them in step with the schemas.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const inStep: [
-  Same<CreateOptions, z.input<typeof createOptionsSchema>>,
-  Same<OpenOptions, z.input<typeof openOptionsSchema>>,
-  Same<MapOptions, z.input<typeof mapOptionsSchema>>,
+  Same<CreateOptions, z.input<ReturnType<typeof createOptionsSchema>>>,
+  Same<OpenOptions, z.input<ReturnType<typeof openOptionsSchema>>>,
+  Same<MapOptions, z.input<ReturnType<typeof mapOptionsSchema>>>,
 ] = [true, true, true];
 void inStep;
-export type ParsedMapOptions = z.output<typeof mapOptionsSchema>;
+export type ParsedMapOptions = z.output<ReturnType<typeof mapOptionsSchema>>;
 
-/** Parses `value` with `schema`, or throws a FileMappingValidationError naming `context` and every problem. */
-export function parseOptions<Schema extends z.ZodType>(schema: Schema, value: unknown, context: string): z.output<Schema> {
-  const result = schema.safeParse(value ?? {});
+/**
+ * Parses `value` with `schema` (a schema, or a function that returns one: the modules' lazily built schemas), or
+ * throws a FileMappingValidationError naming `context` and every problem.
+ */
+export function parseOptions<Schema extends z.ZodType>(schema: Schema | (() => Schema), value: unknown, context: string): z.output<Schema> {
+  const result = (typeof schema === 'function' ? schema() : schema).safeParse(value ?? {});
   if (!result.success) throw FileMappingValidationError.fromZod(context, result.error);
   return result.data;
 }
 
 /** Parses a section name, or throws a FileMappingValidationError. */
 export function parseName(value: unknown, context: string): string {
-  const result = nameSchema.safeParse(value);
+  const result = nameSchema().safeParse(value);
   if (!result.success) throw FileMappingValidationError.fromZod(context, result.error);
   return result.data;
 }

@@ -2,20 +2,29 @@
 import { expectedOwnerSchema, securitySchema } from '../options.js';
 import type { ExpectedOwner } from '../owner.js';
 import { timeoutSchema } from '../sync/kernel-object.js';
-import { z } from 'zod';
+import { lazy, zod } from '../zod.js';
 
-const capacitySchema = z
-  .number({ error: 'Expected a number of bytes' })
-  .int({ error: 'Expected an integer' })
-  .min(4096, { error: 'Must be at least 4096 bytes' })
-  .max(2 ** 30, { error: 'Must be at most 1 GiB' })
-  .refine((n) => (n & (n - 1)) === 0, { error: 'Must be a power of two (4096, 65536, 1048576...)' });
-
-export const createSchema = z.strictObject({
-  capacity: capacitySchema.default(1 << 20),
-  exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
-  security: securitySchema.optional(),
+const schemas = lazy(() => {
+  const z = zod();
+  const capacitySchema = z
+    .number({ error: 'Expected a number of bytes' })
+    .int({ error: 'Expected an integer' })
+    .min(4096, { error: 'Must be at least 4096 bytes' })
+    .max(2 ** 30, { error: 'Must be at most 1 GiB' })
+    .refine((n) => (n & (n - 1)) === 0, { error: 'Must be a power of two (4096, 65536, 1048576...)' });
+  return {
+    create: z.strictObject({
+      capacity: capacitySchema.default(1 << 20),
+      exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
+      security: securitySchema().optional(),
+    }),
+    open: z.strictObject({ expectedOwner: expectedOwnerSchema().optional() }),
+    sync: z.strictObject({ timeoutMs: timeoutSchema() }),
+  };
 });
+export const createSchema = (): ReturnType<typeof schemas>['create'] => schemas().create;
+export const openSchema = (): ReturnType<typeof schemas>['open'] => schemas().open;
+export const syncSchema = (): ReturnType<typeof schemas>['sync'] => schemas().sync;
 
 /** The options of Channel.create(). */
 export interface ChannelOptions {
@@ -32,10 +41,6 @@ export interface ChannelOptions {
   security?: string;
 }
 
-export const openSchema = z.strictObject({
-  expectedOwner: expectedOwnerSchema.optional(),
-});
-
 /** The options of Channel.open(). */
 export interface ChannelOpenOptions {
   /**
@@ -45,8 +50,6 @@ export interface ChannelOpenOptions {
    */
   expectedOwner?: ExpectedOwner;
 }
-
-export const syncSchema = z.strictObject({ timeoutMs: timeoutSchema });
 
 /** The options of the synchronous send() and receive(). */
 export interface SyncWaitOptions {

@@ -2,13 +2,14 @@
  * What named mutexes, semaphores and events share: one owner for the handle, create-or-open by name with
  * `alreadyExisted` and `exclusive`, close, dispose, and the finalizer safety net.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ObjectClosedError } from '../errors.js';
 import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../options.js';
 import { checkOwner, readOwner, type ExpectedOwner, type ObjectOwner } from '../owner.js';
 import { securityAttributes } from '../security.js';
 import { kernel32, win32Error } from '../platform.js';
 import { SafetyNet } from '../safety-net.js';
+import { lazy, zod } from '../zod.js';
 import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, READ_CONTROL, SYNCHRONIZE } from '../win32/constants.js';
 import type { HANDLE, Kernel32 } from '../win32/kernel32.js';
 
@@ -17,23 +18,44 @@ const handles = new SafetyNet<{ k32: Kernel32; handle: bigint }>(({ k32, handle 
   k32.CloseHandle(handle);
 });
 
-/** A wait's timeout in milliseconds: 0 to 4294967294, or Infinity (the default) to wait forever. */
-export const timeoutSchema = z
-  .number({ error: 'Expected milliseconds: a number from 0 to 4294967294, or Infinity' })
-  .refine((ms) => ms === Infinity || (Number.isInteger(ms) && ms >= 0 && ms < INFINITE), {
-    error: 'Expected milliseconds: an integer from 0 to 4294967294, or Infinity',
-  })
-  .default(Infinity);
-
-/** Options shared by every create(). */
-export const createBaseSchema = z.strictObject({
-  /** Fail with ERROR_ALREADY_EXISTS instead of opening an existing object of this name. */
-  exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
-  /** The object's security descriptor in SDDL; default: the caller's default DACL. */
-  security: securitySchema.optional(),
-  /** Child processes created with handle inheritance inherit the handle. */
-  inheritable: z.boolean({ error: 'Expected a boolean' }).default(false),
+/** The schemas, built on first use (see zod.ts). */
+const schemas = lazy(() => {
+  const z = zod();
+  const timeout = z
+    .number({ error: 'Expected milliseconds: a number from 0 to 4294967294, or Infinity' })
+    .refine((ms) => ms === Infinity || (Number.isInteger(ms) && ms >= 0 && ms < INFINITE), {
+      error: 'Expected milliseconds: an integer from 0 to 4294967294, or Infinity',
+    })
+    .default(Infinity);
+  return {
+    timeout,
+    /** Options shared by every create(). */
+    createBase: z.strictObject({
+      /** Fail with ERROR_ALREADY_EXISTS instead of opening an existing object of this name. */
+      exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
+      /** The object's security descriptor in SDDL; default: the caller's default DACL. */
+      security: securitySchema().optional(),
+      /** Child processes created with handle inheritance inherit the handle. */
+      inheritable: z.boolean({ error: 'Expected a boolean' }).default(false),
+    }),
+    /** Options every named object's open() takes. */
+    openObject: z.strictObject({
+      /** Refuse the object unless this is its owner (READ_CONTROL is asked for too). */
+      expectedOwner: expectedOwnerSchema().optional(),
+    }),
+    asyncWait: z.strictObject({
+      timeoutMs: timeout,
+      signal: z.instanceof(AbortSignal, { error: 'Expected an AbortSignal' }).optional(),
+    }),
+    syncWait: z.strictObject({ timeoutMs: timeout }),
+  };
 });
+/** A wait's timeout in milliseconds: 0 to 4294967294, or Infinity (the default) to wait forever. */
+export const timeoutSchema = (): ReturnType<typeof schemas>['timeout'] => schemas().timeout;
+export const createBaseSchema = (): ReturnType<typeof schemas>['createBase'] => schemas().createBase;
+export const openObjectSchema = (): ReturnType<typeof schemas>['openObject'] => schemas().openObject;
+export const asyncWaitSchema = (): ReturnType<typeof schemas>['asyncWait'] => schemas().asyncWait;
+
 /** Options every named object's create() takes. */
 export interface SecurityCreateOptions {
   /** Fail with ERROR_ALREADY_EXISTS instead of opening an existing object of this name. */
@@ -44,11 +66,6 @@ export interface SecurityCreateOptions {
   inheritable?: boolean;
 }
 
-/** Options every named object's open() takes. */
-export const openObjectSchema = z.strictObject({
-  /** Refuse the object unless this is its owner (READ_CONTROL is asked for too). */
-  expectedOwner: expectedOwnerSchema.optional(),
-});
 /** The options of NamedMutex.open(), NamedEvent.open() and NamedSemaphore.open(). */
 export interface OpenObjectOptions {
   /**
@@ -59,12 +76,8 @@ export interface OpenObjectOptions {
    */
   expectedOwner?: ExpectedOwner;
 }
-export type ParsedOpenObjectOptions = z.output<typeof openObjectSchema>;
+export type ParsedOpenObjectOptions = z.output<ReturnType<typeof openObjectSchema>>;
 
-export const asyncWaitSchema = z.strictObject({
-  timeoutMs: timeoutSchema,
-  signal: z.instanceof(AbortSignal, { error: 'Expected an AbortSignal' }).optional(),
-});
 /** Options of the asynchronous waits. */
 export interface AsyncWaitOptions {
   /** Milliseconds to wait; default Infinity. A timeout is a result ('timeout'), not an exception. */
@@ -75,7 +88,7 @@ export interface AsyncWaitOptions {
 
 /** Validates a sync wait's timeout and converts it to a DWORD (INFINITE for Infinity). */
 export function parseTimeout(timeoutMs: unknown, context: string): number {
-  const ms = parseOptions(z.strictObject({ timeoutMs: timeoutSchema }), { timeoutMs }, context).timeoutMs;
+  const ms = parseOptions(schemas().syncWait, { timeoutMs }, context).timeoutMs;
   return ms === Infinity ? INFINITE : ms;
 }
 

@@ -2,9 +2,9 @@
  * NamedEvent and NamedSemaphore: kernel objects without an owner thread, so a synchronous wait runs on the calling
  * thread and an asynchronous one on the wait thread.
  */
-import { z } from 'zod';
 import { parseOptions } from '../options.js';
 import { win32Error } from '../platform.js';
+import { lazy, zod } from '../zod.js';
 import { EVENT_MODIFY_STATE, SEMAPHORE_MODIFY_STATE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
 import {
   asyncWaitSchema,
@@ -53,12 +53,14 @@ abstract class Waitable extends KernelObject {
 
 const EVENT: KernelObjectKind = { noun: 'event', createFunction: 'CreateEventW', openFunction: 'OpenEventW', openAccess: EVENT_MODIFY_STATE };
 
-const eventOptionsSchema = createBaseSchema.extend({
-  /** Stays signalled until reset() (true), or wakes one waiter and resets itself (false, the default). */
-  manualReset: z.boolean({ error: 'Expected a boolean' }).default(false),
-  /** Starts signalled; default false. */
-  initialState: z.boolean({ error: 'Expected a boolean' }).default(false),
-});
+const eventOptionsSchema = lazy(() =>
+  createBaseSchema().extend({
+    /** Stays signalled until reset() (true), or wakes one waiter and resets itself (false, the default). */
+    manualReset: zod().boolean({ error: 'Expected a boolean' }).default(false),
+    /** Starts signalled; default false. */
+    initialState: zod().boolean({ error: 'Expected a boolean' }).default(false),
+  }),
+);
 /** The options of NamedEvent.create(). */
 export interface EventOptions extends SecurityCreateOptions {
   /** Stays signalled until reset() (true), or wakes one waiter and resets itself (false, the default). */
@@ -118,13 +120,20 @@ const SEMAPHORE: KernelObjectKind = {
   openFunction: 'OpenSemaphoreW',
   openAccess: SEMAPHORE_MODIFY_STATE,
 };
-const count = z.number({ error: 'Expected an integer from 0 to 2147483647' }).int().min(0).max(0x7fff_ffff);
-const semaphoreOptionsSchema = createBaseSchema
-  .extend({
-    initialCount: count.default(0),
-    maximumCount: count.min(1, { error: 'Must be at least 1' }).default(0x7fff_ffff),
-  })
-  .refine((o) => o.initialCount <= o.maximumCount, { error: 'initialCount must not exceed maximumCount', path: ['initialCount'] });
+/** The semaphore's schemas, built on first use (see zod.ts). */
+const semaphoreSchemas = lazy(() => {
+  const z = zod();
+  const count = z.number({ error: 'Expected an integer from 0 to 2147483647' }).int().min(0).max(0x7fff_ffff);
+  return {
+    options: createBaseSchema()
+      .extend({
+        initialCount: count.default(0),
+        maximumCount: count.min(1, { error: 'Must be at least 1' }).default(0x7fff_ffff),
+      })
+      .refine((o) => o.initialCount <= o.maximumCount, { error: 'initialCount must not exceed maximumCount', path: ['initialCount'] }),
+    release: z.strictObject({ releaseCount: count.min(1, { error: 'Must be at least 1' }) }),
+  };
+});
 /** The options of NamedSemaphore.create(). */
 export interface SemaphoreOptions extends SecurityCreateOptions {
   /** Default 0. */
@@ -141,7 +150,7 @@ export class NamedSemaphore extends Waitable {
 
   /** Creates the semaphore, or opens the existing one of this name (`alreadyExisted`), unless `exclusive`. */
   static create(name: string | undefined, options: SemaphoreOptions = {}): NamedSemaphore {
-    const parsed = parseOptions(semaphoreOptionsSchema, options, 'NamedSemaphore.create() options');
+    const parsed = parseOptions(semaphoreSchemas().options, options, 'NamedSemaphore.create() options');
     return new NamedSemaphore(
       createNamed(SEMAPHORE, name, parsed, (k32, attributes, n) =>
         k32.CreateSemaphoreW(attributes, parsed.initialCount, parsed.maximumCount, n),
@@ -157,7 +166,7 @@ export class NamedSemaphore extends Waitable {
 
   /** Adds `releaseCount` (default 1) to the count (ReleaseSemaphore); returns the count before. Past the maximum: ERROR_TOO_MANY_POSTS. */
   release(releaseCount = 1): number {
-    parseOptions(z.strictObject({ releaseCount: count.min(1, { error: 'Must be at least 1' }) }), { releaseCount }, 'NamedSemaphore.release()');
+    parseOptions(semaphoreSchemas().release, { releaseCount }, 'NamedSemaphore.release()');
     const previous: [number] = [0];
     if (!this.k32.ReleaseSemaphore(this.checkOpen('release'), releaseCount, previous)) {
       throw win32Error(this.k32, this.k32.GetLastError(), 'ReleaseSemaphore', `releasing ${releaseCount} of ${this.describe()}`, this.name);

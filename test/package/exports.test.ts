@@ -1,5 +1,6 @@
 // The built package, loaded by name as users load it: on Linux here (import must not throw; creating needs
 // Windows), and in Windows node.exe through the harness.
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { scenario, uniqueName, versions } from '../windows/harness.js';
@@ -15,6 +16,18 @@ describe('the package on this platform', () => {
       expect(() => FileMapping.create({ size: 1024 })).toThrow(PlatformNotSupportedError);
       expect(() => FileMapping.create({ size: 1024 })).toThrow(/requires Windows/);
     }
+  });
+
+  // zod is most of what importing would cost (see BENCHMARKS.md, import cost): it loads on the first validation.
+  it.each([['filemapping'], ['filemapping/win32']])('loads neither zod nor koffi when %s is required, only when options are checked', (entry) => {
+    const probe = `
+      const loaded = () => Object.keys(require.cache).filter((path) => /[\\/]node_modules[\\/](zod|koffi)[\\/]/.test(path)).length > 0;
+      const m = require(${JSON.stringify(entry)});
+      const atImport = loaded();
+      try { (m.FileMapping ? () => m.FileMapping.create({ size: -1 }) : () => m.CloseHandle(-1))(); } catch {}
+      console.log(JSON.stringify({ atImport, afterCheck: Object.keys(require.cache).some((path) => /[\\/]zod[\\/]/.test(path)) }));`;
+    const output = execFileSync(process.execPath, ['-e', probe], { cwd: process.cwd(), encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual({ atImport: false, afterCheck: true });
   });
 
   it('checks options before anything platform-specific', async () => {

@@ -14,7 +14,7 @@ const show = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
 
 /** The error parsing `value` throws; fails the test if it is accepted or throws anything else. */
-function refusal(schema: z.ZodType, value: unknown, context = 'test options'): FileMappingValidationError {
+function refusal(schema: z.ZodType | (() => z.ZodType), value: unknown, context = 'test options'): FileMappingValidationError {
   let thrown: unknown;
   try {
     parseOptions(schema, value, context);
