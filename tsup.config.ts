@@ -1,8 +1,12 @@
 import { defineConfig } from 'tsup';
 
+// One file per entry, no shared chunks: under Wine every module file read costs about 12 ms, and splitting made
+// importing the package read six (BENCHMARKS.md, import cost). The raw layer is part of index.cjs (its `win32`
+// export); scripts/esm-entries.mjs writes dist/win32/index.cjs and index.js to re-export it, so `filemapping` and
+// `filemapping/win32` share one module instance. The wait thread's script and the command-line tool run in a thread
+// and a process of their own, so the copies of the shared code they carry are never mixed with the package's.
 const entries = {
   index: 'src/index.ts',
-  'win32/index': 'src/win32/index.ts',
   // The wait thread's script, loaded by new Worker() from beside the package's files.
   'win32/waiter-worker': 'src/win32/waiter-worker.ts',
   // The command-line tool, run by bin/filemapping.cjs.
@@ -15,11 +19,12 @@ export default defineConfig({
   // Electron apps) then share one module instance, so instanceof, the kernel32 declarations and the finalizers are
   // not duplicated (the "dual package hazard"). scripts/esm-entries.mjs writes those ESM entry points.
   format: ['cjs'],
-  dts: true,
+  // Declarations for the two public entry points (the raw layer's too, though its code is in index.cjs).
+  dts: { entry: { index: 'src/index.ts', 'win32/index': 'src/win32/index.ts' } },
   sourcemap: true,
   clean: true,
   target: 'node20',
-  splitting: true,
+  splitting: false,
   // kernel32.ts loads koffi lazily with createRequire(import.meta.url); the CJS build needs the shim for it.
   shims: true,
   // koffi carries a native binary per platform: it must stay a runtime dependency, never be bundled.

@@ -1,11 +1,28 @@
-// Writes the ESM entry points of the package after tsup's CommonJS build: each re-exports its .cjs twin by name,
-// so that import() and require() share one module instance (see tsup.config.ts).
+// Writes the entry points of the package that tsup's CommonJS build leaves out (see tsup.config.ts):
+// - dist/index.js, the ESM entry: re-exports dist/index.cjs by name, so that import() and require() share one module
+//   instance;
+// - dist/win32/index.cjs and dist/win32/index.js, the raw layer `filemapping/win32`: the `win32` export of
+//   dist/index.cjs, so that the raw layer and the idiomatic one are the same instance too (and importing it reads two
+//   files, not a second copy of the package).
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-for (const entry of ['index', 'win32/index']) {
-  const names = Object.keys(require(`../dist/${entry}.cjs`)).filter((name) => name !== '__esModule');
-  writeFileSync(new URL(`../dist/${entry}.js`, import.meta.url), `export { ${names.join(', ')} } from './index.cjs';\n`);
-  writeFileSync(new URL(`../dist/${entry}.d.ts`, import.meta.url), `export * from './index.cjs';\n`);
-}
+const write = (path, text) => writeFileSync(new URL(`../dist/${path}`, import.meta.url), text);
+const names = (module) => Object.keys(module).filter((name) => name !== '__esModule' && name !== 'default');
+
+const main = require('../dist/index.cjs');
+// createRequire rather than `export ... from './index.cjs'`: importing CommonJS from ESM makes Node scan the whole
+// file for its export names (cjs-module-lexer), which cost more than compiling it under Wine (BENCHMARKS.md).
+write(
+  'index.js',
+  `import { createRequire } from 'node:module';\n\nconst main = createRequire(import.meta.url)('./index.cjs');\nexport const { ${names(main).join(', ')} } = main;\n`,
+);
+write('index.d.ts', `export * from './index.cjs';\n`);
+
+write('win32/index.cjs', `'use strict';\n// filemapping/win32: the raw layer, part of the package's one build (see tsup.config.ts).\nmodule.exports = require('../index.cjs').win32;\n`);
+write(
+  'win32/index.js',
+  `import { createRequire } from 'node:module';\n\nconst { win32 } = createRequire(import.meta.url)('../index.cjs');\nexport const { ${names(main.win32).join(', ')} } = win32;\n`,
+);
+write('win32/index.d.ts', `export * from './index.cjs';\n`);

@@ -2,7 +2,7 @@
  * filemapping: Windows file mapping (shared memory) for Node.js, through koffi, with no compile step.
  *
  * The idiomatic layer: FileMapping (a section) and MappedView (a view of it). The raw Win32 functions and
- * constants are in `filemapping/win32`.
+ * constants are in `filemapping/win32` (also the `win32` export here: one module instance for both).
  */
 export { FileMapping } from './file-mapping.js';
 export { MappedView, MAX_VIEW_LENGTH } from './mapped-view.js';
@@ -29,3 +29,5 @@ export type { ExpectedOwner, ObjectOwner } from './owner.js';
 export { Channel, ChannelPeerExitedError } from './channel/channel.js';
 export type { ChannelOpenOptions, ChannelOptions, SyncWaitOptions } from './channel/options.js';
 export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './options.js';
+/** The raw layer, as `filemapping/win32` exports it. */
+export * as win32 from './win32/index.js';
