@@ -14,13 +14,44 @@ const READ_ONLY: readonly Access[] = ['read', 'execute-read'];
 type Scalar = number | bigint;
 interface Codec<T extends Scalar> {
   size: number;
+  /** What the writer takes, for the refusal: "an integer from 0 to 255". */
+  expected: string;
+  /** True when `value` is one of those; checked before `set`, which would round or coerce what it should refuse. */
+  accepts: (value: unknown) => value is T;
   get: (b: Buffer) => T;
   set: (b: Buffer, v: T) => void;
 }
-const int = (size: number, signed: boolean): Codec<number> => ({
+// Buffer's writeUIntLE checks only the range: it writes 1.5 as 1 and NaN as 0, and coerces strings. Hence the
+// writers check the value themselves, to refuse it with the same error as a bad offset.
+const int = (size: number, signed: boolean): Codec<number> => {
+  const min = signed ? -(2 ** (8 * size - 1)) : 0;
+  const max = signed ? 2 ** (8 * size - 1) - 1 : 2 ** (8 * size) - 1;
+  return {
+    size,
+    expected: `an integer from ${min} to ${max}`,
+    accepts: (value): value is number => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
+    get: (b) => (signed ? b.readIntLE(0, size) : b.readUIntLE(0, size)),
+    set: (b, v) => (signed ? b.writeIntLE(v, 0, size) : b.writeUIntLE(v, 0, size)),
+  };
+};
+const int64 = (signed: boolean): Codec<bigint> => {
+  const min = signed ? -(2n ** 63n) : 0n;
+  const max = signed ? 2n ** 63n - 1n : 2n ** 64n - 1n;
+  return {
+    size: 8,
+    expected: `a bigint from ${min}n to ${max}n`,
+    accepts: (value): value is bigint => typeof value === 'bigint' && value >= min && value <= max,
+    get: (b) => (signed ? b.readBigInt64LE(0) : b.readBigUInt64LE(0)),
+    set: (b, v) => (signed ? b.writeBigInt64LE(v, 0) : b.writeBigUInt64LE(v, 0)),
+  };
+};
+/** Any number, NaN and the infinities included: they are floats too. */
+const float = (size: 4 | 8): Codec<number> => ({
   size,
-  get: (b) => (signed ? b.readIntLE(0, size) : b.readUIntLE(0, size)),
-  set: (b, v) => (signed ? b.writeIntLE(v, 0, size) : b.writeUIntLE(v, 0, size)),
+  expected: 'a number',
+  accepts: (value): value is number => typeof value === 'number',
+  get: (b) => (size === 4 ? b.readFloatLE(0) : b.readDoubleLE(0)),
+  set: (b, v) => (size === 4 ? b.writeFloatLE(v, 0) : b.writeDoubleLE(v, 0)),
 });
 const CODECS = {
   u8: int(1, false),
@@ -29,11 +60,18 @@ const CODECS = {
   i8: int(1, true),
   i16: int(2, true),
   i32: int(4, true),
-  f32: { size: 4, get: (b: Buffer) => b.readFloatLE(0), set: (b: Buffer, v: number) => b.writeFloatLE(v, 0) },
-  f64: { size: 8, get: (b: Buffer) => b.readDoubleLE(0), set: (b: Buffer, v: number) => b.writeDoubleLE(v, 0) },
-  u64: { size: 8, get: (b: Buffer) => b.readBigUInt64LE(0), set: (b: Buffer, v: bigint) => b.writeBigUInt64LE(v, 0) },
-  i64: { size: 8, get: (b: Buffer) => b.readBigInt64LE(0), set: (b: Buffer, v: bigint) => b.writeBigInt64LE(v, 0) },
+  f32: float(4),
+  f64: float(8),
+  u64: int64(false),
+  i64: int64(true),
 } satisfies Record<string, Codec<number> | Codec<bigint>>;
+
+/** A refused value as the caller would write it: 1.5, NaN, 5n, "5". */
+function shown(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  return typeof value === 'object' && value !== null ? 'an object' : String(value);
+}
 
 export abstract class ViewAccessors {
   abstract readonly length: number;
@@ -137,12 +175,9 @@ export abstract class ViewAccessors {
   #set<T extends Scalar>(method: string, codec: Codec<T>, offset: number, value: T): void {
     const memory = this.#writable(method);
     this.#range(method, offset, codec.size);
+    if (!codec.accepts(value)) this.#refuse(method, [`value: expected ${codec.expected}, got ${shown(value)}`]);
     const bytes = Buffer.alloc(codec.size);
-    try {
-      codec.set(bytes, value);
-    } catch (error) {
-      this.#refuse(method, [`value: ${(error as Error).message}`]);
-    }
+    codec.set(bytes, value);
     memory.write(bytes, offset);
   }
 

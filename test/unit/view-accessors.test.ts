@@ -88,6 +88,46 @@ describe.each([
     expect(() => call(view())).toThrow(FileMappingValidationError);
   });
 
+  it.each([
+    ['writeU8', 1.5, 'expected an integer from 0 to 255, got 1.5'],
+    ['writeU16', Number.NaN, 'expected an integer from 0 to 65535, got NaN'],
+    ['writeU32', Number.POSITIVE_INFINITY, 'expected an integer from 0 to 4294967295, got Infinity'],
+    ['writeI8', Number.NEGATIVE_INFINITY, 'expected an integer from -128 to 127, got -Infinity'],
+    ['writeI16', -0.5, 'expected an integer from -32768 to 32767, got -0.5'],
+    ['writeI32', 2 ** 30 + 0.5, 'expected an integer from -2147483648 to 2147483647, got 1073741824.5'],
+    ['writeU8', '7', 'expected an integer from 0 to 255, got "7"'],
+  ] as const)('refuses %s(0, %s): an integer writer takes integers only, and leaves the memory as it was', (method, value, message) => {
+    const v = view();
+    v.writeU32(0, 0x01020304);
+    const write = v[method] as (offset: number, value: unknown) => void;
+    expect(() => write(0, value)).toThrow(FileMappingValidationError);
+    expect(() => write(0, value)).toThrow(`Invalid MappedView.${method}() arguments:\n  ✖ value: ${message}`);
+    expect(v.readU32(0)).toBe(0x01020304);
+  });
+
+  it.each([
+    ['writeU64', 1, 'expected a bigint from 0n to 18446744073709551615n, got 1'],
+    ['writeI64', -1.5, 'expected a bigint from -9223372036854775808n to 9223372036854775807n, got -1.5'],
+    ['writeU64', '1', 'expected a bigint from 0n to 18446744073709551615n, got "1"'],
+    ['writeI64', undefined, 'expected a bigint from -9223372036854775808n to 9223372036854775807n, got undefined'],
+    ['writeU64', -1n, 'expected a bigint from 0n to 18446744073709551615n, got -1n'],
+    ['writeI64', 2n ** 63n, 'expected a bigint from -9223372036854775808n to 9223372036854775807n, got 9223372036854775808n'],
+  ] as const)('refuses %s(0, %s): a 64-bit writer takes bigints in its range only', (method, value, message) => {
+    const v = view();
+    const write = v[method] as (offset: number, value: unknown) => void;
+    expect(() => write(0, value)).toThrow(`Invalid MappedView.${method}() arguments:\n  ✖ value: ${message}`);
+    expect(v.readU64(0)).toBe(0n);
+  });
+
+  it('refuses a float writer anything but a number, and writes NaN and infinities as they are', () => {
+    const v = view();
+    expect(() => (v.writeF64 as (offset: number, value: unknown) => void)(0, '1.5')).toThrow(/value: expected a number, got "1.5"/);
+    expect(() => (v.writeF32 as (offset: number, value: unknown) => void)(0, 1n)).toThrow(FileMappingValidationError);
+    v.writeF64(0, Number.NaN);
+    v.writeF32(8, Number.NEGATIVE_INFINITY);
+    expect([v.readF64(0), v.readF32(8)]).toEqual([Number.NaN, Number.NEGATIVE_INFINITY]);
+  });
+
   it('refuses every write through a read view, and allows them through a copy-on-write view', () => {
     const readOnly = view({ access: 'read' });
     for (const write of [() => readOnly.write(Buffer.alloc(1)), () => readOnly.writeU32(0, 1), () => readOnly.fill(1), () => readOnly.writeString('x')]) {

@@ -7,7 +7,7 @@ describe.each(versions)('view accessors, Windows node %s', (version) => {
   it.each([
     ['zero-copy', '0'],
     ['copy', '1'],
-  ])('read and write the shared memory in %s mode, and refuse writes through a read view', async (mode, env) => {
+  ])('read and write the shared memory in %s mode, and refuse writes through a read view and fractions', async (mode, env) => {
     const result = await runScenario(version, 'accessors.mjs', [uniqueName('accessors')], { FILEMAPPING_COPY_MODE: env });
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout.trim());
@@ -23,5 +23,7 @@ describe.each(versions)('view accessors, Windows node %s', (version) => {
     else expect(report.buffer).toBe(65536);
     expect(report.refusedWrite.error.message).toContain("'read' access");
     expect(report.pastEnd.error).toMatchObject({ name: 'FileMappingValidationError' });
+    expect(report.fraction.error).toMatchObject({ name: 'FileMappingValidationError', issues: ['value: expected an integer from 0 to 255, got 1.5'] });
+    expect(report.firstByte).toBe('C'.charCodeAt(0));
   });
 });
