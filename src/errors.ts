@@ -37,9 +37,30 @@ const SYSCALL_HINTS: ReadonlyMap<string, string> = new Map([
   ],
 ]);
 
+/** The kinds of named object the package creates, for the hints that depend on the kind. */
+export type ObjectKind = 'section' | 'mutex' | 'event' | 'semaphore' | 'channel';
+
+/**
+ * ERROR_ALREADY_EXISTS from an exclusive create(), by kind of object. Windows reports it only for an object of the
+ * same kind (another kind with the name gives ERROR_INVALID_HANDLE), so the hint can name the class to open it with.
+ */
+const ALREADY_EXISTS_HINTS: Readonly<Record<ObjectKind, string>> = {
+  section: 'A section with this name already exists: open it with FileMapping.open(), or pick another name.',
+  mutex: 'A mutex with this name already exists: open it with NamedMutex.open(), or pick another name.',
+  event: 'An event with this name already exists: open it with NamedEvent.open(), or pick another name.',
+  semaphore: 'A semaphore with this name already exists: open it with NamedSemaphore.open(), or pick another name.',
+  channel: 'A channel with this name already exists: join it with Channel.open(), or pick another name.',
+};
+
+/** Hints that depend on the kind of object as well as the code; looked up before HINTS when the kind is known. */
+const KIND_HINTS: ReadonlyMap<number, Readonly<Record<ObjectKind, string>>> = new Map([[ERROR_ALREADY_EXISTS, ALREADY_EXISTS_HINTS]]);
+
 /** What to do about the errors users meet most often; appended to the message. */
 const HINTS: ReadonlyMap<number, string> = new Map([
-  [ERROR_ALREADY_EXISTS, 'A section with this name already exists: open it with FileMapping.open(), or pick another name.'],
+  [
+    ERROR_ALREADY_EXISTS,
+    'An object with this name already exists: open it with the open() of its class (FileMapping, NamedMutex, NamedEvent, NamedSemaphore or Channel), or pick another name.',
+  ],
   [
     ERROR_FILE_NOT_FOUND,
     'Nothing has this name: the object (section, mutex, event...) must be created first, and a name disappears when its last handle closes.',
@@ -82,7 +103,21 @@ export interface Win32ErrorOptions {
   systemMessage: string;
   /** The section or file name involved, if any. */
   path?: string | undefined;
+  /** The kind of object being created or opened, for the hints that depend on it (ERROR_ALREADY_EXISTS). */
+  kind?: ObjectKind | undefined;
 }
+
+function hintFor({ errno, syscall, kind }: Win32ErrorOptions): string | undefined {
+  return SYSCALL_HINTS.get(`${syscall}:${errno}`) ?? (kind === undefined ? undefined : KIND_HINTS.get(errno)?.[kind]) ?? HINTS.get(errno);
+}
+
+/**
+ * @internal `error` told about an object of `kind`, for an object built on another kind's create(): a Channel's
+ * section is made by FileMapping.create(), but its ERROR_ALREADY_EXISTS should say Channel.open(). A new Win32Error
+ * with `error` as `cause` when that changes the hint; anything else (another code, another error, a Win32Error of
+ * another copy of the package) is returned as it is, so that a catch block can rethrow what this returns.
+ */
+export let withObjectKind: (error: unknown, kind: ObjectKind) => unknown;
 
 /** A kernel32 call failed. */
 export class Win32Error extends Error {
@@ -97,18 +132,29 @@ export class Win32Error extends Error {
   /** The section name or file path involved, if any. */
   readonly path: string | undefined;
 
-  constructor(options: Win32ErrorOptions) {
+  /** What it was built from, for withObjectKind(). */
+  readonly #options: Win32ErrorOptions;
+
+  /** `init.cause`: the error this one was made from, if any. */
+  constructor(options: Win32ErrorOptions, init?: { cause?: unknown }) {
     const code = errorName(options.errno);
     const system = options.systemMessage.trim().replace(/\s+$/u, '') || 'no system message';
-    const hint = SYSCALL_HINTS.get(`${options.syscall}:${options.errno}`) ?? HINTS.get(options.errno);
-    super(
-      `${options.syscall} failed ${options.action}: ${code} (${options.errno}): ${system}${hint ? ` ${hint}` : ''}`,
-    );
+    const hint = hintFor(options);
+    super(`${options.syscall} failed ${options.action}: ${code} (${options.errno}): ${system}${hint ? ` ${hint}` : ''}`, init);
     this.errno = options.errno;
     this.code = code;
     this.syscall = options.syscall;
     this.systemMessage = system;
     this.path = options.path;
+    this.#options = options;
+  }
+
+  static {
+    withObjectKind = (error, kind) => {
+      if (typeof error !== 'object' || error === null || !(#options in error)) return error;
+      const options = { ...error.#options, kind };
+      return hintFor(options) === hintFor(error.#options) ? error : new Win32Error(options, { cause: error });
+    };
   }
 }
 Object.defineProperty(Win32Error.prototype, 'name', { value: 'Win32Error' });

@@ -3,11 +3,11 @@
  * `alreadyExisted` and `exclusive`, close, dispose, and the finalizer safety net.
  */
 import type { z } from 'zod';
-import { ObjectClosedError } from '../errors.js';
+import { ObjectClosedError, Win32Error, type ObjectKind } from '../errors.js';
 import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../options.js';
 import { checkOwner, readOwner, type ExpectedOwner, type ObjectOwner } from '../owner.js';
 import { securityAttributes } from '../security.js';
-import { kernel32, win32Error } from '../platform.js';
+import { kernel32, systemMessage, win32Error } from '../platform.js';
 import { SafetyNet } from '../safety-net.js';
 import { lazy, zod } from '../zod.js';
 import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, READ_CONTROL, SYNCHRONIZE } from '../win32/constants.js';
@@ -99,8 +99,8 @@ export function workerTimeout(timeoutMs: number): number {
 
 /** How a subclass creates or opens its kind of object. */
 export interface KernelObjectKind {
-  /** 'mutex', 'semaphore', 'event' (for messages). */
-  noun: string;
+  /** 'mutex', 'semaphore', 'event': for messages, and the hint of ERROR_ALREADY_EXISTS. */
+  noun: Extract<ObjectKind, 'mutex' | 'semaphore' | 'event'>;
   createFunction: string;
   openFunction: string;
   /** The rights open() asks for. */
@@ -134,7 +134,8 @@ export function createNamed(
   const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
   if (alreadyExisted && exclusive) {
     k32.CloseHandle(handle);
-    throw win32Error(k32, errno, kind.createFunction, `${what} (exclusive)`, name);
+    const action = `${what} (exclusive)`;
+    throw new Win32Error({ errno, syscall: kind.createFunction, action, systemMessage: systemMessage(k32, errno), path: name, kind: kind.noun });
   }
   return { k32, handle, name, alreadyExisted };
 }

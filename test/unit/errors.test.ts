@@ -1,6 +1,6 @@
 // The package's error classes: what each carries, what its message tells the user to do, and how it is recognised.
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   FileMappingValidationError,
@@ -8,8 +8,16 @@ import {
   ObjectClosedError,
   PlatformNotSupportedError,
   Win32Error,
+  withObjectKind,
+  type ObjectKind,
   type Win32ErrorOptions,
 } from '../../src/errors.js';
+import { FileMapping } from '../../src/file-mapping.js';
+import { setKernel32ForTesting } from '../../src/platform.js';
+import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
+import { NamedMutex } from '../../src/sync/named-mutex.js';
+import type { HANDLE } from '../../src/win32/kernel32.js';
+import { FakeKernel32 } from './fake-kernel32.js';
 
 const make = (overrides: Partial<Win32ErrorOptions> = {}): Win32Error =>
   new Win32Error({
@@ -71,7 +79,7 @@ describe('Win32Error', () => {
   });
 
   it.each([
-    [183, 'CreateFileMappingW', 'open it with FileMapping.open(), or pick another name'],
+    [183, 'CreateFileMappingW', 'open it with the open() of its class (FileMapping, NamedMutex, NamedEvent, NamedSemaphore or Channel)'],
     [2, 'OpenFileMappingW', 'must be created first'],
     [5, 'OpenFileMappingW', 'ask for less access'],
     [6, 'CreateFileMappingW', 'taken by another kind of kernel object'],
@@ -96,6 +104,24 @@ describe('Win32Error', () => {
     expect(make({ errno: 2, syscall: 'OpenFileMappingW' }).message).not.toContain('The file does not exist');
   });
 
+  it.each<[ObjectKind, string, string]>([
+    ['section', 'CreateFileMappingW', 'A section with this name already exists: open it with FileMapping.open(), or pick another name.'],
+    ['mutex', 'CreateMutexW', 'A mutex with this name already exists: open it with NamedMutex.open(), or pick another name.'],
+    ['event', 'CreateEventW', 'An event with this name already exists: open it with NamedEvent.open(), or pick another name.'],
+    ['semaphore', 'CreateSemaphoreW', 'A semaphore with this name already exists: open it with NamedSemaphore.open(), or pick another name.'],
+    ['channel', 'CreateFileMappingW', 'A channel with this name already exists: join it with Channel.open(), or pick another name.'],
+  ])('tells how to open the existing %s when an exclusive create finds its name taken', (kind, syscall, hint) => {
+    const message = make({ errno: 183, syscall, kind, systemMessage: 'Cannot create a file when that file already exists.' }).message;
+    expect(message).toContain(`: ERROR_ALREADY_EXISTS (183): Cannot create a file when that file already exists. ${hint}`);
+  });
+
+  it('gives the same hint for every kind when the code has no kind-specific one', () => {
+    for (const errno of [2, 5, 6, 87]) {
+      const plain = make({ errno }).message;
+      for (const kind of ['section', 'mutex', 'event', 'semaphore', 'channel'] as const) expect(make({ errno, kind }).message).toBe(plain);
+    }
+  });
+
   it('adds no hint for a code users rarely meet', () => {
     expect(make({ errno: 87, systemMessage: 'The parameter is incorrect.' }).message).toMatch(/The parameter is incorrect\.$/);
   });
@@ -109,6 +135,103 @@ describe('Win32Error', () => {
     expect(error.stack).toMatch(/^Win32Error: /);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('an exclusive create() that finds the name taken', () => {
+  let k32: FakeKernel32;
+  beforeEach(() => {
+    k32 = new FakeKernel32();
+    setKernel32ForTesting(k32);
+  });
+  afterEach(() => setKernel32ForTesting(undefined));
+
+  /** The fake's Create function, reporting an existing object as Windows does: a handle and ERROR_ALREADY_EXISTS. */
+  const existing = (create: () => HANDLE) => (): HANDLE => {
+    const handle = create();
+    k32.SetLastError(183);
+    return handle;
+  };
+
+  it.each<[string, () => void, string, string]>([
+    [
+      'a section',
+      () => {
+        FileMapping.create({ name: 'Local\\taken', size: 4096 });
+        FileMapping.create({ name: 'Local\\taken', size: 4096, exclusive: true });
+      },
+      'CreateFileMappingW',
+      'open it with FileMapping.open()',
+    ],
+    [
+      'a mutex',
+      () => {
+        k32.CreateMutexW = existing(k32.CreateMutexW);
+        NamedMutex.create('Local\\taken', { exclusive: true });
+      },
+      'CreateMutexW',
+      'open it with NamedMutex.open()',
+    ],
+    [
+      'an event',
+      () => {
+        k32.CreateEventW = existing(k32.CreateEventW);
+        NamedEvent.create('Local\\taken', { exclusive: true });
+      },
+      'CreateEventW',
+      'open it with NamedEvent.open()',
+    ],
+    [
+      'a semaphore',
+      () => {
+        k32.CreateSemaphoreW = existing(k32.CreateSemaphoreW);
+        NamedSemaphore.create('Local\\taken', { exclusive: true });
+      },
+      'CreateSemaphoreW',
+      'open it with NamedSemaphore.open()',
+    ],
+  ])('of %s says which open() to use instead', (_what, create, syscall, hint) => {
+    let error: unknown;
+    try {
+      create();
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(Win32Error);
+    expect(error).toMatchObject({ errno: 183, syscall, path: 'Local\\taken' });
+    expect((error as Error).message).toMatch(/^\w+ failed creating .*"Local\\taken".* \(exclusive\): ERROR_ALREADY_EXISTS \(183\): Fake message for 183\. /);
+    expect((error as Error).message).toContain(hint);
+    expect(k32.handles.size - (syscall === 'CreateFileMappingW' ? 1 : 0)).toBe(0); // the handle it got is closed
+  });
+});
+
+describe('withObjectKind', () => {
+  const exists = (kind?: ObjectKind): Win32Error =>
+    make({ errno: 183, syscall: 'CreateFileMappingW', action: 'creating section "Local\\c" of 4160 bytes, read-write (exclusive)', kind });
+
+  it("retells a section's ERROR_ALREADY_EXISTS as a channel's, keeping everything else and the original as cause", () => {
+    const section = exists('section');
+    const channel = withObjectKind(section, 'channel') as Win32Error;
+    expect(channel).toBeInstanceOf(Win32Error);
+    expect(channel.message).toBe(section.message.replace(/ A section [^]*$/, ' A channel with this name already exists: join it with Channel.open(), or pick another name.'));
+    expect(channel).toMatchObject({ errno: 183, code: 'ERROR_ALREADY_EXISTS', syscall: 'CreateFileMappingW', path: 'Local\\x', systemMessage: section.systemMessage });
+    expect(channel.cause).toBe(section);
+    expect(isWin32Error(channel)).toBe(true);
+  });
+
+  it('gives the kind to an error made without one', () => {
+    expect((withObjectKind(exists(), 'mutex') as Error).message).toContain('open it with NamedMutex.open()');
+  });
+
+  it.each<[string, unknown]>([
+    ['a Win32Error already of that kind', exists('channel')],
+    ['a Win32Error whose hint does not depend on the kind', make({ errno: 2, kind: 'section' })],
+    ['a Win32Error of another copy of the package', Object.assign(new Error('x'), { [Symbol.for('filemapping.Win32Error')]: true, errno: 183 })],
+    ['another error', new Error('ERROR_ALREADY_EXISTS')],
+    ['a string', 'thrown'],
+    ['undefined', undefined],
+  ])('returns %s as it is', (_what, error) => {
+    expect(withObjectKind(error, 'channel')).toBe(error);
   });
 });
 
