@@ -3,21 +3,57 @@
 // Starts examples/process1.mjs (creates a named section and writes a message) and examples/process2.mjs (opens it
 // read-only and prints the message) at the same time, waits for both and prints what each said. On Linux they run in
 // the Windows build of Node under Wine, provisioned by scripts/windows-runtime.mjs (the first Node version it
-// provisions); on Windows, in this very node.exe (process.execPath). Exits non-zero if either process fails.
-//
-// Usage: node scripts/demo.mjs [NAME]      NAME defaults to Local\MyFileMapping; `npm run demo` builds first.
-//        node scripts/demo.mjs jobs [NAME]  the job queue over Channel instead (examples/job-queue.mjs, producer and
-//                                           worker); `npm run demo -- jobs`.
+// provisions); on Windows, in this very node.exe (process.execPath). USAGE below says the rest.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { provision, ROOT } from './windows-runtime.mjs';
 
-const jobs = process.argv[2] === 'jobs';
-const name = (jobs ? process.argv[3] : process.argv[2]) ?? (jobs ? `Local\\filemapping-jobs-${process.pid}` : 'Local\\MyFileMapping');
+const USAGE = `Usage: npm run demo [-- [jobs] [NAME]]
+       node scripts/demo.mjs [jobs] [NAME]     (after npm run build)
+
+Starts two example processes at once in Windows Node (under Wine on Linux, natively on Windows) and prints what
+each said under its own heading:
+  (default)  examples/process1.mjs and process2.mjs share the section NAME (default Local\\MyFileMapping)
+  jobs       examples/job-queue.mjs producer and worker share the channels NAME and NAME-results
+             (default Local\\filemapping-jobs-PID)
+
+Options:
+  -h, --help  print this and exit
+
+Exit codes: 0 both processes succeeded; 1 one of them failed, or the demo could not start (no dist/, no Wine);
+2 an unknown argument.`;
+
+/** Prints the usage and why to stderr, and exits 2, as for any command given arguments it does not know. */
+function badUsage(message) {
+  console.error(`demo: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  // strict: an unknown option is an error; `--` ends the options, for a NAME that starts with '-'.
+  parsed = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+} catch (error) {
+  badUsage(error instanceof Error ? error.message : String(error));
+}
+if (parsed.values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const jobs = parsed.positionals[0] === 'jobs';
+const [argument, ...extra] = parsed.positionals.slice(jobs ? 1 : 0);
+if (extra.length > 0) badUsage(`unknown argument '${extra[0]}': give at most one NAME`);
+const name = argument ?? (jobs ? `Local\\filemapping-jobs-${process.pid}` : 'Local\\MyFileMapping');
+
+/** The demo could not start: says why on stderr and exits 1. */
+function cannotStart(message) {
+  console.error(`demo: ${message}`);
+  process.exit(1);
+}
 
 if (!existsSync(join(ROOT, 'dist', 'index.js'))) {
-  console.error('dist/ is missing: run `npm run build` first (or `npm run demo`, which builds).');
-  process.exit(1);
+  cannotStart('dist/ is missing: run `npm run build` first (or `npm run demo`, which builds).');
 }
 
 let runtime;
@@ -25,8 +61,7 @@ try {
   // On Windows this is this node.exe; on Linux it sets up Wine's Windows Node, or says how to install Wine.
   runtime = provision();
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
+  cannotStart(error instanceof Error ? error.message : String(error));
 }
 const version = runtime.versions[0];
 console.log(
@@ -44,7 +79,13 @@ const runs = jobs
       ['process1.mjs', [name]],
       ['process2.mjs', [name]],
     ];
-const results = await Promise.all(runs.map(([script, args]) => runtime.runNode(version, join(ROOT, 'examples', script), args)));
+let results;
+try {
+  results = await Promise.all(runs.map(([script, args]) => runtime.runNode(version, join(ROOT, 'examples', script), args)));
+} catch (error) {
+  // Wine or node.exe could not be started at all (an exit code, even a failing one, is a result).
+  cannotStart(error instanceof Error ? error.message : String(error));
+}
 
 let failed = false;
 for (const [index, [script, args]] of runs.entries()) {

@@ -1,7 +1,8 @@
 // Runs every file in examples/ in Windows node.exe (under Wine on Linux) and the demo in this Node, and asserts on
 // what they print, so that the examples and the README that points to them cannot rot.
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/windows-runtime.mjs';
@@ -44,9 +45,9 @@ async function succeeds(version: string, script: string, args: string[] = []): P
 }
 
 /** Runs a script in this (Linux or Windows) Node, resolving with its exit code and output whatever the code. */
-function runHostNode(args: string[]): Promise<RunResult> {
+function runHostNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });
@@ -192,9 +193,49 @@ describe.runIf(versions.length > 1)('the examples across Node versions', () => {
 });
 
 describe('scripts/demo.mjs', () => {
+  const DEMO = join(ROOT, 'scripts', 'demo.mjs');
+
+  it.each([[['--help']], [['-h']], [['jobs', '--help']], [['-h', 'Local\\x']]])('prints its usage on stdout and exits 0 given %j', async (args) => {
+    const result = await runHostNode([DEMO, ...args]);
+    expect(result.code, shown('scripts/demo.mjs', result)).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Usage: npm run demo \[-- \[jobs\] \[NAME\]\]\n/u);
+    expect(result.stdout).toContain('-h, --help  print this and exit');
+    expect(result.stdout).toContain('Exit codes: 0 both processes succeeded');
+  });
+
+  it.each([
+    [['--bogus'], /^demo: Unknown option '--bogus'/u],
+    [['-x'], /^demo: Unknown option '-x'/u],
+    [['Local\\a', 'Local\\b'], /^demo: unknown argument 'Local\\b': give at most one NAME\n/u],
+    [['jobs', 'Local\\a', 'extra'], /^demo: unknown argument 'extra': give at most one NAME\n/u],
+  ])('refuses %j: says why and prints its usage on stderr, and exits 2 without starting anything', async (args, why) => {
+    const result = await runHostNode([DEMO, ...args]);
+    expect(result.code, shown('scripts/demo.mjs', result)).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(why);
+    expect(result.stderr).toContain('\n\nUsage: npm run demo [-- [jobs] [NAME]]\n');
+  });
+
+  // Only where the runtime is Wine: a PATH without it is a failure at start that a test can cause. On Windows the
+  // demo runs in this node.exe, which cannot be missing.
+  it.runIf(!runtime.native)('exits 1 with the error message when it cannot start (no Wine on PATH)', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'filemapping-demo-path-'));
+    try {
+      // Only a shell: windows-runtime.mjs looks for wine with `sh -c 'command -v wine'`.
+      symlinkSync('/bin/sh', join(bin, 'sh'));
+      const result = await runHostNode([DEMO], { ...process.env, PATH: bin });
+      expect(result.code, shown('scripts/demo.mjs', result)).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^demo: The Windows integration tests need Wine, which is not installed\. Install it with:\n {2}\S/u);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
   it('runs process1 and process2 together, prints both outputs and exits 0', async () => {
     const name = uniqueName('demo');
-    const result = await runHostNode([join(ROOT, 'scripts', 'demo.mjs'), name]);
+    const result = await runHostNode([DEMO, name]);
     expect(result.code, shown('scripts/demo.mjs', result)).toBe(0);
     expect(result.stdout).toContain(`section "${name}"`);
     expect(result.stdout).toContain('--- examples/process1.mjs (exit code 0)');
@@ -206,7 +247,7 @@ describe('scripts/demo.mjs', () => {
 
   it('runs the job queue with one command (`npm run demo -- jobs`)', async () => {
     const name = uniqueName('demo-jobs');
-    const result = await runHostNode([join(ROOT, 'scripts', 'demo.mjs'), 'jobs', name]);
+    const result = await runHostNode([DEMO, 'jobs', name]);
     expect(result.code, shown('scripts/demo.mjs jobs', result)).toBe(0);
     expect(result.stdout).toContain('--- examples/job-queue.mjs producer (exit code 0)');
     expect(result.stdout).toContain('--- examples/job-queue.mjs worker (exit code 0)');
