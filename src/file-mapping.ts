@@ -228,8 +228,9 @@ export class FileMapping implements Disposable {
       parsed.address === undefined
         ? this.#k32.MapViewOfFile(handle, VIEW_ACCESS[access], offset.high, offset.low, parsed.length ?? 0n)
         : this.#k32.MapViewOfFileEx(handle, VIEW_ACCESS[access], offset.high, offset.low, parsed.length ?? 0n, parsed.address);
-    const errno = this.#k32.GetLastError();
     if (address === null) {
+      // The next call after the failed one: the last error is still its own.
+      const errno = this.#k32.GetLastError();
       const what = `${parsed.length === undefined ? 'to the end' : `${parsed.length} bytes`}${parsed.address === undefined ? '' : ` at address 0x${parsed.address.toString(16)}`}`;
       throw win32Error(
         this.#k32,
