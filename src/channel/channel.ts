@@ -6,7 +6,7 @@
  * time (single producer, single consumer). A waiting side also watches its peer's process handle, so that a peer
  * that dies does not leave it waiting forever: see ChannelPeerExitedError.
  */
-import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
+import { FileMappingValidationError, ObjectClosedError, withObjectKind } from '../errors.js';
 import { FileMapping } from '../file-mapping.js';
 import { memoryOf, type MappedView } from '../mapped-view.js';
 import { parseName, parseOptions } from '../options.js';
@@ -111,7 +111,14 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     return Channel.#build(parsedName, {
       capacity: parsed.capacity,
       security,
-      section: () => FileMapping.create({ name: parsedName, size: HEADER_BYTES + parsed.capacity, exclusive: parsed.exclusive, ...security }),
+      section: () => {
+        try {
+          return FileMapping.create({ name: parsedName, size: HEADER_BYTES + parsed.capacity, exclusive: parsed.exclusive, ...security });
+        } catch (error) {
+          // ERROR_ALREADY_EXISTS (exclusive) is about the channel: its hint names Channel.open().
+          throw withObjectKind(error, 'channel');
+        }
+      },
       event: (eventName) => NamedEvent.create(eventName, security),
     });
   }

@@ -134,6 +134,7 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
       expect(r.notBytes.error).toMatchObject({ name: 'FileMappingValidationError' });
       expect(r.badCapacity.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('power of two') });
       expect(r.missing.error).toMatchObject({ name: 'Win32Error', code: 'ERROR_FILE_NOT_FOUND' });
+      expect(r.exclusive.error).toMatchObject({ name: 'Win32Error', code: 'ERROR_ALREADY_EXISTS', message: expect.stringContaining('join it with Channel.open()') });
       expect(r.closed.error).toMatchObject({ name: 'ObjectClosedError' });
     });
 
