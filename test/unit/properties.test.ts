@@ -5,15 +5,80 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMappingValidationError, Win32Error } from '../../src/errors.js';
 import { FileMapping } from '../../src/file-mapping.js';
+import { MAX_NAME_LENGTH } from '../../src/options.js';
 import { setKernel32ForTesting } from '../../src/platform.js';
+import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
+import { NamedMutex } from '../../src/sync/named-mutex.js';
+import { SDDL_REVISION_1 } from '../../src/win32/constants.js';
+import type { HANDLE, LPVOID } from '../../src/win32/kernel32.js';
 import { FakeKernel32 } from './fake-kernel32.js';
 
 let k32: FakeKernel32;
 beforeEach(() => {
   k32 = new FakeKernel32();
+  checkSecurityArguments(k32);
   setKernel32ForTesting(k32);
 });
 afterEach(() => setKernel32ForTesting(undefined));
+
+/**
+ * Makes the fake also record invalid arguments of the functions that security and the sync objects reach: the SDDL
+ * string, SECURITY_ATTRIBUTES (24 bytes: nLength 24, a descriptor the fake made and has not freed, bInheritHandle 0
+ * or 1), BOOLs, LONG counts and names.
+ */
+function checkSecurityArguments(fake: FakeKernel32): void {
+  const invalid = (what: string, value: unknown) => fake.invalidArguments.push(`${what}: ${String(value)}`);
+  const attributes = (fn: string, value: LPVOID | Uint8Array) => {
+    if (value === null) return;
+    if (!(value instanceof Uint8Array) || value.length !== 24) return invalid(`${fn} attributes`, value);
+    const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const descriptor = bytes.readBigUInt64LE(8);
+    if (bytes.readUInt32LE(0) !== 24) invalid(`${fn} nLength`, bytes.readUInt32LE(0));
+    if (descriptor !== 0n && !fake.descriptors.has(descriptor)) invalid(`${fn} lpSecurityDescriptor`, descriptor);
+    if (![0, 1].includes(bytes.readInt32LE(16))) invalid(`${fn} bInheritHandle`, bytes.readInt32LE(16));
+  };
+  const name = (fn: string, value: string | null) => {
+    if (value !== null && (typeof value !== 'string' || value.length === 0 || value.length > MAX_NAME_LENGTH || value.includes('\0'))) {
+      invalid(`${fn} lpName`, value);
+    }
+  };
+  const bool = (fn: string, value: unknown) => typeof value !== 'boolean' && invalid(`${fn} BOOL`, value);
+  const long = (fn: string, value: number) => !(Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31) && invalid(`${fn} LONG`, value);
+
+  const { ConvertStringSecurityDescriptorToSecurityDescriptorW: convert, CreateFileMappingW, CreateMutexW, CreateEventW, CreateSemaphoreW } = fake;
+  Object.assign(fake, {
+    ConvertStringSecurityDescriptorToSecurityDescriptorW: (sddl: string, revision: number, out: [bigint | null], size: null): boolean => {
+      if (typeof sddl !== 'string' || sddl.length === 0 || sddl.includes('\0')) invalid('SDDL', sddl);
+      if (revision !== SDDL_REVISION_1 || !Array.isArray(out) || size !== null) invalid('ConvertStringSecurityDescriptorToSecurityDescriptorW', revision);
+      return convert(sddl, revision, out);
+    },
+    CreateFileMappingW: (file: HANDLE, sa: LPVOID | Uint8Array, protect: number, high: number, low: number, lpName: string | null): HANDLE => {
+      attributes('CreateFileMappingW', sa);
+      return CreateFileMappingW(file, sa as LPVOID, protect, high, low, lpName);
+    },
+    CreateMutexW: (sa: LPVOID | Uint8Array, initialOwner: boolean, lpName: string | null): HANDLE => {
+      attributes('CreateMutexW', sa);
+      bool('CreateMutexW', initialOwner);
+      name('CreateMutexW', lpName);
+      return CreateMutexW();
+    },
+    CreateEventW: (sa: LPVOID | Uint8Array, manualReset: boolean, initialState: boolean, lpName: string | null): HANDLE => {
+      attributes('CreateEventW', sa);
+      bool('CreateEventW', manualReset);
+      bool('CreateEventW', initialState);
+      name('CreateEventW', lpName);
+      return CreateEventW();
+    },
+    CreateSemaphoreW: (sa: LPVOID | Uint8Array, initial: number, maximum: number, lpName: string | null): HANDLE => {
+      attributes('CreateSemaphoreW', sa);
+      long('CreateSemaphoreW', initial);
+      long('CreateSemaphoreW', maximum);
+      if (!(maximum > 0 && initial >= 0 && initial <= maximum)) invalid('CreateSemaphoreW counts', `${initial}/${maximum}`);
+      name('CreateSemaphoreW', lpName);
+      return CreateSemaphoreW();
+    },
+  });
+}
 
 /** Numbers and bigints around every edge that matters, and values of the wrong type. */
 const anyValue = fc.oneof(
@@ -38,6 +103,14 @@ const names = fc.oneof(
   fc.string({ maxLength: 300 }),
   fc.string({ maxLength: 20 }).map((rest) => `Local\\${rest}`),
 );
+/** SDDL strings the fake converts (it takes any that starts with D: or O:), ones it refuses, and ones zod refuses. */
+const sddl = fc.oneof(
+  fc.constantFrom('D:P(A;;GA;;;OW)', 'O:BAD:(A;;GA;;;WD)', 'D:', 'S:(ML;;NW;;;LW)', 'garbage', '', 'D:P\0(A;;GA;;;OW)', ' D:'),
+  fc.string({ maxLength: 40 }).map((rest) => `D:${rest}`),
+  fc.string({ maxLength: 40 }),
+  anyValue,
+);
+const booleans = fc.oneof(fc.boolean(), anyValue);
 const sizes = fc.oneof(fc.constantFrom(1, 4096, 65536, 2 ** 32, 2 ** 32 + 1, 5n * 2n ** 30n, 2n ** 64n - 1n), anyValue);
 /** Objects that are valid but for one or two fields most of the time, so that the rules are reached. */
 const createOptions = fc.oneof(
@@ -47,12 +120,28 @@ const createOptions = fc.oneof(
       size: sizes,
       protection: fc.oneof(fc.constantFrom('readonly', 'readwrite', 'writecopy', 'execute-read', 'execute-readwrite'), anyValue),
       attributes: fc.oneof(fc.subarray(['commit', 'reserve', 'no-cache', 'write-combine', 'large-pages']), anyValue),
-      exclusive: fc.oneof(fc.boolean(), anyValue),
+      exclusive: booleans,
+      security: sddl,
+      inheritable: booleans,
     },
     { requiredKeys: [] },
   ),
-  options(['name', 'size', 'file', 'protection', 'attributes', 'exclusive', 'bogus']),
+  options(['name', 'size', 'file', 'protection', 'attributes', 'exclusive', 'security', 'inheritable', 'bogus']),
+  // Valid but for security and inheritable, so that those reach kernel32 often.
+  fc.record({ size: fc.constantFrom(4096, 65536n), security: sddl, inheritable: booleans }, { requiredKeys: ['size'] }),
 );
+/** The options every sync object's create() takes, with those of its own kind. */
+const syncCreateOptions = (own: Record<string, fc.Arbitrary<unknown>>) =>
+  fc.oneof(
+    fc.record({ exclusive: booleans, security: sddl, inheritable: booleans, ...own }, { requiredKeys: [] }),
+    options(['exclusive', 'security', 'inheritable', ...Object.keys(own), 'bogus']),
+  );
+const counts = fc.oneof(fc.integer({ min: 0, max: 10 }), fc.constantFrom(2 ** 31 - 1, 2 ** 31), anyValue);
+const SYNC_OBJECTS: Array<[string, fc.Arbitrary<unknown>, (name: string | undefined, options: never) => { close(): void }]> = [
+  ['NamedMutex', syncCreateOptions({}), (name, options) => NamedMutex.create(name, options)],
+  ['NamedEvent', syncCreateOptions({ manualReset: booleans, initialState: booleans }), (name, options) => NamedEvent.create(name, options)],
+  ['NamedSemaphore', syncCreateOptions({ initialCount: counts, maximumCount: counts }), (name, options) => NamedSemaphore.create(name, options)],
+];
 const offsets = fc.oneof(fc.integer({ min: 0, max: 100 }).map((n) => BigInt(n) * 65536n), fc.bigInt({ min: 0n, max: 6n * 2n ** 30n }), anyValue);
 const mapOptions = fc.oneof(
   fc.record(
@@ -67,22 +156,29 @@ const mapOptions = fc.oneof(
   options(['offset', 'length', 'address', 'access', 'copy', 'bogus']),
 );
 
-/** Runs `call`, which must succeed or throw one of the package's errors, and checks what reached kernel32. */
+/**
+ * Runs `call`, which must succeed or throw one of the package's errors, and checks what reached kernel32: only valid
+ * arguments, and every security descriptor converted on the way freed again.
+ */
 function accepted(call: () => unknown): boolean {
   const before = k32.calls.length;
+  // Only what this call did: an earlier failure must not fail the runs fast-check shrinks it to.
+  const invalidBefore = k32.invalidArguments.length;
+  const descriptorsBefore = k32.descriptors.size;
   try {
     call();
     return true;
   } catch (error) {
     if (error instanceof FileMappingValidationError) {
       // Refused at the door: nothing reached kernel32 on the way.
-      expect(k32.calls.slice(before).filter((c) => /MapViewOfFile|CreateFileMappingW|CreateFileW/.test(c))).toEqual([]);
+      expect(k32.calls.slice(before).filter((c) => /MapViewOfFile|Create\w*W|ConvertString/.test(c))).toEqual([]);
       return false;
     }
     if (error instanceof Win32Error) return false;
     throw error;
   } finally {
-    expect(k32.invalidArguments).toEqual([]);
+    expect(k32.invalidArguments.slice(invalidBefore)).toEqual([]);
+    expect(k32.descriptors.size).toBe(descriptorsBefore);
   }
 }
 
@@ -106,6 +202,15 @@ describe('generated options', () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it.each(SYNC_OBJECTS)('%s.create() accepts or refuses every name and options object, and kernel32 only ever sees valid arguments', (_class, createOptions, create) => {
+    fc.assert(
+      fc.property(fc.oneof(names, fc.constant(undefined), anyValue), createOptions, (name, value) => {
+        accepted(() => create(name as string | undefined, value as never).close());
+      }),
+      { numRuns: 1000 },
     );
   });
 
