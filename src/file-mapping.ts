@@ -25,7 +25,7 @@ import {
   type Protection,
 } from './options.js';
 import { fileSize, openBackingFile } from './backing-file.js';
-import { securityAttributes } from './security.js';
+import { withSecurityAttributes } from './security.js';
 import { checkOwner, readOwner, type ObjectOwner } from './owner.js';
 import { kernel32, mappedLength, systemInfo, systemMessage, win32Error } from './platform.js';
 import { SafetyNet } from './safety-net.js';
@@ -324,12 +324,12 @@ function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: 
   const section = options.name === undefined ? (fileBacked ? 'a section' : 'an anonymous section') : `section "${options.name}"`;
   const what = `creating ${section}${fileBacked ? ` backed by "${options.file}"` : ''} of ${options.size === undefined ? `the file's size (${requested} bytes)` : `${options.size} bytes`}, ${options.protection}${options.attributes.length > 0 ? ` [${options.attributes.join(', ')}]` : ''}`;
 
-  const security = securityAttributes(k32, options, section);
-  // A new section does not always reset the last error: clear it so that ERROR_ALREADY_EXISTS is never stale.
-  k32.SetLastError(ERROR_SUCCESS);
-  const handle = k32.CreateFileMappingW(fileHandle, security.attributes, flags, size.high, size.low, options.name ?? null);
-  const errno = k32.GetLastError();
-  security.release();
+  const [handle, errno] = withSecurityAttributes(k32, options, section, (attributes) => {
+    // A new section does not always reset the last error: clear it so that ERROR_ALREADY_EXISTS is never stale.
+    k32.SetLastError(ERROR_SUCCESS);
+    const created = k32.CreateFileMappingW(fileHandle, attributes, flags, size.high, size.low, options.name ?? null);
+    return [created, k32.GetLastError()] as const;
+  });
   if (handle === null) throw win32Error(k32, errno, 'CreateFileMappingW', what, options.name ?? options.file);
   const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
   if (alreadyExisted && options.exclusive) {

@@ -16,23 +16,27 @@ export interface SecurityOptions {
   inheritable: boolean;
 }
 
-/** The attributes (or null for the defaults) and a release() to call once the object is created (or not). */
-export function securityAttributes(k32: Kernel32, options: SecurityOptions, what: string): { attributes: Buffer | null; release(): void } {
-  if (options.security === undefined && !options.inheritable) return { attributes: null, release: () => {} };
+/**
+ * Calls `use` with the attributes (null for the defaults), typically to pass them to a Create*W function, and frees
+ * the security descriptor when `use` returns or throws: koffi throws for an argument it cannot convert, and the
+ * descriptor (LocalAlloc'd by ConvertStringSecurityDescriptorToSecurityDescriptorW) would leak. `use` must read
+ * the last error itself: LocalFree comes after it.
+ */
+export function withSecurityAttributes<T>(k32: Kernel32, options: SecurityOptions, what: string, use: (attributes: Buffer | null) => T): T {
+  if (options.security === undefined && !options.inheritable) return use(null);
   const descriptor: [bigint | null] = [null];
   if (options.security !== undefined) {
     if (!k32.ConvertStringSecurityDescriptorToSecurityDescriptorW(options.security, SDDL_REVISION_1, descriptor, null)) {
       throw win32Error(k32, k32.GetLastError(), 'ConvertStringSecurityDescriptorToSecurityDescriptorW', `reading the SDDL "${options.security}" for ${what}`);
     }
   }
-  const attributes = Buffer.alloc(SECURITY_ATTRIBUTES_BYTES);
-  attributes.writeUInt32LE(SECURITY_ATTRIBUTES_BYTES, 0);
-  attributes.writeBigUInt64LE(descriptor[0] ?? 0n, 8);
-  attributes.writeInt32LE(options.inheritable ? 1 : 0, 16);
-  return {
-    attributes,
-    release: () => {
-      if (descriptor[0] !== null) k32.LocalFree(descriptor[0]);
-    },
-  };
+  try {
+    const attributes = Buffer.alloc(SECURITY_ATTRIBUTES_BYTES);
+    attributes.writeUInt32LE(SECURITY_ATTRIBUTES_BYTES, 0);
+    attributes.writeBigUInt64LE(descriptor[0] ?? 0n, 8);
+    attributes.writeInt32LE(options.inheritable ? 1 : 0, 16);
+    return use(attributes);
+  } finally {
+    if (descriptor[0] !== null) k32.LocalFree(descriptor[0]);
+  }
 }

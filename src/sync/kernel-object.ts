@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { ObjectClosedError, Win32Error, type ObjectKind } from '../errors.js';
 import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../options.js';
 import { checkOwner, readOwner, type ExpectedOwner, type ObjectOwner } from '../owner.js';
-import { securityAttributes } from '../security.js';
+import { withSecurityAttributes } from '../security.js';
 import { kernel32, systemMessage, win32Error } from '../platform.js';
 import { SafetyNet } from '../safety-net.js';
 import { lazy, zod } from '../zod.js';
@@ -125,11 +125,11 @@ export function createNamed(
   if (name !== undefined) parseOptions(nameSchema, name, `${kind.noun} name`);
   const k32 = kernel32();
   const what = `creating ${name === undefined ? `an anonymous ${kind.noun}` : `${kind.noun} "${name}"`}`;
-  const security = securityAttributes(k32, options, what);
-  k32.SetLastError(ERROR_SUCCESS);
-  const handle = create(k32, security.attributes, name ?? null);
-  const errno = k32.GetLastError();
-  security.release();
+  const [handle, errno] = withSecurityAttributes(k32, options, what, (attributes) => {
+    k32.SetLastError(ERROR_SUCCESS);
+    const created = create(k32, attributes, name ?? null);
+    return [created, k32.GetLastError()] as const;
+  });
   if (handle === null) throw win32Error(k32, errno, kind.createFunction, what, name);
   const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
   if (alreadyExisted && exclusive) {

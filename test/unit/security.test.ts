@@ -1,11 +1,19 @@
-// The security and inheritable options of FileMapping.create() against a fake kernel32: the SDDL is converted,
-// passed as SECURITY_ATTRIBUTES, and its descriptor freed whatever happens.
+// The security and inheritable options of create() against a fake kernel32: the SDDL is converted, passed as
+// SECURITY_ATTRIBUTES, and its descriptor freed whatever happens, even when the Create call throws.
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Win32Error } from '../../src/errors.js';
 import { FileMapping } from '../../src/file-mapping.js';
 import { setKernel32ForTesting } from '../../src/platform.js';
+import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
+import { NamedMutex } from '../../src/sync/named-mutex.js';
 import { FakeKernel32 } from './fake-kernel32.js';
+
+/** What koffi throws for an argument it cannot convert, here thrown by a Create*W function of the fake. */
+const KOFFI_ERROR = 'Unexpected BigInt value for void *, expected external pointer';
+const koffiThrows = (): never => {
+  throw new TypeError(KOFFI_ERROR);
+};
 
 let k32: FakeKernel32;
 beforeEach(() => {
@@ -21,6 +29,24 @@ describe('security attributes', () => {
     expect(k32.descriptors.size).toBe(0);
     k32.failNext('CreateFileMappingW', 5);
     expect(() => FileMapping.create({ size: 4096, security: 'D:(A;;GR;;;WD)' })).toThrow(Win32Error);
+    expect(k32.descriptors.size).toBe(0);
+  });
+
+  it.each<[string, (fake: FakeKernel32) => void, () => unknown]>([
+    ['FileMapping.create()', (fake) => (fake.CreateFileMappingW = koffiThrows), () => FileMapping.create({ size: 4096, security: 'D:P(A;;GA;;;OW)' })],
+    [
+      'a file-backed FileMapping.create()',
+      (fake) => (fake.CreateFileMappingW = koffiThrows),
+      () => FileMapping.create({ file: 'thrown.bin', size: 4096, security: 'D:P(A;;GA;;;OW)', inheritable: true }),
+    ],
+    ['NamedMutex.create()', (fake) => (fake.CreateMutexW = koffiThrows), () => NamedMutex.create('Local\\m', { security: 'D:P(A;;GA;;;OW)' })],
+    ['NamedEvent.create()', (fake) => (fake.CreateEventW = koffiThrows), () => NamedEvent.create(undefined, { security: 'D:P(A;;GA;;;OW)' })],
+    ['NamedSemaphore.create()', (fake) => (fake.CreateSemaphoreW = koffiThrows), () => NamedSemaphore.create('Local\\s', { security: 'O:BA' })],
+  ])('frees the descriptor when the Create call of %s throws instead of returning', (_what, breakCreate, create) => {
+    breakCreate(k32);
+    expect(create).toThrow(KOFFI_ERROR);
+    expect(k32.count('ConvertStringSecurityDescriptorToSecurityDescriptorW')).toBe(1);
+    expect(k32.calls.slice(k32.calls.indexOf('ConvertStringSecurityDescriptorToSecurityDescriptorW'))).toContain('LocalFree');
     expect(k32.descriptors.size).toBe(0);
   });
 
