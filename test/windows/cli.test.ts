@@ -2,13 +2,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/windows-runtime.mjs';
-import { runtime, uniqueName, versions } from './harness.js';
+import { runtime, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 const CLI = join(ROOT, 'bin', 'filemapping.cjs');
 const version = versions[versions.length - 1] as string;
-const cli = (...args: string[]) => runtime.runNode(version, CLI, args);
 
-describe(`the filemapping command, Windows node ${version}`, () => {
+// Every command that maps a view runs in both view modes, as Electron's main process would force copy mode.
+describe.each(VIEW_MODES)(`the filemapping command, Windows node ${version}, %s mode`, (_mode, env) => {
+  const cli = (...args: string[]) => runtime.runNode(version, CLI, args, { env });
+
   it('creates and holds a section that other commands read, write and describe', async () => {
     const name = uniqueName('cli');
     const holder = cli('create', name, '--size', '1024', '--text', 'hello from the CLI', '--signal', `${name}-ready`, '--until', `${name}-stop`);

@@ -1,6 +1,6 @@
 // 100,000 create/map/write/unmap/close cycles leak nothing.
 import { describe, expect, it } from 'vitest';
-import { runtime, scenario, uniqueName, versions } from './harness.js';
+import { runtime, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 interface Memory {
   handles: number;
@@ -9,14 +9,17 @@ interface Memory {
   external: number;
 }
 
-describe.each(versions)('leaks, Windows node %s', (version) => {
+const matrix = versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [version, mode, env] as const));
+
+describe.each(matrix)('leaks, Windows node %s, %s mode', (version, mode, env) => {
   it('keeps handles and memory flat over 100,000 create/map/write/unmap/close cycles', async () => {
-    const report = await scenario<{ cycles: number; before: Memory; after: Memory; stillMapped: number; namesLeft: number }>(
+    const report = await scenario<{ cycles: number; before: Memory; after: Memory; stillMapped: number; namesLeft: number; copyMode: boolean }>(
       version,
       'leaks.mjs',
       [uniqueName('leaks'), '100000'],
+      env,
     );
-    expect(report).toMatchObject({ cycles: 100_000, stillMapped: 0, namesLeft: 0 });
+    expect(report).toMatchObject({ cycles: 100_000, stillMapped: 0, namesLeft: 0, copyMode: mode === 'copy' });
     // The JavaScript heap and external memory after a full GC: a few hundred bytes kept per cycle would show as
     // tens of MB here.
     expect(report.after.heapUsed - report.before.heapUsed).toBeLessThan(4 << 20);
