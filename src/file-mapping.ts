@@ -2,7 +2,7 @@
  * FileMapping: a section (file-mapping object), created or opened by name, and the only owner of its handle.
  */
 import { Dword64 } from './dword.js';
-import { FileMappingValidationError, ObjectClosedError, Win32Error } from './errors.js';
+import { FileMappingValidationError, ObjectClosedError } from './errors.js';
 import { MappedView, MAX_VIEW_LENGTH } from './mapped-view.js';
 import { copyModeForced } from './view-memory.js';
 import {
@@ -27,7 +27,7 @@ import {
 import { fileSize, openBackingFile } from './backing-file.js';
 import { withSecurityAttributes } from './security.js';
 import { checkOwner, readOwner, type ObjectOwner } from './owner.js';
-import { kernel32, mappedLength, systemInfo, systemMessage, win32Error } from './platform.js';
+import { kernel32, mappedLength, systemInfo, win32Error } from './platform.js';
 import { SafetyNet } from './safety-net.js';
 import {
   ERROR_ALREADY_EXISTS,
@@ -335,7 +335,7 @@ function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: 
   if (alreadyExisted && options.exclusive) {
     k32.CloseHandle(handle);
     const action = `${what} (exclusive)`;
-    throw new Win32Error({ errno, syscall: 'CreateFileMappingW', action, systemMessage: systemMessage(k32, errno), path: options.name, kind: 'section' });
+    throw win32Error(k32, errno, 'CreateFileMappingW', action, options.name, 'section');
   }
   return construct({
     k32,

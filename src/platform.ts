@@ -5,7 +5,7 @@
  * PlatformNotSupportedError, so importing the package works everywhere and only creating or opening a section
  * needs Windows. Unit tests install a fake with `setKernel32ForTesting()`.
  */
-import { PlatformNotSupportedError, Win32Error } from './errors.js';
+import { PlatformNotSupportedError, Win32Error, type ObjectKind } from './errors.js';
 import { FORMAT_MESSAGE_FROM_SYSTEM, FORMAT_MESSAGE_IGNORE_INSERTS } from './win32/constants.js';
 import { resetExternalBufferProbe } from './view-memory.js';
 import { getKernel32, type Kernel32 } from './win32/kernel32.js';
@@ -70,8 +70,9 @@ export function win32Error(
   syscall: string,
   action: string,
   path?: string,
+  kind?: ObjectKind,
 ): Win32Error {
-  return new Win32Error({ errno, syscall, action, systemMessage: systemMessage(k32, errno), path });
+  return new Win32Error({ errno, syscall, action, systemMessage: systemMessage(k32, errno), path, kind });
 }
 
 /**

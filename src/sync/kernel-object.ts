@@ -3,11 +3,11 @@
  * `alreadyExisted` and `exclusive`, close, dispose, and the finalizer safety net.
  */
 import type { z } from 'zod';
-import { ObjectClosedError, Win32Error, type ObjectKind } from '../errors.js';
+import { ObjectClosedError, type ObjectKind } from '../errors.js';
 import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../options.js';
 import { checkOwner, readOwner, type ExpectedOwner, type ObjectOwner } from '../owner.js';
 import { withSecurityAttributes } from '../security.js';
-import { kernel32, systemMessage, win32Error } from '../platform.js';
+import { kernel32, win32Error } from '../platform.js';
 import { SafetyNet } from '../safety-net.js';
 import { lazy, zod } from '../zod.js';
 import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, READ_CONTROL, SYNCHRONIZE } from '../win32/constants.js';
@@ -135,7 +135,7 @@ export function createNamed(
   if (alreadyExisted && exclusive) {
     k32.CloseHandle(handle);
     const action = `${what} (exclusive)`;
-    throw new Win32Error({ errno, syscall: kind.createFunction, action, systemMessage: systemMessage(k32, errno), path: name, kind: kind.noun });
+    throw win32Error(k32, errno, kind.createFunction, action, name, kind.noun);
   }
   return { k32, handle, name, alreadyExisted };
 }
