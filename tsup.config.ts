@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // One file per entry, no shared chunks: under Wine every module file read costs about 12 ms, and splitting made
@@ -13,20 +14,44 @@ const entries = {
   cli: 'src/cli.ts',
 };
 
-export default defineConfig({
-  entry: entries,
-  // One build, CommonJS, and ESM entry points that re-export it: require() and import() in one process (common in
-  // Electron apps) then share one module instance, so instanceof, the kernel32 declarations and the finalizers are
-  // not duplicated (the "dual package hazard"). scripts/esm-entries.mjs writes those ESM entry points.
-  format: ['cjs'],
-  // Declarations for the two public entry points (the raw layer's too, though its code is in index.cjs).
-  dts: { entry: { index: 'src/index.ts', 'win32/index': 'src/win32/index.ts' } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  splitting: false,
-  // kernel32.ts loads koffi lazily with createRequire(import.meta.url); the CJS build needs the shim for it.
-  shims: true,
-  // koffi carries a native binary per platform: it must stay a runtime dependency, never be bundled.
-  external: ['koffi'],
-});
+// zod's licence heads the copy of the part of it the package carries (dist/zod.cjs).
+const zodPackage = JSON.parse(readFileSync('node_modules/zod/package.json', 'utf8')) as { version: string };
+const zodLicence = readFileSync('node_modules/zod/LICENSE', 'utf8').trim();
+
+export default defineConfig([
+  {
+    entry: entries,
+    // One build, CommonJS, and ESM entry points that re-export it: require() and import() in one process (common in
+    // Electron apps) then share one module instance, so instanceof, the kernel32 declarations and the finalizers are
+    // not duplicated (the "dual package hazard"). scripts/esm-entries.mjs writes those ESM entry points.
+    format: ['cjs'],
+    // Declarations for the two public entry points (the raw layer's too, though its code is in index.cjs).
+    dts: { entry: { index: 'src/index.ts', 'win32/index': 'src/win32/index.ts' } },
+    sourcemap: true,
+    // Not here: the two builds run side by side, and one cleaning dist could delete the other's output. The build
+    // script empties dist first (package.json).
+    clean: false,
+    target: 'node20',
+    splitting: false,
+    // kernel32.ts loads koffi lazily with createRequire(import.meta.url); the CJS build needs the shim for it.
+    shims: true,
+    // koffi carries a native binary per platform: it must stay a runtime dependency, never be bundled.
+    external: ['koffi'],
+    // src/zod.ts requires the bundled zod below from beside the built file: index.cjs and cli.cjs, both in dist/ (the
+    // wait thread's script, in dist/win32/, uses no zod).
+    define: { FILEMAPPING_ZOD_BUNDLE: JSON.stringify('./zod.cjs') },
+  },
+  {
+    // The part of zod the package uses (src/zod-members.ts), zod inlined and tree-shaken into one file: zod's own
+    // CommonJS build is about a hundred files, about 0.6 s to read under Wine (BENCHMARKS.md, import and first-call
+    // cost). No source map: it would point into node_modules/zod.
+    entry: { zod: 'src/zod-members.ts' },
+    format: ['cjs'],
+    target: 'node20',
+    clean: false,
+    noExternal: ['zod'],
+    banner: {
+      js: `/*!\n * zod ${zodPackage.version}, the part filemapping uses (src/zod-members.ts).\n *\n${zodLicence.replace(/^/gm, ' * ').replace(/ +$/gm, '')}\n */`,
+    },
+  },
+]);
