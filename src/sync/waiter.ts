@@ -117,9 +117,15 @@ export class Waiter {
   }
 
   #sync(request: WaiterRequest, syscall: string, what: string): { outcome: Outcome; index: number } {
-    Atomics.store(this.#state, SLOT.done, 0);
+    // The thread answers by writing the request's id (as an Int32) to SLOT.done, then notifying. Wait for that id, not
+    // for any change nor for the first wake-up: the notify of the previous answer can come after this thread has read
+    // that answer and is already waiting for the next one (it saw SLOT.done change before the notify), and a stale
+    // wake-up taken for this answer read the previous one ('acquired' for a lock the thread had not yet tried).
+    const ticket = request.id | 0;
     this.#post(request);
-    Atomics.wait(this.#state, SLOT.done, 0);
+    for (let seen = Atomics.load(this.#state, SLOT.done); seen !== ticket; seen = Atomics.load(this.#state, SLOT.done)) {
+      Atomics.wait(this.#state, SLOT.done, seen);
+    }
     const outcome = OUTCOMES[Atomics.load(this.#state, SLOT.outcome)] as Outcome;
     if (outcome === 'failed') throw win32Error(this.#k32, Atomics.load(this.#state, SLOT.errno), syscall, what);
     return { outcome, index: Atomics.load(this.#state, SLOT.index) };

@@ -44,6 +44,9 @@ export interface WaiterReply {
   index?: number;
 }
 
-/** Int32 slots of the shared memory: the thread's readiness, and the answer to the one synchronous request. */
+/**
+ * Int32 slots of the shared memory: the thread's readiness, and the answer to the one synchronous request. `done` is
+ * the id (as an Int32) of the last synchronous request answered, written after `outcome`, `errno` and `index`.
+ */
 export const SLOT = { ready: 0, done: 1, outcome: 2, errno: 3, index: 4 } as const;
 export const SHARED_BYTES = 5 * Int32Array.BYTES_PER_ELEMENT;

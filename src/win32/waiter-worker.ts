@@ -45,7 +45,9 @@ function reply(request: { id: number; sync: boolean }, answer: Omit<WaiterReply,
     Atomics.store(state, SLOT.outcome, OUTCOMES.indexOf(answer.outcome));
     Atomics.store(state, SLOT.errno, answer.errno ?? 0);
     Atomics.store(state, SLOT.index, answer.index ?? 0);
-    Atomics.store(state, SLOT.done, 1);
+    // Last, the request's id: the main thread waits for that value (see Waiter.#sync), so every slot above is
+    // written before it reads them.
+    Atomics.store(state, SLOT.done, request.id | 0);
     Atomics.notify(state, SLOT.done);
   } else {
     port.postMessage({ id: request.id, ...answer } satisfies WaiterReply);

@@ -25,6 +25,17 @@ describe.each(versions)('synchronisation objects, Windows node %s', (version) =>
     expect(report.zeroTimeout).toEqual({ missed: 0, eventMissed: 0 });
   });
 
+  // Under load (4 processes at once, each on a busy wait thread), each synchronous answer must be the request's own:
+  // a late notify of the previous answer once woke the next request, which read that answer, and unlock() then
+  // failed with ERROR_NOT_OWNER (in 10 of 12 processes of 20,000 rounds, before the fix).
+  it('answers every synchronous request with its own answer, in 4 processes at once', async () => {
+    const rounds = 20_000;
+    const reports = await Promise.all(
+      Array.from({ length: 4 }, () => scenario<Report>(version, 'sync-answers.mjs', [uniqueName('sync-answers'), String(rounds)])),
+    );
+    expect(reports).toEqual(Array.from({ length: 4 }, () => ({ rounds, acquired: rounds, missed: 0, error: null })));
+  });
+
   it('cancels an async lock with an AbortSignal and leaves nothing locked', () => {
     expect(report.mutexAbort).toEqual({ aborted: error('AbortError'), after: 'acquired' });
   });
