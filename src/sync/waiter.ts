@@ -10,6 +10,9 @@ import { kernel32, win32Error } from '../platform.js';
 import type { Kernel32 } from '../win32/kernel32.js';
 import { OUTCOMES, SHARED_BYTES, SLOT, type Outcome, type WaiterReply, type WaiterRequest } from '../win32/waiter-protocol.js';
 
+/** What a synchronous wait can be answered, besides 'failed'. */
+const WAIT_OUTCOMES: readonly Outcome[] = ['signaled', 'abandoned', 'timeout'];
+
 /** How long the first use waits for the thread to start before giving up with an error. */
 const START_TIMEOUT_MS = 30_000;
 
@@ -60,13 +63,13 @@ export class Waiter {
 
   /** Waits on the wait thread, blocking this thread until it answers. For mutexes: the wait thread owns them. */
   waitSync(handle: bigint, timeoutMs: number, what: string): WaitResult {
-    return this.#sync({ op: 'wait', id: this.#nextId++, handles: [handle], timeoutMs, sync: true }, 'WaitForSingleObject', what)
-      .outcome as WaitResult;
+    const request: WaiterRequest = { op: 'wait', id: this.#nextId++, handles: [handle], timeoutMs, sync: true };
+    return this.#sync(request, 'WaitForSingleObject', what, WAIT_OUTCOMES).outcome as WaitResult;
   }
 
   /** Releases a mutex the wait thread acquired. */
   releaseMutex(handle: bigint, what: string): void {
-    this.#sync({ op: 'release', id: this.#nextId++, handle, sync: true }, 'ReleaseMutex', what);
+    this.#sync({ op: 'release', id: this.#nextId++, handle, sync: true }, 'ReleaseMutex', what, ['released']);
   }
 
   /**
@@ -116,7 +119,8 @@ export class Waiter {
     this.#k32.SetEvent(this.#wake);
   }
 
-  #sync(request: WaiterRequest, syscall: string, what: string): { outcome: Outcome; index: number } {
+  /** Posts a synchronous request and blocks until the thread answers it: one of `expected`, or a thrown Win32Error. */
+  #sync(request: WaiterRequest, syscall: string, what: string, expected: readonly Outcome[]): { outcome: Outcome; index: number } {
     // The thread answers by writing the request's id (as an Int32) to SLOT.done, then notifying. Wait for that id, not
     // for any change nor for the first wake-up: the notify of the previous answer can come after this thread has read
     // that answer and is already waiting for the next one (it saw SLOT.done change before the notify), and a stale
@@ -128,6 +132,10 @@ export class Waiter {
     }
     const outcome = OUTCOMES[Atomics.load(this.#state, SLOT.outcome)] as Outcome;
     if (outcome === 'failed') throw win32Error(this.#k32, Atomics.load(this.#state, SLOT.errno), syscall, what);
+    // Never take an answer meant for another kind of request for this one (a 'released' read as a lock acquired).
+    if (!expected.includes(outcome)) {
+      throw new Error(`The filemapping wait thread answered '${outcome}' to ${what} (expected ${expected.join(' or ')}): this is a bug`);
+    }
     return { outcome, index: Atomics.load(this.#state, SLOT.index) };
   }
 }
