@@ -10,14 +10,14 @@ import { kernel32, win32Error } from '../platform.js';
 import type { Kernel32 } from '../win32/kernel32.js';
 import { OUTCOMES, SHARED_BYTES, SLOT, type Outcome, type WaiterReply, type WaiterRequest } from '../win32/waiter-protocol.js';
 
-/** What a synchronous wait can be answered, besides 'failed'. */
-const WAIT_OUTCOMES: readonly Outcome[] = ['signaled', 'abandoned', 'timeout'];
-
 /** How long the first use waits for the thread to start before giving up with an error. */
 const START_TIMEOUT_MS = 30_000;
 
 /** What a wait ends with: the object was signalled, or was a mutex its holder left without releasing, or time ran out. */
 export type WaitResult = 'signaled' | 'abandoned' | 'timeout';
+
+/** What a synchronous wait can be answered, besides 'failed'. */
+const WAIT_OUTCOMES: readonly WaitResult[] = ['signaled', 'abandoned', 'timeout'];
 
 export class Waiter {
   static #instance: Waiter | undefined;

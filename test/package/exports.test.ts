@@ -1,7 +1,9 @@
 // The built package, loaded by name as users load it: on Linux here (import must not throw; creating needs
 // Windows), and in Windows node.exe through the harness.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenario, uniqueName, versions } from '../windows/harness.js';
 
@@ -37,6 +39,17 @@ describe('the package on this platform', () => {
       atImport: { bundledZod: 0, zod: 0, koffi: 0 },
       afterCheck: { bundledZod: 1, zod: 0, koffi: 0 },
     });
+  });
+
+  // src/zod.ts requires './zod.cjs' relative to the built file that carries it (tsup.config.ts): only files in dist/
+  // itself may. The wait thread's script, in dist/win32/, would not find it.
+  it('requires the bundled zod only from files beside it', () => {
+    const dist = join(process.cwd(), 'dist');
+    const requiring = readdirSync(dist, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.cjs') && readFileSync(join(dist, file), 'utf8').includes('"./zod.cjs"'))
+      .map((file) => file.replaceAll('\\', '/'))
+      .sort();
+    expect(requiring).toEqual(['cli.cjs', 'index.cjs']);
   });
 
   it('checks options before anything platform-specific', async () => {
