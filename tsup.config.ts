@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 import { defineConfig } from 'tsup';
 
 // One file per entry, no shared chunks: under Wine every module file read costs about 12 ms, and splitting made
@@ -8,11 +9,28 @@ import { defineConfig } from 'tsup';
 // and a process of their own, so the copies of the shared code they carry are never mixed with the package's.
 const entries = {
   index: 'src/index.ts',
-  // The wait thread's script, loaded by new Worker() from beside the package's files.
-  'win32/waiter-worker': 'src/win32/waiter-worker.ts',
   // The command-line tool, run by bin/filemapping.cjs.
   cli: 'src/cli.ts',
 };
+
+/**
+ * The wait thread's code, bundled into one CommonJS script that the package carries as a string
+ * (FILEMAPPING_WAITER_SOURCE) and starts with new Worker(source, { eval: true }): the package looks up no file of its
+ * own at run time, so it works bundled into one file or packed in an asar archive. The thread loads koffi from the
+ * path the main thread gives it, so nothing is external here; import.meta.url is only used by the main thread's
+ * require (kernel32.ts), which the thread never calls.
+ */
+const waiterSource = buildSync({
+  entryPoints: ['src/win32/waiter-worker.ts'],
+  bundle: true,
+  write: false,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { 'import.meta.url': JSON.stringify('file:///filemapping-wait-thread') },
+  logLevel: 'error',
+}).outputFiles[0]?.text;
+if (!waiterSource) throw new Error('esbuild produced no wait thread script');
 
 // zod's licence heads the copy of the part of it the package carries (dist/zod.cjs).
 const zodPackage = JSON.parse(readFileSync('node_modules/zod/package.json', 'utf8')) as { version: string };
@@ -37,9 +55,10 @@ export default defineConfig([
     shims: true,
     // koffi carries a native binary per platform: it must stay a runtime dependency, never be bundled.
     external: ['koffi'],
-    // src/zod.ts requires the bundled zod below from beside the built file: index.cjs and cli.cjs, both in dist/ (the
-    // wait thread's script, in dist/win32/, uses no zod).
-    define: { FILEMAPPING_ZOD_BUNDLE: JSON.stringify('./zod.cjs') },
+    // src/zod.ts requires the bundled zod below from beside the built file: index.cjs and cli.cjs, both in dist/.
+    define: { FILEMAPPING_ZOD_BUNDLE: JSON.stringify('./zod.cjs'), FILEMAPPING_WAITER_SOURCE: JSON.stringify(waiterSource) },
+    // Classes keep their own names (Win32Error, not _Win32Error): esbuild renames a class that refers to itself.
+    keepNames: true,
   },
   {
     // The part of zod the package uses (src/zod-members.ts), zod inlined and tree-shaken into one file: zod's own

@@ -24,6 +24,7 @@ import {
   type KernelObjectKind,
   type OpenObjectOptions,
 } from './kernel-object.js';
+import { Turns } from './turns.js';
 import { Waiter } from './waiter.js';
 
 /**
@@ -42,12 +43,8 @@ Object.defineProperty(LockTimeoutError.prototype, 'name', { value: 'LockTimeoutE
 
 const MUTEX: KernelObjectKind = { noun: 'mutex', createFunction: 'CreateMutexW', openFunction: 'OpenMutexW', openAccess: MUTEX_MODIFY_STATE };
 
-/** This process's turn at each mutex, by kernel object: at most one holder, then the queue in order. */
-interface Turn {
-  held: boolean;
-  queue: Array<() => void>;
-}
-const turns = new Map<string, Turn>();
+/** This process's turns at its mutexes, by kernel object (see turns.ts). */
+export const turns = new Turns();
 
 /** The options of NamedMutex.create(). */
 export type MutexOptions = SecurityCreateOptions;
@@ -93,22 +90,20 @@ export class NamedMutex extends KernelObject {
   lock(timeoutMs?: number): LockResult {
     const dword = parseTimeout(timeoutMs, `${this.describe()}.lock() timeout`);
     const handle = this.checkOpen('lock');
-    const turn = this.#turn();
-    if (turn.held) {
+    if (!turns.tryTake(this.#key)) {
       if (timeoutMs === undefined || timeoutMs === Infinity) {
         throw new Error(`Cannot lock ${this.describe()} synchronously: this process already holds it, and waiting would never end`);
       }
       return 'timeout';
     }
-    turn.held = true;
     let result;
     try {
-      result = Waiter.get().waitSync(handle, dword === 0xffff_ffff ? -1 : dword, `locking ${this.describe()}`);
+      result = Waiter.get().waitSync(handle, dword === 0xffff_ffff ? -1 : dword, `locking ${this.describe()}`, true);
     } catch (error) {
-      this.#passTurn(turn);
+      turns.pass(this.#key);
       throw error;
     }
-    return this.#settle(turn, result);
+    return this.#settle(result);
   }
 
   /** Locks without blocking the event loop. Resolves to 'acquired', 'abandoned' or 'timeout'; rejects on abort. */
@@ -116,19 +111,23 @@ export class NamedMutex extends KernelObject {
     const parsed = parseOptions(asyncWaitSchema, options, `${this.describe()}.lockAsync() options`);
     return this.waitOnHandle(parsed.signal, async (handle, signal) => {
       const started = performance.now();
-      const turn = this.#turn();
-      if (!(await this.#takeTurn(turn, parsed.timeoutMs, signal))) return 'timeout';
+      if (!(await turns.take(this.#key, parsed.timeoutMs, signal))) return 'timeout';
       const left = parsed.timeoutMs === Infinity ? Infinity : Math.max(0, Math.round(parsed.timeoutMs - (performance.now() - started)));
       let result;
       try {
-        result = await Waiter.get().wait(handle, workerTimeout(left), `locking ${this.describe()}`, signal, () =>
-          Waiter.get().releaseMutex(handle, `releasing ${this.describe()} after a cancelled lock`),
+        result = await Waiter.get().wait(
+          handle,
+          workerTimeout(left),
+          `locking ${this.describe()}`,
+          signal,
+          () => Waiter.get().releaseMutex(handle, `releasing ${this.describe()} after a cancelled lock`),
+          true,
         );
       } catch (error) {
-        this.#passTurn(turn);
+        turns.pass(this.#key);
         throw error;
       }
-      return this.#settle(turn, result);
+      return this.#settle(result);
     });
   }
 
@@ -138,7 +137,7 @@ export class NamedMutex extends KernelObject {
     const handle = this.checkOpen('unlock');
     Waiter.get().releaseMutex(handle, `unlocking ${this.describe()}`);
     this.#holding = false;
-    this.#passTurn(this.#turn());
+    turns.pass(this.#key);
   }
 
   /** Runs `fn` holding the lock, and always unlocks, even when fn throws. A timeout throws LockTimeoutError. */
@@ -169,47 +168,12 @@ export class NamedMutex extends KernelObject {
     super.close();
   }
 
-  #turn(): Turn {
-    let turn = turns.get(this.#key);
-    if (!turn) turns.set(this.#key, (turn = { held: false, queue: [] }));
-    return turn;
-  }
-
-  #settle(turn: Turn, result: 'signaled' | 'abandoned' | 'timeout'): LockResult {
+  #settle(result: 'signaled' | 'abandoned' | 'timeout'): LockResult {
     if (result === 'timeout') {
-      this.#passTurn(turn);
+      turns.pass(this.#key);
       return 'timeout';
     }
     this.#holding = true;
     return result === 'abandoned' ? 'abandoned' : 'acquired';
-  }
-
-  /** Waits for this process's turn at the mutex; false on timeout. */
-  #takeTurn(turn: Turn, timeoutMs: number, signal: AbortSignal | undefined): Promise<boolean> {
-    signal?.throwIfAborted();
-    if (!turn.held) {
-      turn.held = true;
-      return Promise.resolve(true);
-    }
-    return new Promise<boolean>((resolve, reject) => {
-      const finish = (outcome: () => void) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        const index = turn.queue.indexOf(next);
-        if (index >= 0) turn.queue.splice(index, 1);
-        outcome();
-      };
-      const next = () => finish(() => resolve(true));
-      const onAbort = () => finish(() => reject(signal?.reason));
-      const timer = timeoutMs === Infinity ? undefined : setTimeout(() => finish(() => resolve(false)), timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      turn.queue.push(next);
-    });
-  }
-
-  #passTurn(turn: Turn): void {
-    const next = turn.queue.shift();
-    if (next) next();
-    else turn.held = false;
   }
 }

@@ -1,17 +1,41 @@
 /**
- * The main thread's side of the wait thread (src/win32/waiter-worker.ts): one per process, started on first use.
+ * The main thread's side of the wait threads (src/win32/waiter-worker.ts), started on first use, as many as the pending
+ * waits need: each one waits on at most WAIT_THREAD_CAPACITY distinct handles at once, and every pending wait is in one
+ * thread's wait, so each is tried in every round however many there are.
  *
- * Asynchronous waits go there so that the event loop never blocks; mutex waits (synchronous ones too) go there
- * so that one thread owns every mutex this process acquires, and `await lock()` then `unlock()` always works.
+ * Asynchronous waits go there so that the event loop never blocks; mutex waits (synchronous ones too) go there so that
+ * the thread that acquired a mutex is the one that releases it, and `await lock()` then `unlock()` always works.
+ *
+ * A thread's code travels with the package as a string (FILEMAPPING_WAITER_SOURCE, written by the build from
+ * waiter-worker.ts) and is evaluated by `new Worker(source, { eval: true })`: no file of the package is looked up at run
+ * time, so the package works bundled into one file and from inside an asar archive. A thread that cannot start fails
+ * the call that needed it, with the thread's own error; it never raises an uncaught 'error' event.
  */
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { kernel32, win32Error } from '../platform.js';
-import type { Kernel32 } from '../win32/kernel32.js';
-import { OUTCOMES, SHARED_BYTES, SLOT, type Outcome, type WaiterReply, type WaiterRequest } from '../win32/waiter-protocol.js';
+import { MAXIMUM_WAIT_OBJECTS } from '../win32/constants.js';
+import { koffiPath, type Kernel32 } from '../win32/kernel32.js';
+import {
+  OUTCOMES,
+  READY,
+  readStartFailure,
+  SHARED_BYTES,
+  SLOT,
+  START_FAILED,
+  type Outcome,
+  type WaiterReply,
+  type WaiterRequest,
+  type WaitThreadData,
+} from '../win32/waiter-protocol.js';
 
-/** How long the first use waits for the thread to start before giving up with an error. */
+/** The built wait thread's code (tsup.config.ts); undefined when the package runs from source. */
+declare const FILEMAPPING_WAITER_SOURCE: string | undefined;
+
+/** How long the first use waits for a thread to start before giving up with an error. */
 const START_TIMEOUT_MS = 30_000;
+
+/** The most distinct handles one thread waits on: WaitForMultipleObjects takes 64, one of them the thread's wake event. */
+export const WAIT_THREAD_CAPACITY = MAXIMUM_WAIT_OBJECTS - 1;
 
 /** What a wait ends with: the object was signalled, or was a mutex its holder left without releasing, or time ran out. */
 export type WaitResult = 'signaled' | 'abandoned' | 'timeout';
@@ -19,29 +43,31 @@ export type WaitResult = 'signaled' | 'abandoned' | 'timeout';
 /** What a synchronous wait can be answered, besides 'failed'. */
 const WAIT_OUTCOMES: readonly WaitResult[] = ['signaled', 'abandoned', 'timeout'];
 
-export class Waiter {
-  static #instance: Waiter | undefined;
+let nextId = 1;
 
+/** One wait thread: its worker, its wake event, and the handles of the waits it has been given. */
+class WaitThread {
   readonly #k32: Kernel32;
   readonly #wake: bigint;
   readonly #port: MessagePort;
   readonly #state: Int32Array;
   readonly #worker: Worker;
   readonly #replies = new Map<number, (reply: WaiterReply) => void>();
-  #nextId = 1;
+  /** The distinct handles of this thread's pending waits, with how many waits use each. */
+  readonly #handles = new Map<bigint, number>();
+  /** Set once the thread has ended or failed: it takes no more requests. */
+  #gone: Error | undefined;
 
-  /** The process's wait thread, started (and waited for) on first use. */
-  static get(): Waiter {
-    Waiter.#instance ??= new Waiter();
-    return Waiter.#instance;
-  }
-
-  private constructor() {
-    this.#k32 = kernel32();
+  constructor(k32: Kernel32) {
+    this.#k32 = k32;
+    if (typeof FILEMAPPING_WAITER_SOURCE !== 'string') {
+      throw new Error('The filemapping wait thread runs from the built package (npm run build): this copy runs from source');
+    }
+    const path = koffiPath();
     // An anonymous auto-reset event: setting it wakes the thread to read its requests.
-    const wake = this.#k32.CreateEventW(null, false, false, null);
-    const errno = this.#k32.GetLastError();
-    if (wake === null) throw win32Error(this.#k32, errno, 'CreateEventW', 'creating the wake event of the wait thread');
+    const wake = k32.CreateEventW(null, false, false, null);
+    const errno = k32.GetLastError();
+    if (wake === null) throw win32Error(k32, errno, 'CreateEventW', 'creating the wake event of a wait thread');
     this.#wake = wake;
     const shared = new SharedArrayBuffer(SHARED_BYTES);
     this.#state = new Int32Array(shared);
@@ -49,36 +75,181 @@ export class Waiter {
     this.#port = port1;
     this.#port.on('message', (reply: WaiterReply) => this.#replies.get(reply.id)?.(reply));
     this.#port.unref();
-    this.#worker = new Worker(fileURLToPath(new URL('./win32/waiter-worker.cjs', import.meta.url)), {
-      workerData: { wake, port: port2, shared },
-      transferList: [port2],
-    });
+    try {
+      this.#worker = new Worker(FILEMAPPING_WAITER_SOURCE, {
+        eval: true,
+        workerData: { wake, port: port2, shared, koffiPath: path } satisfies WaitThreadData,
+        transferList: [port2],
+      });
+    } catch (error) {
+      k32.CloseHandle(wake);
+      port1.close();
+      throw new Error(`The filemapping wait thread could not start: ${(error as Error).message}`, { cause: error });
+    }
     this.#worker.unref();
-    // The thread sleeps in a native wait that worker termination cannot interrupt: wake it to stop at exit.
-    process.once('exit', () => this.#post({ op: 'stop', id: 0, sync: false }));
-    if (Atomics.wait(this.#state, SLOT.ready, 0, START_TIMEOUT_MS) === 'timed-out') {
-      throw new Error(`The filemapping wait thread did not start within ${START_TIMEOUT_MS / 1000} s`);
+    // Never an uncaught 'error' event in the host: a thread that fails ends its own waits with the error.
+    this.#worker.on('error', (error) => this.#end(new Error(`The filemapping wait thread failed: ${error.message}`, { cause: error })));
+    this.#worker.on('exit', (code) => this.#end(new Error(`The filemapping wait thread ended (exit code ${code})`)));
+    const started = Atomics.wait(this.#state, SLOT.ready, 0, START_TIMEOUT_MS);
+    const ready = Atomics.load(this.#state, SLOT.ready);
+    if (ready !== READY) {
+      const why =
+        ready === START_FAILED
+          ? readStartFailure(this.#state)
+          : `it did not start within ${START_TIMEOUT_MS / 1000} s (${started})`;
+      this.stop();
+      throw new Error(`The filemapping wait thread could not start: ${why}. It loads koffi from ${path}: keep koffi installed beside the package (or the bundle) and unpacked from any asar archive`);
     }
   }
 
-  /** Waits on the wait thread, blocking this thread until it answers. For mutexes: the wait thread owns them. */
-  waitSync(handle: bigint, timeoutMs: number, what: string): WaitResult {
-    const request: WaiterRequest = { op: 'wait', id: this.#nextId++, handles: [handle], timeoutMs, sync: true };
-    return this.#sync(request, 'WaitForSingleObject', what, WAIT_OUTCOMES).outcome as WaitResult;
+  /** False once the thread has ended. */
+  get alive(): boolean {
+    return this.#gone === undefined;
   }
 
-  /** Releases a mutex the wait thread acquired. */
-  releaseMutex(handle: bigint, what: string): void {
-    this.#sync({ op: 'release', id: this.#nextId++, handle, sync: true }, 'ReleaseMutex', what, ['released']);
+  /** How many of `handles` this thread is not waiting on yet. */
+  newHandles(handles: readonly bigint[]): number {
+    return new Set(handles.filter((handle) => !this.#handles.has(handle))).size;
+  }
+
+  /** Whether a wait on `handles` fits beside this thread's other waits. */
+  fits(handles: readonly bigint[]): boolean {
+    return this.alive && this.#handles.size + this.newHandles(handles) <= WAIT_THREAD_CAPACITY;
+  }
+
+  /** Posts an asynchronous request; `answer` gets its reply. */
+  post(request: WaiterRequest, answer?: (reply: WaiterReply) => void): void {
+    if (this.#gone) throw this.#gone;
+    if (answer) {
+      const handles = request.op === 'wait' ? request.handles : [];
+      this.#hold(handles, 1);
+      this.#replies.set(request.id, (reply) => {
+        this.#replies.delete(request.id);
+        this.#hold(handles, -1);
+        if (this.#replies.size === 0) this.#port.unref();
+        answer(reply);
+      });
+      this.#port.ref();
+    }
+    this.#port.postMessage(request);
+    this.#k32.SetEvent(this.#wake);
+  }
+
+  /** Posts a synchronous request and blocks until the thread answers it: one of `expected`, or a thrown Win32Error. */
+  sync(request: WaiterRequest, syscall: string, what: string, expected: readonly Outcome[]): { outcome: Outcome; index: number } {
+    if (this.#gone) throw this.#gone;
+    // The thread answers by writing the request's id (as an Int32) to SLOT.done, then notifying. Wait for that id, not
+    // for any change nor for the first wake-up: the notify of the previous answer can come after this thread has read
+    // that answer and is already waiting for the next one (it saw SLOT.done change before the notify), and a stale
+    // wake-up taken for this answer read the previous one ('acquired' for a lock the thread had not yet tried).
+    const ticket = request.id | 0;
+    const handles = request.op === 'wait' ? request.handles : [];
+    this.#hold(handles, 1);
+    try {
+      this.#port.postMessage(request);
+      this.#k32.SetEvent(this.#wake);
+      for (let seen = Atomics.load(this.#state, SLOT.done); seen !== ticket; seen = Atomics.load(this.#state, SLOT.done)) {
+        Atomics.wait(this.#state, SLOT.done, seen);
+      }
+    } finally {
+      this.#hold(handles, -1);
+    }
+    const outcome = OUTCOMES[Atomics.load(this.#state, SLOT.outcome)] as Outcome;
+    if (outcome === 'failed') throw win32Error(this.#k32, Atomics.load(this.#state, SLOT.errno), syscall, what);
+    // Never take an answer meant for another kind of request for this one (a 'released' read as a lock acquired).
+    if (!expected.includes(outcome)) {
+      throw new Error(`The filemapping wait thread answered '${outcome}' to ${what} (expected ${expected.join(' or ')}): this is a bug`);
+    }
+    return { outcome, index: Atomics.load(this.#state, SLOT.index) };
+  }
+
+  /** Asks the thread to stop (it sleeps in a native wait that worker termination cannot interrupt). */
+  stop(): void {
+    if (this.#gone === undefined) this.#gone = new Error('The filemapping wait threads are stopping');
+    this.#port.postMessage({ op: 'stop', id: 0, sync: false } satisfies WaiterRequest);
+    this.#k32.SetEvent(this.#wake);
+  }
+
+  #hold(handles: readonly bigint[], delta: 1 | -1): void {
+    for (const handle of new Set(handles)) {
+      const count = (this.#handles.get(handle) ?? 0) + delta;
+      if (count > 0) this.#handles.set(handle, count);
+      else this.#handles.delete(handle);
+    }
+  }
+
+  /** The thread ended: its pending waits fail with `error`. */
+  #end(error: Error): void {
+    this.#gone ??= error;
+    for (const [id, answer] of [...this.#replies]) {
+      this.#replies.delete(id);
+      answer({ id, outcome: 'failed', errno: 0, error: this.#gone.message });
+    }
+  }
+}
+
+/** The wait threads of this process. */
+export class Waiter {
+  static #instance: Waiter | undefined;
+
+  readonly #k32: Kernel32;
+  readonly #threads: WaitThread[] = [];
+  /** The thread that acquired each mutex (by handle) this process holds: only that thread can release it. */
+  readonly #owners = new Map<bigint, WaitThread>();
+
+  /** The process's wait threads (the first one started on first use). */
+  static get(): Waiter {
+    Waiter.#instance ??= new Waiter();
+    return Waiter.#instance;
+  }
+
+  private constructor() {
+    this.#k32 = kernel32();
+    this.#threadFor([]);
+    process.once('exit', () => {
+      for (const thread of this.#threads) thread.stop();
+    });
+  }
+
+  /** How many wait threads run (for the tests). */
+  get threads(): number {
+    return this.#threads.filter((thread) => thread.alive).length;
   }
 
   /**
-   * Waits on the wait thread without blocking. On abort, the wait is cancelled; if the thread acquired the object
+   * Waits on a wait thread, blocking this thread until it answers. `mutex`: the wait acquires a mutex, which
+   * releaseMutex() then releases on the same thread.
+   */
+  waitSync(handle: bigint, timeoutMs: number, what: string, mutex = false): WaitResult {
+    const thread = this.#threadFor([handle]);
+    const request: WaiterRequest = { op: 'wait', id: nextId++, handles: [handle], timeoutMs, sync: true };
+    const result = thread.sync(request, 'WaitForSingleObject', what, WAIT_OUTCOMES).outcome as WaitResult;
+    if (mutex && result !== 'timeout') this.#owners.set(handle, thread);
+    return result;
+  }
+
+  /** Releases a mutex that a wait thread acquired, on that thread. */
+  releaseMutex(handle: bigint, what: string): void {
+    const thread = this.#owners.get(handle);
+    if (!thread) throw new Error(`Cannot release ${what}: no wait thread of this process acquired it (this is a bug)`);
+    this.#owners.delete(handle);
+    thread.sync({ op: 'release', id: nextId++, handle, sync: true }, 'ReleaseMutex', what, ['released']);
+  }
+
+  /**
+   * Waits on a wait thread without blocking. On abort, the wait is cancelled; if the thread acquired the object
    * before it saw the cancellation, `giveBack` undoes that (releases the mutex, the semaphore count, sets the
    * event again) before the promise rejects with the signal's reason.
    */
-  wait(handle: bigint, timeoutMs: number, what: string, signal: AbortSignal | undefined, giveBack: () => void): Promise<WaitResult> {
-    return this.waitAny([handle], timeoutMs, what, signal, giveBack).then(({ result }) => result);
+  wait(
+    handle: bigint,
+    timeoutMs: number,
+    what: string,
+    signal: AbortSignal | undefined,
+    giveBack: () => void,
+    mutex = false,
+  ): Promise<WaitResult> {
+    return this.waitAny([handle], timeoutMs, what, signal, giveBack, mutex).then(({ result }) => result);
   }
 
   /** wait() for the first of a few handles; `index` says which one ended the wait. */
@@ -88,54 +259,47 @@ export class Waiter {
     what: string,
     signal: AbortSignal | undefined,
     giveBack: (index: number) => void,
+    mutex = false,
   ): Promise<{ result: WaitResult; index: number }> {
     signal?.throwIfAborted();
-    const id = this.#nextId++;
+    const thread = this.#threadFor(handles);
+    const id = nextId++;
     return new Promise<{ result: WaitResult; index: number }>((resolve, reject) => {
-      const onAbort = () => this.#post({ op: 'cancel', id: this.#nextId++, target: id, sync: false });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#replies.set(id, (reply) => {
-        this.#replies.delete(id);
+      const onAbort = () => thread.post({ op: 'cancel', id: nextId++, target: id, sync: false });
+      thread.post({ op: 'wait', id, handles, timeoutMs, sync: false }, (reply) => {
         signal?.removeEventListener('abort', onAbort);
-        if (this.#replies.size === 0) this.#port.unref();
         if (reply.outcome === 'failed') {
-          reject(win32Error(this.#k32, reply.errno ?? 0, 'WaitForMultipleObjects', what));
-        } else if (reply.outcome === 'cancelled') {
+          reject(reply.error === undefined ? win32Error(this.#k32, reply.errno ?? 0, 'WaitForMultipleObjects', what) : new Error(reply.error));
+          return;
+        }
+        if (reply.outcome === 'cancelled') {
           reject(signal?.reason);
-        } else if (signal?.aborted && reply.outcome !== 'timeout') {
-          giveBack(reply.index ?? 0);
+          return;
+        }
+        const index = reply.index ?? 0;
+        if (mutex && reply.outcome !== 'timeout') this.#owners.set(handles[index] as bigint, thread);
+        if (signal?.aborted && reply.outcome !== 'timeout') {
+          giveBack(index);
           reject(signal.reason);
         } else {
-          resolve({ result: reply.outcome as WaitResult, index: reply.index ?? 0 });
+          resolve({ result: reply.outcome as WaitResult, index });
         }
       });
-      this.#port.ref();
-      this.#post({ op: 'wait', id, handles, timeoutMs, sync: false });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
-  #post(request: WaiterRequest): void {
-    this.#port.postMessage(request);
-    this.#k32.SetEvent(this.#wake);
-  }
-
-  /** Posts a synchronous request and blocks until the thread answers it: one of `expected`, or a thrown Win32Error. */
-  #sync(request: WaiterRequest, syscall: string, what: string, expected: readonly Outcome[]): { outcome: Outcome; index: number } {
-    // The thread answers by writing the request's id (as an Int32) to SLOT.done, then notifying. Wait for that id, not
-    // for any change nor for the first wake-up: the notify of the previous answer can come after this thread has read
-    // that answer and is already waiting for the next one (it saw SLOT.done change before the notify), and a stale
-    // wake-up taken for this answer read the previous one ('acquired' for a lock the thread had not yet tried).
-    const ticket = request.id | 0;
-    this.#post(request);
-    for (let seen = Atomics.load(this.#state, SLOT.done); seen !== ticket; seen = Atomics.load(this.#state, SLOT.done)) {
-      Atomics.wait(this.#state, SLOT.done, seen);
-    }
-    const outcome = OUTCOMES[Atomics.load(this.#state, SLOT.outcome)] as Outcome;
-    if (outcome === 'failed') throw win32Error(this.#k32, Atomics.load(this.#state, SLOT.errno), syscall, what);
-    // Never take an answer meant for another kind of request for this one (a 'released' read as a lock acquired).
-    if (!expected.includes(outcome)) {
-      throw new Error(`The filemapping wait thread answered '${outcome}' to ${what} (expected ${expected.join(' or ')}): this is a bug`);
-    }
-    return { outcome, index: Atomics.load(this.#state, SLOT.index) };
+  /**
+   * A thread for a wait on `handles`: one already waiting on all of them (the copies cost no room), else the first
+   * with room, else a new one.
+   */
+  #threadFor(handles: readonly bigint[]): WaitThread {
+    const live = this.#threads.filter((thread) => thread.alive);
+    const thread =
+      live.find((t) => handles.length > 0 && t.newHandles(handles) === 0 && t.fits(handles)) ?? live.find((t) => t.fits(handles));
+    if (thread) return thread;
+    const started = new WaitThread(this.#k32);
+    this.#threads.push(started);
+    return started;
   }
 }

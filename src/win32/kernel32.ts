@@ -190,18 +190,38 @@ export interface Kernel32 {
   readonly sizeofMemoryBasicInformation: number;
 }
 
+type Koffi = typeof import('koffi');
+
 let loaded: Kernel32 | undefined;
+let packageRequire: NodeJS.Require | undefined;
+
+/** The package's own require, made on first use: koffi is resolved from beside the package (or the bundle). */
+function ownRequire(): NodeJS.Require {
+  return (packageRequire ??= createRequire(import.meta.url));
+}
 
 /** Loads kernel32.dll and declares its functions, once. Call only on Windows. */
 export function getKernel32(): Kernel32 {
-  loaded ??= declareKernel32();
+  // A lazy require keeps koffi (and its native binary) out of the import graph until Windows code runs.
+  loaded ??= declareKernel32(ownRequire()('koffi') as Koffi);
   return loaded;
 }
 
-function declareKernel32(): Kernel32 {
-  // A lazy require keeps koffi (and its native binary) out of the import graph until Windows code runs.
-  const require = createRequire(import.meta.url);
-  const koffi = require('koffi') as typeof import('koffi');
+/**
+ * The file koffi is loaded from, for a wait thread: its code is evaluated from a string (no file of the package is
+ * looked up at run time), and such a thread's own require() resolves from the working directory, not from here.
+ */
+export function koffiPath(): string {
+  return ownRequire().resolve('koffi');
+}
+
+/** kernel32 declared through the koffi at `path` (koffiPath() of the main thread): for a wait thread. */
+export function loadKernel32(path: string): Kernel32 {
+  loaded ??= declareKernel32(createRequire(path)(path) as Koffi);
+  return loaded;
+}
+
+function declareKernel32(koffi: Koffi): Kernel32 {
   const lib = koffi.load('kernel32.dll');
 
   // koffi's type names are global to the process. Another copy of this package (its CJS and ESM builds loaded

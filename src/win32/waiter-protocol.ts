@@ -1,4 +1,5 @@
-/** What the main thread and the wait thread (waiter-worker.ts) say to each other. */
+/** What the main thread and a wait thread (waiter-worker.ts) say to each other. */
+import type { MessagePort } from 'node:worker_threads';
 
 /**
  * A wait for any of `handles` (one or a few): `timeoutMs` < 0 waits forever. `sync` requests are answered in shared
@@ -42,11 +43,45 @@ export interface WaiterReply {
   errno?: number;
   /** Which of the handles ended a 'signaled' or 'abandoned' wait. */
   index?: number;
+  /** Why a 'failed' wait failed when it is not a Win32 error: the thread ended. */
+  error?: string;
+}
+
+/** What a wait thread is started with. */
+export interface WaitThreadData {
+  /** The auto-reset event that wakes the thread to read its requests. */
+  wake: bigint;
+  port: MessagePort;
+  /** SHARED_BYTES: the slots below, then the text of a start failure. */
+  shared: SharedArrayBuffer;
+  /** Where the main thread's koffi is (see koffiPath()). */
+  koffiPath: string;
 }
 
 /**
- * Int32 slots of the shared memory: the thread's readiness, and the answer to the one synchronous request. `done` is
- * the id (as an Int32) of the last synchronous request answered, written after `outcome`, `errno` and `index`.
+ * Int32 slots of the shared memory: the thread's readiness (READY or START_FAILED once it has started or failed to),
+ * and the answer to the one synchronous request. `done` is the id (as an Int32) of the last synchronous request
+ * answered, written after `outcome`, `errno` and `index`. `failureBytes` is the length of the start failure's text.
  */
-export const SLOT = { ready: 0, done: 1, outcome: 2, errno: 3, index: 4 } as const;
-export const SHARED_BYTES = 5 * Int32Array.BYTES_PER_ELEMENT;
+export const SLOT = { ready: 0, done: 1, outcome: 2, errno: 3, index: 4, failureBytes: 5 } as const;
+export const READY = 1;
+export const START_FAILED = 2;
+const SLOTS_BYTES = 6 * Int32Array.BYTES_PER_ELEMENT;
+/** Room for the text of a start failure, after the slots. */
+const FAILURE_TEXT_BYTES = 2048;
+export const SHARED_BYTES = SLOTS_BYTES + FAILURE_TEXT_BYTES;
+
+/** Writes why the thread could not start, then marks it START_FAILED: the main thread is blocked, and reads it there. */
+export function writeStartFailure(state: Int32Array, error: unknown): void {
+  const text = Buffer.from(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 'utf8').subarray(0, FAILURE_TEXT_BYTES);
+  new Uint8Array(state.buffer, SLOTS_BYTES, FAILURE_TEXT_BYTES).set(text);
+  Atomics.store(state, SLOT.failureBytes, text.length);
+  Atomics.store(state, SLOT.ready, START_FAILED);
+  Atomics.notify(state, SLOT.ready);
+}
+
+/** The text writeStartFailure() wrote. */
+export function readStartFailure(state: Int32Array): string {
+  const length = Atomics.load(state, SLOT.failureBytes);
+  return Buffer.from(state.buffer as SharedArrayBuffer, SLOTS_BYTES, length).toString('utf8');
+}

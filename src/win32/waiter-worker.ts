@@ -1,28 +1,22 @@
 /**
- * The wait thread: a worker thread that performs every wait that must not block the event loop, and every wait
- * on a mutex.
+ * One wait thread: a worker thread that performs waits that must not block the event loop, and waits on mutexes.
+ * The main thread (sync/waiter.ts) runs as many as it needs, each given at most WAIT_THREAD_CAPACITY distinct handles.
  *
- * Why a thread of its own: koffi's async calls run on libuv's thread pool (4 threads by default), so a long wait
- * there would starve file and crypto work; and a Win32 mutex belongs to the thread that acquired it, so a mutex
- * acquired on one pool thread could not be released from another (ReleaseMutex fails with ERROR_NOT_OWNER). Here
- * one thread acquires and releases every mutex, whoever asked.
+ * Why threads of the package's own: koffi's async calls run on libuv's thread pool (4 threads by default), so a long
+ * wait there would starve file and crypto work; and a Win32 mutex belongs to the thread that acquired it, so a mutex
+ * acquired on one pool thread could not be released from another (ReleaseMutex fails with ERROR_NOT_OWNER). Here the
+ * thread that acquired a mutex is the one that releases it, whoever asked.
  *
- * The thread sleeps in WaitForMultipleObjects on a wake event and the handles being waited for. The main thread
- * posts a request on the port and sets the wake event; the thread drains the port with receiveMessageOnPort (it
- * never returns to its event loop) and answers on the port, or, for a synchronous request, in shared memory.
+ * The thread sleeps in WaitForMultipleObjects on a wake event and on every handle it was given: each pending wait is
+ * tried in every round, however many there are. The main thread posts a request on the port and sets the wake event;
+ * the thread drains the port with receiveMessageOnPort (it never returns to its event loop) and answers on the port,
+ * or, for a synchronous request, in shared memory.
  */
 import { performance } from 'node:perf_hooks';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import {
-  INFINITE,
-  MAXIMUM_WAIT_OBJECTS,
-  WAIT_ABANDONED,
-  WAIT_FAILED,
-  WAIT_OBJECT_0,
-  WAIT_TIMEOUT,
-} from './constants.js';
-import { getKernel32 } from './kernel32.js';
-import { OUTCOMES, SLOT, type WaiterReply, type WaiterRequest } from './waiter-protocol.js';
+import { INFINITE, MAXIMUM_WAIT_OBJECTS, WAIT_ABANDONED, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from './constants.js';
+import { loadKernel32, type Kernel32 } from './kernel32.js';
+import { OUTCOMES, READY, SLOT, writeStartFailure, type WaiterReply, type WaiterRequest, type WaitThreadData } from './waiter-protocol.js';
 
 /** The longest single native wait (see round()). */
 const SLICE_MS = 250;
@@ -34,18 +28,18 @@ interface Pending {
   sync: boolean;
 }
 
-const { wake, port, shared } = workerData as { wake: bigint; port: MessagePort; shared: SharedArrayBuffer };
+const { wake, port, shared, koffiPath } = workerData as WaitThreadData;
 const state = new Int32Array(shared);
-const k32 = getKernel32();
 const pending: Pending[] = [];
 let rotation = 0;
+let k32: Kernel32;
 
 function reply(request: { id: number; sync: boolean }, answer: Omit<WaiterReply, 'id'>): void {
   if (request.sync) {
     Atomics.store(state, SLOT.outcome, OUTCOMES.indexOf(answer.outcome));
     Atomics.store(state, SLOT.errno, answer.errno ?? 0);
     Atomics.store(state, SLOT.index, answer.index ?? 0);
-    // Last, the request's id: the main thread waits for that value (see Waiter.#sync), so every slot above is
+    // Last, the request's id: the main thread waits for that value (see WaitThread.sync), so every slot above is
     // written before it reads them.
     Atomics.store(state, SLOT.done, request.id | 0);
     Atomics.notify(state, SLOT.done);
@@ -86,35 +80,53 @@ function drain(): boolean {
   return true;
 }
 
-Atomics.store(state, SLOT.ready, 1);
-Atomics.notify(state, SLOT.ready);
+/** Tries `p` alone without waiting, and answers it unless nothing of it is signalled: true when answered. */
+function tryAlone(p: Pending, failedErrno = 0): boolean {
+  // A zero-timeout wait acquires what is free (a mutex, a semaphore count, an auto-reset event): the request is
+  // answered with what it acquired.
+  const alone = k32.WaitForMultipleObjects(p.handles.length, p.handles, false, 0);
+  if (alone === WAIT_TIMEOUT) return false;
+  if (alone === WAIT_FAILED) reply(p, { outcome: 'failed', errno: k32.GetLastError() || failedErrno });
+  else if (alone >= WAIT_ABANDONED && alone < WAIT_ABANDONED + MAXIMUM_WAIT_OBJECTS) reply(p, { outcome: 'abandoned', index: alone - WAIT_ABANDONED });
+  else reply(p, { outcome: 'signaled', index: alone - WAIT_OBJECT_0 });
+  return true;
+}
 
-/** Answers the waits whose time is up; each has been tried at least once by then (a timeout of 0 polls once). */
+/**
+ * Answers the waits whose time is up. Each is tried alone once more first: WaitForMultipleObjects reports only the
+ * lowest signalled handle, so a wait whose object was free may not have been reported yet (a timeout of 0 must still
+ * acquire a free mutex).
+ */
 function expire(): void {
   const now = performance.now();
   for (let i = pending.length - 1; i >= 0; i--) {
-    if ((pending[i] as Pending).deadline <= now) reply(pending.splice(i, 1)[0] as Pending, { outcome: 'timeout' });
+    const p = pending[i] as Pending;
+    if (p.deadline > now) continue;
+    pending.splice(i, 1);
+    if (!tryAlone(p)) reply(p, { outcome: 'timeout' });
   }
 }
 
-/** One round: read requests, wait, answer. False once asked to stop. */
+/** One round: read requests, wait on every pending handle, answer. False once asked to stop. */
 function round(): boolean {
   if (!drain()) return false;
   const now = performance.now();
-  // Rotate so that a low index cannot starve the others (WaitForMultipleObjects reports the lowest signalled), and
-  // take whole requests while their handles fit beside the wake event.
-  const active: Pending[] = [];
+  // Each distinct handle once (WaitForMultipleObjects refuses a copy of a handle), the oldest request first for each.
+  // The order rotates so that a handle that stays signalled cannot starve the others: the call reports the lowest
+  // index signalled.
   const start = pending.length > 0 ? rotation++ % pending.length : 0;
-  let slots = MAXIMUM_WAIT_OBJECTS - 1;
+  const handles: bigint[] = [];
   for (let i = 0; i < pending.length; i++) {
-    const p = pending[(start + i) % pending.length] as Pending;
-    if (p.handles.length > slots) break;
-    active.push(p);
-    slots -= p.handles.length;
+    for (const handle of (pending[(start + i) % pending.length] as Pending).handles) {
+      if (!handles.includes(handle)) handles.push(handle);
+    }
   }
-  const handles = active.flatMap((p) => p.handles);
-  const owners = active.flatMap((p) => p.handles.map((_, index) => ({ p, index })));
-  const nearest = Math.min(...active.map((p) => p.deadline));
+  if (handles.length > MAXIMUM_WAIT_OBJECTS - 1) {
+    // The main thread gives a thread no more distinct handles than fit beside the wake event: this is a bug.
+    for (const p of pending.splice(0)) reply(p, { outcome: 'failed', errno: 0 });
+    return true;
+  }
+  const nearest = Math.min(...pending.map((p) => p.deadline));
   // Never sleep longer than a slice: when the thread that owns this worker ends (process.exit() in a worker
   // thread, say), Node can only stop this one between native calls. Waits still end on their kernel objects.
   const timeout = Math.min(Number.isFinite(nearest) ? Math.max(0, Math.ceil(nearest - now)) : INFINITE, SLICE_MS);
@@ -122,15 +134,7 @@ function round(): boolean {
   if (result === WAIT_FAILED) {
     const errno = k32.GetLastError();
     // One handle is bad (closed under a pending wait, say): answer each request that fails on its own.
-    // (A zero-timeout wait acquires what is free, a mutex included: such a request is answered as acquired.)
-    for (const p of active) {
-      const alone = k32.WaitForMultipleObjects(p.handles.length, p.handles, false, 0);
-      if (alone === WAIT_TIMEOUT) continue;
-      pending.splice(pending.indexOf(p), 1);
-      if (alone === WAIT_FAILED) reply(p, { outcome: 'failed', errno: k32.GetLastError() || errno });
-      else if (alone >= WAIT_ABANDONED) reply(p, { outcome: 'abandoned', index: alone - WAIT_ABANDONED });
-      else reply(p, { outcome: 'signaled', index: alone - WAIT_OBJECT_0 });
-    }
+    for (const p of [...pending]) if (tryAlone(p, errno)) pending.splice(pending.indexOf(p), 1);
     return true;
   }
   // The wake event has the lowest index, so it masks the handles: read the new requests, then wait again before any
@@ -138,21 +142,36 @@ function round(): boolean {
   if (result === WAIT_OBJECT_0) return true;
   if (result !== WAIT_TIMEOUT) {
     const abandoned = result >= WAIT_ABANDONED;
-    const owner = owners[result - (abandoned ? WAIT_ABANDONED : WAIT_OBJECT_0) - 1];
+    const handle = handles[result - (abandoned ? WAIT_ABANDONED : WAIT_OBJECT_0) - 1];
+    // One wait was satisfied (a mutex, a count or an auto-reset event acquired once): the oldest request for it.
+    const owner = pending.find((p) => handle !== undefined && p.handles.includes(handle));
     if (owner) {
-      pending.splice(pending.indexOf(owner.p), 1);
-      reply(owner.p, { outcome: abandoned ? 'abandoned' : 'signaled', index: owner.index });
+      pending.splice(pending.indexOf(owner), 1);
+      reply(owner, { outcome: abandoned ? 'abandoned' : 'signaled', index: owner.handles.indexOf(handle as bigint) });
     }
   }
   expire();
   return true;
 }
 
-// The main thread may be blocked on a synchronous answer: an exception here must answer, never end the thread.
-for (;;) {
+function run(): void {
   try {
-    if (!round()) break;
-  } catch {
-    for (const p of pending.splice(0)) reply(p, { outcome: 'failed', errno: 0 });
+    k32 = loadKernel32(koffiPath);
+  } catch (error) {
+    // The main thread is blocked waiting for this thread to start: tell it why it cannot, in shared memory.
+    writeStartFailure(state, error);
+    return;
+  }
+  Atomics.store(state, SLOT.ready, READY);
+  Atomics.notify(state, SLOT.ready);
+  // The main thread may be blocked on a synchronous answer: an exception here must answer, never end the thread.
+  for (;;) {
+    try {
+      if (!round()) break;
+    } catch {
+      for (const p of pending.splice(0)) reply(p, { outcome: 'failed', errno: 0 });
+    }
   }
 }
+
+run();

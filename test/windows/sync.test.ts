@@ -36,6 +36,21 @@ describe.each(versions)('synchronisation objects, Windows node %s', (version) =>
     expect(reports).toEqual(Array.from({ length: 4 }, () => ({ rounds, acquired: rounds, missed: 0, error: null })));
   });
 
+  // One wait thread waits on at most 63 handles. With 200 async waits pending, the old single thread tried a sliding
+  // window of them: lock(1000) on a free mutex timed out, and a set event was noticed 24 to 30 s late.
+  it('keeps every other wait prompt and correct while hundreds of async waits are pending', async () => {
+    const many = await scenario<Report>(version, 'many-waits.mjs', [uniqueName('many'), '200']);
+    expect(many).toEqual({
+      lockWithTimeout: ['acquired', 'acquired', 'acquired'],
+      lockAsyncWithTimeout: ['acquired', 'acquired', 'acquired'],
+      zeroTimeoutLocks: { missed: 0 },
+      zeroTimeoutSemaphore: 0,
+      setEventNoticed: 'signaled',
+      waitingChannels: 0,
+      idleWaitsEndWhenSet: { signaled: 200, of: 200 },
+    });
+  });
+
   it('cancels an async lock with an AbortSignal and leaves nothing locked', () => {
     expect(report.mutexAbort).toEqual({ aborted: error('AbortError'), after: 'acquired' });
   });
