@@ -4,29 +4,31 @@
  *
  * Roles: the process that sends is the channel's writer and the one that receives its reader, one of each at a
  * time (single producer, single consumer). A waiting side also watches its peer's process handle, so that a peer
- * that dies does not leave it waiting forever: see ChannelPeerExitedError.
+ * that dies does not leave it waiting forever: see ChannelPeerExitedError. On one end, asynchronous calls of a
+ * direction are served one at a time, in the order they were made: a second pending receiveAsync() waits for the
+ * first instead of racing it for the wake-up.
  */
-import { FileMappingValidationError, ObjectClosedError, withObjectKind } from '../errors.js';
+import { FileMappingValidationError, isWin32Error, ObjectClosedError, Win32Error, withObjectKind } from '../errors.js';
 import { FileMapping } from '../file-mapping.js';
 import { memoryOf, type MappedView } from '../mapped-view.js';
-import { parseName, parseOptions } from '../options.js';
+import { MAX_NAME_LENGTH, parseName, parseOptions } from '../options.js';
 import { kernel32, win32Error } from '../platform.js';
-import { SafetyNet } from '../safety-net.js';
 import { NamedEvent } from '../sync/named-event.js';
 import { NamedMutex } from '../sync/named-mutex.js';
 import { asyncWaitSchema, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
 import { Waiter } from '../sync/waiter.js';
-import { ERROR_INVALID_PARAMETER, INFINITE, SYNCHRONIZE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
+import { ERROR_ALREADY_EXISTS, INFINITE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
 import type { Kernel32 } from '../win32/kernel32.js';
 import { createSchema, openSchema, syncSchema, type ChannelOpenOptions, type ChannelOptions, type SyncWaitOptions } from './options.js';
-import { HEADER_BYTES, Ring, type Holder } from './ring.js';
+import { Peers } from './peers.js';
+import { HEADER_BYTES, Ring, type Holder, type Role } from './ring.js';
 
 /** The peer process ended without closing the channel. Every message it had sent in full was delivered first. */
 export class ChannelPeerExitedError extends Error {
   readonly pid: number;
-  readonly role: 'writer' | 'reader';
+  readonly role: Role;
 
-  constructor(role: 'writer' | 'reader', pid: number, channel: string) {
+  constructor(role: Role, pid: number, channel: string) {
     super(
       role === 'writer'
         ? `The process writing to ${channel} (pid ${pid}) ended without closing it: every message it had sent in full was received; one it was writing, if any, is lost`
@@ -39,21 +41,17 @@ export class ChannelPeerExitedError extends Error {
 Object.defineProperty(ChannelPeerExitedError.prototype, 'name', { value: 'ChannelPeerExitedError' });
 
 type Message = Uint8Array | string;
-interface PeerHandle {
-  k32: Kernel32;
-  handle: bigint;
-}
-/**
- * Closes the peers' process handles of a channel end the program forgot to close (its section, view and events have
- * nets of their own; see SafetyNet). Its role stays taken while its thread runs, as a live holder's would.
- */
-const peerHandles = new SafetyNet<PeerHandle>(({ k32, handle }) => {
-  k32.CloseHandle(handle);
-});
+/** The parts of a channel beside its section, by the suffix of their names. */
+const PARTS = { init: '-init', data: '-data', space: '-space' } as const;
+/** The longest channel name: its parts' names (NAME-space the longest) must be valid kernel object names. */
+export const MAX_CHANNEL_NAME_LENGTH = MAX_NAME_LENGTH - PARTS.space.length;
+
 /** How create() and open() make the parts of a channel: #build() runs them under the set-up mutex. */
 interface BuildSteps {
   /** The ring's capacity when the section is new and this end writes the header; undefined to attach only. */
   capacity: number | undefined;
+  /** create() with `exclusive`: every part must be new. */
+  exclusive: boolean;
   security: { security?: string };
   section(): FileMapping;
   event(name: string): NamedEvent;
@@ -62,6 +60,13 @@ interface BuildSteps {
 const INIT_TIMEOUT_MS = 30_000;
 /** How one wait of a blocked side ended: time ran out, the wake event was set, or the peer process ended. */
 type Wake = 'timeout' | 'woken' | 'peer';
+
+/**
+ * The ends of this thread that use each role of each channel (by name): a role is given up when the last of them
+ * closes, so that closing one object never takes the role from another object of the same thread. Module state is
+ * per thread: each worker thread has its own.
+ */
+const roleUsers = new Map<string, Set<Channel>>();
 
 export class Channel implements Disposable, AsyncIterable<Buffer> {
   /** The channel's name: its section; its events are NAME-data and NAME-space. */
@@ -76,50 +81,56 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   /** This end's role holder: this process and this thread (worker threads share the pid). */
   readonly #me: Holder;
   readonly #ring: Ring;
+  readonly #key: string;
   #mapping: FileMapping | undefined;
   #view: MappedView | undefined;
   #data: NamedEvent | undefined;
   #space: NamedEvent | undefined;
-  /** Process handles of peers this end watches, by pid. */
-  #peers = new Map<number, PeerHandle>();
+  readonly #peers: Peers;
   /** Aborted by close(): cancels the asynchronous waits in progress. */
   readonly #closing = new AbortController();
   #pendingWaits = 0;
+  /** The last asynchronous call of each direction: the next one starts once it has settled. */
+  readonly #queues: Record<Role, Promise<void>> = { writer: Promise.resolve(), reader: Promise.resolve() };
+  /** How many asynchronous calls of each direction are pending (waiting for their turn or in progress). */
+  readonly #queued: Record<Role, number> = { writer: 0, reader: 0 };
   /** Set by close() when the wait thread still held handles of this end: released once it lets go. */
   #releaseWhenIdle = false;
   #closedView: MappedView | undefined;
   #copyMode = false;
 
-  private constructor(name: string, mapping: FileMapping, ring: Ring, events: [NamedEvent, NamedEvent]) {
+  private constructor(name: string, mapping: FileMapping, view: MappedView, ring: Ring, events: [NamedEvent, NamedEvent]) {
     this.name = name;
+    this.#key = name.replace(/^Local\\/u, '');
     this.alreadyExisted = mapping.alreadyExisted;
     this.#k32 = kernel32();
     this.#pid = this.#k32.GetCurrentProcessId();
     this.#me = { pid: this.#pid, thread: this.#k32.GetCurrentThreadId() };
     this.#mapping = mapping;
-    this.#view = undefined;
+    this.#view = view;
+    this.#copyMode = view.copyMode;
     this.#ring = ring;
     this.maxMessageLength = ring.maxMessageLength;
     [this.#data, this.#space] = events;
+    this.#peers = new Peers(this.#k32, this);
   }
 
-  /** Creates a channel, or joins the existing one of this name (`alreadyExisted`), unless `exclusive`. */
+  /**
+   * Creates a channel, or joins the existing one of this name (`alreadyExisted`), unless `exclusive`: then it fails
+   * when any object the channel is made of exists already (its section, NAME-data, NAME-space, NAME-init), so that
+   * no process that took one of those names first can listen in or steal wake-ups.
+   */
   static create(name: string, options: ChannelOptions = {}): Channel {
-    const parsedName = parseName(name, 'Channel.create() name');
+    const parsedName = parseChannelName(name, 'Channel.create() name');
     const parsed = parseOptions(createSchema, options, 'Channel.create() options');
     const security = parsed.security === undefined ? {} : { security: parsed.security };
+    const exclusive = parsed.exclusive;
     return Channel.#build(parsedName, {
       capacity: parsed.capacity,
+      exclusive,
       security,
-      section: () => {
-        try {
-          return FileMapping.create({ name: parsedName, size: HEADER_BYTES + parsed.capacity, exclusive: parsed.exclusive, ...security });
-        } catch (error) {
-          // ERROR_ALREADY_EXISTS (exclusive) is about the channel: its hint names Channel.open().
-          throw withObjectKind(error, 'channel');
-        }
-      },
-      event: (eventName) => NamedEvent.create(eventName, security),
+      section: () => FileMapping.create({ name: parsedName, size: HEADER_BYTES + parsed.capacity, exclusive, ...security }),
+      event: (eventName) => NamedEvent.create(eventName, { ...security, exclusive }),
     });
   }
 
@@ -128,10 +139,11 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    * set-up mutex NAME-init is not checked: a process holding it can only make set-up time out).
    */
   static open(name: string, options: ChannelOpenOptions = {}): Channel {
-    const parsedName = parseName(name, 'Channel.open() name');
+    const parsedName = parseChannelName(name, 'Channel.open() name');
     const owner = parseOptions(openSchema, options, 'Channel.open() options').expectedOwner;
     return Channel.#build(parsedName, {
       capacity: undefined,
+      exclusive: false,
       security: {},
       section: () => FileMapping.open(parsedName, owner === undefined ? {} : { expectedOwner: owner }),
       // The creator makes the events with the section, under NAME-init, so they exist; create() only spares a
@@ -144,12 +156,12 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     const owned: Disposable[] = [];
     // Creating the section and writing its header are two steps: a process joining in between would find no header.
     // A mutex NAME-init makes them one for every process that creates or opens the channel.
-    const init = NamedMutex.create(`${name}-init`, how.security);
+    const init = part(name, 'mutex NAME-init', () => NamedMutex.create(`${name}${PARTS.init}`, { ...how.security, exclusive: how.exclusive }));
     try {
       if (init.lock(INIT_TIMEOUT_MS) === 'timeout') {
-        throw new Error(`Timed out after ${INIT_TIMEOUT_MS} ms waiting to set up channel "${name}" (another process holds ${name}-init)`);
+        throw new Error(`Timed out after ${INIT_TIMEOUT_MS} ms waiting to set up channel "${name}" (another process holds ${name}${PARTS.init})`);
       }
-      const mapping = how.section();
+      const mapping = part(name, 'section', how.section);
       owned.push(mapping);
       // Zero-copy or copy mode, as the runtime allows (or FILEMAPPING_COPY_MODE asks): the ring uses the view's
       // atomics, which are the same locked instructions in both, so processes in different modes share a channel.
@@ -159,16 +171,13 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       // The creator writes the header; whoever joins checks it (a section of that name may hold something else).
       const ring =
         how.capacity !== undefined && !mapping.alreadyExisted
-          ? Ring.initialize(memory, how.capacity)
-          : Ring.attach(memory, view.length, `section "${name}"`);
-      const data = how.event(`${name}-data`);
+          ? Ring.initialize(memory, how.capacity, name)
+          : Ring.attach(memory, view.length, name);
+      const data = part(name, 'event NAME-data', () => how.event(`${name}${PARTS.data}`));
       owned.push(data);
-      const space = how.event(`${name}-space`);
+      const space = part(name, 'event NAME-space', () => how.event(`${name}${PARTS.space}`));
       owned.push(space);
-      const channel = new Channel(name, mapping, ring, [data, space]);
-      channel.#view = view;
-      channel.#copyMode = view.copyMode;
-      return channel;
+      return new Channel(name, mapping, view, ring, [data, space]);
     } catch (error) {
       for (const resource of owned.reverse()) resource[Symbol.dispose]();
       throw error;
@@ -185,6 +194,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   send(message: Message, options: SyncWaitOptions = {}): boolean {
     const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.send() options');
     const bytes = this.#bytes(message);
+    this.#refuseWhileQueued('writer', 'send');
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       if (this.#trySend(bytes)) return true;
@@ -193,23 +203,30 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     }
   }
 
-  /** send() without blocking the event loop. Resolves to false on timeout; rejects on abort. */
+  /**
+   * send() without blocking the event loop. Resolves to false on timeout; rejects with the signal's reason on abort,
+   * having sent nothing. Calls on one end are served in order.
+   */
   async sendAsync(message: Message, options: AsyncWaitOptions = {}): Promise<boolean> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.sendAsync() options');
     const bytes = this.#bytes(message);
-    const deadline = performance.now() + parsed.timeoutMs;
-    for (;;) {
-      if (this.#trySend(bytes)) return true;
-      const outcome = await this.#block('writer', () => this.#ring.hasRoom(bytes.length), deadline, (handles, ms) =>
-        this.#waitThere(handles, ms, parsed.signal),
-      );
-      if (outcome === 'timeout') return false;
-    }
+    return this.#inTurn('writer', parsed.signal, async () => {
+      const deadline = performance.now() + parsed.timeoutMs;
+      for (;;) {
+        parsed.signal?.throwIfAborted();
+        if (this.#trySend(bytes)) return true;
+        const outcome = await this.#block('writer', () => this.#ring.hasRoom(bytes.length), deadline, (handles, ms) =>
+          this.#waitThere(handles, ms, parsed.signal),
+        );
+        if (outcome === 'timeout') return false;
+      }
+    });
   }
 
   /** Receives the next message, waiting for one up to the timeout; undefined on timeout. */
   receive(options: SyncWaitOptions = {}): Buffer | undefined {
     const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.receive() options');
+    this.#refuseWhileQueued('reader', 'receive');
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const message = this.#tryReceive();
@@ -220,33 +237,54 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     }
   }
 
-  /** receive() without blocking the event loop. Resolves to undefined on timeout; rejects on abort. */
+  /**
+   * receive() without blocking the event loop. Resolves to undefined on timeout; rejects with the signal's reason on
+   * abort, having taken nothing. Calls on one end are served in order.
+   */
   async receiveAsync(options: AsyncWaitOptions = {}): Promise<Buffer | undefined> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveAsync() options');
-    const deadline = performance.now() + parsed.timeoutMs;
-    for (;;) {
-      const message = this.#tryReceive();
-      if (message) return message;
-      const outcome = await this.#block('reader', () => !this.#ring.empty, deadline, (handles, ms) =>
-        this.#waitThere(handles, ms, parsed.signal),
-      );
-      if (outcome === 'timeout') return undefined;
-    }
+    if (!this.#view) throw new ObjectClosedError('channel', `receive from channel "${this.name}"`);
+    return this.#inTurn('reader', parsed.signal, async () => {
+      const deadline = performance.now() + parsed.timeoutMs;
+      for (;;) {
+        parsed.signal?.throwIfAborted();
+        const message = this.#tryReceive();
+        if (message) return message;
+        const outcome = await this.#block('reader', () => !this.#ring.empty, deadline, (handles, ms) =>
+          this.#waitThere(handles, ms, parsed.signal),
+        );
+        if (outcome === 'timeout') return undefined;
+      }
+    });
   }
 
-  /** Receives messages until the channel is closed: `for await (const message of channel)`. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    while (this.#view) {
-      let message;
-      try {
-        message = await this.receiveAsync();
-      } catch (error) {
-        // close() ends the iteration; anything else (a peer that died, say) is the caller's to see.
-        if (this.closed && error instanceof ObjectClosedError) return;
-        throw error;
-      }
-      if (message) yield message;
-    }
+  /**
+   * Receives messages until the channel is closed: `for await (const message of channel)`. The iterator's return()
+   * (a `break`, or a call while a next() is pending) ends a pending next() as done, and the message it was waiting
+   * for stays in the ring.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    const stop = new AbortController();
+    const done = (): IteratorResult<Buffer> => ({ done: true, value: undefined });
+    const iterator: AsyncIterator<Buffer> = {
+      next: async () => {
+        if (stop.signal.aborted || this.closed) return done();
+        try {
+          // No timeout: this resolves with a message, or rejects.
+          const message = (await this.receiveAsync({ signal: stop.signal })) as Buffer;
+          return { done: false, value: message };
+        } catch (error) {
+          // return() and close() end the iteration; anything else (a peer that died, say) is the caller's to see.
+          if (stop.signal.aborted || (this.closed && error instanceof ObjectClosedError)) return done();
+          throw error;
+        }
+      },
+      return: async () => {
+        stop.abort();
+        return done();
+      },
+    };
+    return iterator;
   }
 
   /**
@@ -263,15 +301,20 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   }
 
   /**
-   * Closes this end: gives up its role, wakes a peer waiting on it, and releases the section and events. Idempotent.
-   * Asynchronous sends and receives in progress reject with ObjectClosedError; the handles they wait on are released
-   * once the wait thread has let go of them.
+   * Closes this end: gives up its roles (unless another end of this thread still uses them), wakes a peer waiting on
+   * it, and releases the section and events. Idempotent. Asynchronous sends and receives in progress reject with
+   * ObjectClosedError; the handles they wait on are released once the wait thread has let go of them.
    */
   close(): void {
     const view = this.#view;
     if (!view) return;
-    this.#ring.release('writer', this.#me);
-    this.#ring.release('reader', this.#me);
+    for (const role of ['writer', 'reader'] as const) {
+      const users = roleUsers.get(`${this.#key}:${role}`);
+      if (!users?.delete(this)) continue;
+      if (users.size > 0) continue;
+      roleUsers.delete(`${this.#key}:${role}`);
+      this.#ring.release(role, this.#me);
+    }
     this.#data?.set();
     this.#space?.set();
     this.#view = undefined;
@@ -285,10 +328,6 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   }
 
   #release(): void {
-    for (const peer of this.#peers.values()) {
-      peerHandles.unregister(peer);
-      this.#k32.CloseHandle(peer.handle);
-    }
     this.#peers.clear();
     this.#closedView?.unmap();
     this.#closedView = undefined;
@@ -316,6 +355,34 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     return bytes;
   }
 
+  /**
+   * Runs `call` once the asynchronous calls of `role` made before it have settled. Aborting while it waits for its
+   * turn rejects with the signal's reason, having done nothing.
+   */
+  async #inTurn<T>(role: Role, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+    signal?.throwIfAborted();
+    const previous = this.#queues[role];
+    let settled!: () => void;
+    const mine = new Promise<void>((resolve) => (settled = resolve));
+    this.#queues[role] = previous.then(() => mine);
+    this.#queued[role]++;
+    try {
+      await untilAborted(previous, signal);
+      return await call();
+    } finally {
+      this.#queued[role]--;
+      settled();
+    }
+  }
+
+  /** A synchronous call while asynchronous ones of its direction are pending would race them for the wake-up. */
+  #refuseWhileQueued(role: Role, operation: string): void {
+    if (this.#queued[role] === 0) return;
+    throw new Error(
+      `Cannot ${operation} synchronously on channel "${this.name}" while a ${operation}Async() of this end is pending: await it first (calls of one end are served in order)`,
+    );
+  }
+
   #trySend(bytes: Uint8Array): boolean {
     this.#claim('writer');
     if (!this.#ring.tryWrite(bytes)) return false;
@@ -332,9 +399,9 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   }
 
   /** Takes the writer or reader role for this thread, unless another live thread or live process has it. */
-  #claim(role: 'writer' | 'reader'): void {
+  #claim(role: Role): void {
     const holder = this.#ring.claim(role, this.#me, ({ pid, thread }) =>
-      pid === this.#pid ? this.#threadAlive(thread) : this.#peerHandle(pid) !== undefined && !this.#exited(pid),
+      pid === this.#pid ? this.#peers.threadAlive(thread) : this.#peers.alive(pid),
     );
     if (holder.pid !== this.#me.pid || holder.thread !== this.#me.thread) {
       const who = holder.pid === this.#me.pid ? `thread ${holder.thread} of this process` : `process ${holder.pid}`;
@@ -342,42 +409,44 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
         `Cannot use channel "${this.name}" as its ${role}: ${who} is its ${role}. A channel has one writer and one reader (one thread each) at a time; use one channel per producer`,
       );
     }
+    const key = `${this.#key}:${role}`;
+    let users = roleUsers.get(key);
+    if (!users) roleUsers.set(key, (users = new Set()));
+    users.add(this);
   }
 
   /**
    * One wait of a blocked side: raise the waiting flag, look once more (the peer may have acted in between: this
    * order loses no wake-up), then wait on the wake event and the peer's process. Throws when the peer died.
    */
-  #block<R extends Wake | Promise<Wake>>(
-    role: 'writer' | 'reader',
-    ready: () => boolean,
-    deadline: number,
-    wait: (handles: bigint[], ms: number) => R,
-  ): R | 'woken' {
+  #block<R extends Wake | Promise<Wake>>(role: Role, ready: () => boolean, deadline: number, wait: (handles: bigint[], ms: number) => R): R | 'woken' {
     const event = role === 'reader' ? this.#data : this.#space;
     if (!event) throw new ObjectClosedError('channel', `wait on channel "${this.name}"`);
-    const setFlag = (value: boolean) => {
-      if (role === 'reader') this.#ring.readerWaiting = value;
-      else this.#ring.writerWaiting = value;
-    };
-    setFlag(true);
+    const flag = role === 'reader' ? 'readerWaiting' : 'writerWaiting';
+    this.#ring[flag] = true;
     if (ready()) {
-      setFlag(false);
+      this.#ring[flag] = false;
       return 'woken';
     }
-    const peerPid = role === 'reader' ? this.#ring.writerPid : this.#ring.readerPid;
-    const peer = peerPid !== 0 && peerPid !== this.#pid ? this.#peerHandle(peerPid) : undefined;
+    const peerRole = role === 'reader' ? 'writer' : 'reader';
+    const peerPid = this.#ring.holder(peerRole).pid;
+    // The handles of peers that left are closed here, while no wait uses them.
+    if (this.#pendingWaits === 0) this.#peers.keepOnly([this.#ring.holder('writer').pid, this.#ring.holder('reader').pid]);
+    const peer = peerPid !== 0 && peerPid !== this.#pid ? this.#peers.handle(peerPid) : undefined;
     const ms = deadline === Infinity ? Infinity : Math.max(0, Math.round(deadline - performance.now()));
     const settle = (outcome: Wake): 'timeout' | 'woken' => {
-      setFlag(false);
+      this.#ring[flag] = false;
       if (outcome !== 'peer') return outcome;
-      this.#ring.release(role === 'reader' ? 'writer' : 'reader', peerPid);
+      this.#ring.release(peerRole, peerPid);
       // A dead writer's complete messages are still delivered before its death is reported.
       if (role === 'reader' && !this.#ring.empty) return 'woken';
-      throw new ChannelPeerExitedError(role === 'reader' ? 'writer' : 'reader', peerPid, `channel "${this.name}"`);
+      throw new ChannelPeerExitedError(peerRole, peerPid, `channel "${this.name}"`);
     };
     const result: Wake | Promise<Wake> = wait(peer === undefined ? [event.handle] : [event.handle, peer], ms);
-    return (result instanceof Promise ? result.then(settle) : settle(result)) as R;
+    return (result instanceof Promise ? result.then(settle, (error: unknown) => {
+      this.#ring[flag] = false;
+      throw error;
+    }) : settle(result)) as R;
   }
 
   /** Waits on this thread (the synchronous API). */
@@ -392,7 +461,9 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /** Waits on the wait thread (the asynchronous API). A wake event consumed after an abort is set again. */
   async #waitThere(handles: bigint[], ms: number, signal: AbortSignal | undefined): Promise<Wake> {
-    const combined = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
+    // A signal of this wait's own: listeners are added to it, never to the end's closing signal (one per pending wait
+    // would warn of a leak past ten).
+    const combined = AbortSignal.any(signal ? [signal, this.#closing.signal] : [this.#closing.signal]);
     this.#pendingWaits++;
     try {
       const { result, index } = await Waiter.get().waitAny(handles, workerTimeout(ms), `waiting on channel "${this.name}"`, combined, (i) => {
@@ -407,38 +478,52 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       }
     }
   }
+}
 
-  /** A SYNCHRONIZE handle on process `pid`, kept while this end is open; undefined if it is gone. */
-  #peerHandle(pid: number): bigint | undefined {
-    let peer = this.#peers.get(pid);
-    if (peer === undefined) {
-      const opened = this.#k32.OpenProcess(SYNCHRONIZE, false, pid);
-      if (opened === null) return undefined;
-      peer = { k32: this.#k32, handle: opened };
-      peerHandles.register(this, peer, peer);
-      this.#peers.set(pid, peer);
+/** Parses a channel's name: a section name short enough for the names of its parts too. */
+function parseChannelName(name: unknown, context: string): string {
+  const parsed = parseName(name, context);
+  if (parsed.length > MAX_CHANNEL_NAME_LENGTH) {
+    throw new FileMappingValidationError(context, [
+      `Must be at most ${MAX_CHANNEL_NAME_LENGTH} characters for a channel (got ${parsed.length}): its events are named NAME${PARTS.data} and NAME${PARTS.space}, and a name is at most ${MAX_NAME_LENGTH} characters`,
+    ]);
+  }
+  return parsed;
+}
+
+/**
+ * Makes one part of channel `name`, and tells an error about it as the channel's: an exclusive create that finds the
+ * part existing names the channel and the part (a squatter may have taken the name), and an SDDL the system refuses
+ * is the channel's option, whatever part it was read for.
+ */
+function part<T>(name: string, what: string, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!isWin32Error(error)) throw error;
+    const object = what.replace('NAME', name);
+    if (error.errno === ERROR_ALREADY_EXISTS) {
+      const action = `creating channel "${name}" (exclusive): its ${object} exists already`;
+      throw new Win32Error({ errno: error.errno, syscall: error.syscall, action, systemMessage: error.systemMessage, path: name, kind: 'channel' }, { cause: error });
     }
-    return peer.handle;
-  }
-
-  /**
-   * Whether thread `id` of this process still runs: a worker thread that ended without close() leaves its role
-   * behind in the ring, and the role is free again once its thread is gone. OpenThread fails
-   * with ERROR_INVALID_PARAMETER for an id no thread has; any other failure (access denied) leaves it taken as alive.
-   * Thread ids are reused: a new thread given the same id keeps the role taken, as a live holder would.
-   */
-  #threadAlive(id: number): boolean {
-    const handle = this.#k32.OpenThread(SYNCHRONIZE, false, id);
-    if (handle === null) return this.#k32.GetLastError() !== ERROR_INVALID_PARAMETER;
-    try {
-      return this.#k32.WaitForSingleObject(handle, 0) !== WAIT_OBJECT_0;
-    } finally {
-      this.#k32.CloseHandle(handle);
+    if (error.syscall === 'ConvertStringSecurityDescriptorToSecurityDescriptorW') {
+      const action = `reading the security option of channel "${name}" (see the cause for the SDDL)`;
+      throw new Win32Error({ errno: error.errno, syscall: error.syscall, action, systemMessage: error.systemMessage, path: name }, { cause: error });
     }
+    throw withObjectKind(error, 'channel');
   }
+}
 
-  #exited(pid: number): boolean {
-    const handle = this.#peers.get(pid)?.handle;
-    return handle === undefined || this.#k32.WaitForSingleObject(handle, 0) === WAIT_OBJECT_0;
-  }
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }

@@ -29,6 +29,26 @@ const AT = { magic: 0, version: 4, capacity: 8, head: 16, tail: 20, readerWaitin
 /** 64-bit words: who holds each role. */
 const ROLE = { writer: 32, reader: 40 } as const;
 
+/** The two roles of a channel: one writer and one reader at a time. */
+export type Role = 'writer' | 'reader';
+
+/**
+ * The channel's shared memory holds what no writer of this package writes: a header word out of range, or a record
+ * that does not fit what was published. Another program (or a bug) wrote over it; nothing more is read from it.
+ */
+export class ChannelDamagedError extends Error {
+  /** Always 'ERR_CHANNEL_DAMAGED'. */
+  readonly code = 'ERR_CHANNEL_DAMAGED';
+  /** The channel's name. */
+  readonly channel: string;
+
+  constructor(channel: string, problem: string) {
+    super(`Channel "${channel}" is damaged: ${problem}. Its memory was written by something other than a channel end; close it and create it anew`);
+    this.channel = channel;
+  }
+}
+Object.defineProperty(ChannelDamagedError.prototype, 'name', { value: 'ChannelDamagedError' });
+
 /** One role holder: a thread of a process (ids as Windows gives them: GetCurrentProcessId, GetCurrentThreadId). */
 export interface Holder {
   pid: number;
@@ -51,26 +71,33 @@ export class Ring {
   /** The longest message: it must fit in the ring with its length field. */
   readonly maxMessageLength: number;
   readonly #memory: RingMemory;
+  /** The channel's name, for the errors. */
+  readonly #channel: string;
 
-  private constructor(memory: RingMemory) {
+  private constructor(memory: RingMemory, channel: string) {
     this.#memory = memory;
+    this.#channel = channel;
     this.capacity = memory().atomics.load32(AT.capacity);
     this.maxMessageLength = this.capacity - 4;
   }
 
   /** Writes a new header over `memory` (HEADER_BYTES + capacity bytes) and returns its ring. */
-  static initialize(memory: RingMemory, capacity: number): Ring {
+  static initialize(memory: RingMemory, capacity: number, channel: string): Ring {
     const m = memory();
     m.write(Buffer.alloc(HEADER_BYTES), 0);
     m.atomics.exchange32(AT.capacity, capacity);
     m.atomics.exchange32(AT.version, VERSION);
     m.atomics.exchange32(AT.magic, MAGIC);
-    return new Ring(memory);
+    return new Ring(memory, channel);
   }
 
-  /** The ring already in `memory` (`length` bytes), or a validation error if it holds no channel of this version. */
-  static attach(memory: RingMemory, length: number, what: string): Ring {
+  /**
+   * The ring already in `memory` (`length` bytes) of channel `channel`, or a validation error if it holds no channel
+   * of this version.
+   */
+  static attach(memory: RingMemory, length: number, channel: string): Ring {
     const { atomics } = memory();
+    const what = `section "${channel}"`;
     const problems: string[] = [];
     if (atomics.load32(AT.magic) !== MAGIC) problems.push(`${what} holds no channel (no 'FMCH' magic): another kind of data uses this name`);
     else if (atomics.load32(AT.version) !== VERSION) {
@@ -82,16 +109,32 @@ export class Ring {
       }
     }
     if (problems.length > 0) throw new FileMappingValidationError('channel', problems);
-    return new Ring(memory);
+    return new Ring(memory, channel);
+  }
+
+  /**
+   * The published positions, checked: head and tail are multiples of 4 (every record is padded to 4 bytes) and head is
+   * at most `capacity` bytes ahead of tail. Anything else was not written by a channel end.
+   */
+  #positions(memory: ViewMemory): { head: number; tail: number; used: number } {
+    const head = memory.atomics.load32(AT.head) >>> 0;
+    const tail = memory.atomics.load32(AT.tail) >>> 0;
+    const used = (head - tail) >>> 0;
+    if (head % 4 !== 0 || tail % 4 !== 0) {
+      throw new ChannelDamagedError(this.#channel, `its head (${head}) and tail (${tail}) must be multiples of 4`);
+    }
+    if (used > this.capacity) {
+      throw new ChannelDamagedError(this.#channel, `its head (${head}) is ${used} bytes ahead of its tail (${tail}), more than its ${this.capacity}-byte ring holds`);
+    }
+    return { head, tail, used };
   }
 
   /** Copies `message` in and publishes it; false when the ring has not enough free space now. */
   tryWrite(message: Uint8Array): boolean {
     const memory = this.#memory();
-    const head = memory.atomics.load32(AT.head) >>> 0;
-    const tail = memory.atomics.load32(AT.tail) >>> 0;
+    const { head, used } = this.#positions(memory);
     const size = recordBytes(message.length);
-    if (size > this.capacity - ((head - tail) >>> 0)) return false;
+    if (size > this.capacity - used) return false;
     const at = head & (this.capacity - 1);
     this.#copyIn(memory, message, (at + 4) & (this.capacity - 1));
     const length = Buffer.allocUnsafe(4);
@@ -104,14 +147,12 @@ export class Ring {
   /** Takes the oldest message out, or undefined when the ring is empty. */
   tryRead(): Buffer | undefined {
     const memory = this.#memory();
-    const tail = memory.atomics.load32(AT.tail) >>> 0;
-    const head = memory.atomics.load32(AT.head) >>> 0;
-    const used = (head - tail) >>> 0;
+    const { tail, used } = this.#positions(memory);
     if (used === 0) return undefined;
     const at = tail & (this.capacity - 1);
     const length = memory.read(HEADER_BYTES + at, 4).readUInt32LE(0);
     if (length > this.maxMessageLength || recordBytes(length) > used) {
-      throw new Error(`The channel's ring is damaged: a record of ${length} bytes at position ${tail} with ${used} bytes published`);
+      throw new ChannelDamagedError(this.#channel, `a record of ${length} bytes at position ${tail} does not fit the ${used} bytes published`);
     }
     const message = this.#copyOut(memory, (at + 4) & (this.capacity - 1), length);
     memory.atomics.exchange32(AT.tail, (tail + recordBytes(length)) | 0);
@@ -120,15 +161,12 @@ export class Ring {
 
   /** Whether a message of `length` bytes would fit now. */
   hasRoom(length: number): boolean {
-    const { atomics } = this.#memory();
-    const used = (atomics.load32(AT.head) - atomics.load32(AT.tail)) >>> 0;
-    return recordBytes(length) <= this.capacity - used;
+    return recordBytes(length) <= this.capacity - this.#positions(this.#memory()).used;
   }
 
   /** Whether no message is waiting. */
   get empty(): boolean {
-    const { atomics } = this.#memory();
-    return atomics.load32(AT.head) === atomics.load32(AT.tail);
+    return this.#positions(this.#memory()).used === 0;
   }
 
   get readerWaiting(): boolean {
@@ -144,20 +182,16 @@ export class Ring {
     this.#memory().atomics.exchange32(AT.writerWaiting, value ? 1 : 0);
   }
 
-  /** The pid of the process sending (0: none), which a waiting reader watches. */
-  get writerPid(): number {
-    return unpack(this.#memory().atomics.load64(ROLE.writer)).pid;
-  }
-  /** The pid of the process receiving (0: none), which a writer waiting for space watches. */
-  get readerPid(): number {
-    return unpack(this.#memory().atomics.load64(ROLE.reader)).pid;
+  /** Who holds `role` (pid 0: nobody). A waiting reader watches the writer's process, and a waiting writer the reader's. */
+  holder(role: Role): Holder {
+    return unpack(this.#memory().atomics.load64(ROLE[role]));
   }
 
   /**
    * Claims a role for `me` unless another holder has it that `alive` says is alive (a thread of this process or
    * another process). Returns who holds the role now.
    */
-  claim(role: 'writer' | 'reader', me: Holder, alive: (holder: Holder) => boolean): Holder {
+  claim(role: Role, me: Holder, alive: (holder: Holder) => boolean): Holder {
     const mine = pack(me);
     const { atomics } = this.#memory();
     for (;;) {
@@ -170,7 +204,7 @@ export class Ring {
   }
 
   /** Gives a role up if `holder` has it; with only a pid, whatever thread of that process has it. */
-  release(role: 'writer' | 'reader', holder: Holder | number): void {
+  release(role: Role, holder: Holder | number): void {
     const { atomics } = this.#memory();
     const current = atomics.load64(ROLE[role]);
     const held = unpack(current);

@@ -4,7 +4,7 @@
 // real kernel32 in test/windows).
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HEADER_BYTES, Ring } from '../../src/channel/ring.js';
+import { ChannelDamagedError, HEADER_BYTES, Ring } from '../../src/channel/ring.js';
 import { FileMappingValidationError } from '../../src/errors.js';
 import { zeroCopyMemory, type ViewMemory } from '../../src/view-memory.js';
 
@@ -52,7 +52,7 @@ describe.each([
   };
 
   it('hands messages out in order, wrapping around the end many times', () => {
-    const ring = Ring.initialize(over(memory(64)), 64);
+    const ring = Ring.initialize(over(memory(64)), 64, 'x');
     const sent: Buffer[] = [];
     const received: Buffer[] = [];
     for (let i = 0; i < 1000; i++) {
@@ -67,7 +67,7 @@ describe.each([
   });
 
   it('refuses a message when the free space is too small, and takes it once there is room', () => {
-    const ring = Ring.initialize(over(memory(32)), 32);
+    const ring = Ring.initialize(over(memory(32)), 32, 'x');
     expect(ring.tryWrite(Buffer.alloc(20, 1))).toBe(true); // 24 bytes with its length
     expect(ring.tryWrite(Buffer.alloc(5, 2))).toBe(false); // 12 more would not fit in 8
     expect(ring.tryRead()).toEqual(Buffer.alloc(20, 1));
@@ -77,7 +77,7 @@ describe.each([
   });
 
   it('carries empty messages and messages of the maximum length', () => {
-    const ring = Ring.initialize(over(memory(64)), 64);
+    const ring = Ring.initialize(over(memory(64)), 64, 'x');
     expect(ring.maxMessageLength).toBe(60);
     expect(ring.tryWrite(Buffer.alloc(0))).toBe(true);
     expect(ring.tryRead()).toEqual(Buffer.alloc(0));
@@ -88,7 +88,7 @@ describe.each([
 
   it('keeps working when the byte counters wrap past 2^32', () => {
     const raw = memory(16);
-    const ring = Ring.initialize(over(raw), 16);
+    const ring = Ring.initialize(over(raw), 16, 'x');
     const words = new Int32Array(raw.buffer, raw.byteOffset, 16);
     words[4] = -8; // head and tail just below 2^32
     words[5] = -8;
@@ -100,8 +100,8 @@ describe.each([
 
   it('attaches to a ring another process initialised, sharing its state', () => {
     const raw = memory(64);
-    const writer = Ring.initialize(over(raw), 64);
-    const reader = Ring.attach(over(raw), raw.length, 'section "x"');
+    const writer = Ring.initialize(over(raw), 64, 'x');
+    const reader = Ring.attach(over(raw), raw.length, 'x');
     writer.tryWrite(Buffer.from('hello'));
     expect(reader.tryRead()?.toString()).toBe('hello');
     const seven = { pid: 7, thread: 0 };
@@ -114,34 +114,34 @@ describe.each([
     expect(asked).toEqual([seven]); // the holder's liveness is asked, with its thread
     expect(writer.claim('reader', threadThree, () => false)).toEqual(threadThree); // taken over from an ended thread
     expect(writer.claim('reader', eight, () => false)).toEqual(eight); // taken over from a dead one
-    expect(writer.readerPid).toBe(8);
+    expect(writer.holder('reader').pid).toBe(8);
     writer.release('reader', 8);
-    expect(writer.readerPid).toBe(0);
+    expect(writer.holder('reader').pid).toBe(0);
     const big = { pid: 0xffff_fffc, thread: 0xffff_ffff };
     expect(writer.claim('writer', big, () => true)).toEqual(big);
-    expect(writer.writerPid).toBe(0xffff_fffc);
+    expect(writer.holder('writer').pid).toBe(0xffff_fffc);
     writer.release('writer', big);
-    expect(writer.writerPid).toBe(0);
+    expect(writer.holder('writer').pid).toBe(0);
   });
 
   it.each([
     ['no magic', () => Buffer.alloc(HEADER_BYTES + 64), /no channel/],
     ['another version', () => {
       const raw = memory(64);
-      Ring.initialize(over(raw), 64);
+      Ring.initialize(over(raw), 64, 'x');
       raw.writeInt32LE(99, 4);
       return raw;
     }, /version 99/],
     ['a capacity past the section', () => {
       const raw = memory(64);
-      Ring.initialize(over(raw), 64);
+      Ring.initialize(over(raw), 64, 'x');
       raw.writeInt32LE(1024, 8);
       return raw;
     }, /damaged header/],
   ])('refuses a section with %s', (_what, make, message) => {
     const attach = () => {
       const raw = make();
-      return Ring.attach(over(raw), raw.length, 'section "x"');
+      return Ring.attach(over(raw), raw.length, 'x');
     };
     expect(attach).toThrow(FileMappingValidationError);
     expect(attach).toThrow(message);
@@ -149,9 +149,28 @@ describe.each([
 
   it('refuses to read a damaged record instead of returning garbage', () => {
     const raw = memory(64);
-    const ring = Ring.initialize(over(raw), 64);
+    const ring = Ring.initialize(over(raw), 64, 'x');
     ring.tryWrite(Buffer.from('ok'));
     raw.writeUInt32LE(1000, HEADER_BYTES);
-    expect(() => ring.tryRead()).toThrow(/damaged/);
+    expect(() => ring.tryRead()).toThrow(ChannelDamagedError);
+    expect(() => ring.tryRead()).toThrow(/Channel "x" is damaged: a record of 1000 bytes/);
+  });
+
+  // Head and tail are published by the channel's ends only: a position that no end writes means the memory was
+  // written over. A misaligned position once threw a bare RangeError, and a head forged far ahead of the tail
+  // delivered thousands of empty messages (issue 12, defect 10).
+  it.each([
+    ['a misaligned head', 4 * 4, 6, /head \(6\) and tail \(0\) must be multiples of 4/],
+    ['a misaligned tail', 5 * 4, 2, /head \(0\) and tail \(2\) must be multiples of 4/],
+    ['a head far ahead of the tail', 4 * 4, 64_000, /64000 bytes ahead of its tail \(0\), more than its 64-byte ring holds/],
+  ])('refuses every operation on a ring with %s, naming the channel', (_what, offset, value, message) => {
+    const raw = memory(64);
+    const ring = Ring.initialize(over(raw), 64, 'Local\\orders');
+    raw.writeUInt32LE(value, offset);
+    for (const operation of [() => ring.tryRead(), () => ring.tryWrite(Buffer.from('x')), () => ring.empty, () => ring.hasRoom(1)]) {
+      expect(operation).toThrow(ChannelDamagedError);
+      expect(operation).toThrow(message);
+      expect(operation).toThrow(/Channel "Local\\orders" is damaged/);
+    }
   });
 });
