@@ -165,18 +165,18 @@ function run(command, args, { env = {}, cwd = ROOT } = {}) {
 }
 
 /**
- * Builds a C program with mingw-w64 into .cache/windows (on Windows, with the gcc on PATH). Returns the .exe path,
- * or throws with the command that installs the compiler.
+ * Builds a C program with mingw-w64 into .cache/windows (on Windows, with the gcc on PATH), or a DLL with
+ * `{ dll: true }`. Returns the .exe (or .dll) path, or throws with the command that installs the compiler.
  */
-export function buildC(source) {
+export function buildC(source, { dll = false } = {}) {
   const compiler = native ? 'gcc' : 'x86_64-w64-mingw32-gcc';
   if (!native && !has(compiler)) {
     throw new Error(`The interop tests build C peers with mingw-w64, which is not installed. Install it with:\n  ${MINGW_INSTALL}`);
   }
-  const exe = join(CACHE, 'c', `${source.replace(/^.*[\\/]/, '').replace(/\.c$/, '')}.exe`);
-  mkdirSync(dirname(exe), { recursive: true });
-  execFileSync(compiler, ['-O2', '-Wall', '-Werror', '-municode', '-o', exe, source], { stdio: 'inherit' });
-  return exe;
+  const output = join(CACHE, 'c', `${source.replace(/^.*[\\/]/, '').replace(/\.c$/, '')}.${dll ? 'dll' : 'exe'}`);
+  mkdirSync(dirname(output), { recursive: true });
+  execFileSync(compiler, ['-O2', '-Wall', '-Werror', ...(dll ? ['-shared'] : ['-municode']), '-o', output, source], { stdio: 'inherit' });
+  return output;
 }
 
 /** True when a C compiler for Windows programs is at hand. */

@@ -55,6 +55,11 @@ interface FileMappingInit {
   protection: Protection | undefined;
   /** The most a view may do through this handle. */
   defaultAccess: Access;
+  /**
+   * An image section this process created ('image', 'image-no-execute'): a view maps the image as the loader lays it
+   * out (SizeOfImage bytes), not the file, so its length is read from what was mapped.
+   */
+  image: boolean;
 }
 
 let construct: (init: FileMappingInit) => FileMapping;
@@ -79,6 +84,7 @@ export class FileMapping implements Disposable {
   #handle: bigint | undefined;
   #size: bigint | undefined;
   readonly #defaultAccess: Access;
+  readonly #image: boolean;
 
   private constructor(init: FileMappingInit) {
     this.#k32 = init.k32;
@@ -89,6 +95,7 @@ export class FileMapping implements Disposable {
     this.#size = init.size;
     this.protection = init.protection;
     this.#defaultAccess = init.defaultAccess;
+    this.#image = init.image;
     handles.register(this, { k32: init.k32, handle: init.handle }, this);
   }
 
@@ -144,6 +151,7 @@ export class FileMapping implements Disposable {
       size: undefined,
       protection: undefined,
       defaultAccess: parsed.access,
+      image: false,
     });
   }
 
@@ -241,7 +249,9 @@ export class FileMapping implements Disposable {
       );
     }
     try {
-      const viewLength = length ?? mappedLength(this.#k32, address);
+      // An image view is as long as the image the loader laid out, whatever the file's size: never longer than that.
+      const mapped = length === undefined || this.#image ? mappedLength(this.#k32, address) : undefined;
+      const viewLength = length === undefined ? (mapped as bigint) : mapped !== undefined && mapped < length ? mapped : length;
       if (viewLength > MAX_VIEW_LENGTH) {
         throw new FileMappingValidationError('FileMapping.map() options', [tooLong(viewLength)]);
       }
@@ -337,6 +347,7 @@ function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: 
     const action = `${what} (exclusive)`;
     throw win32Error(k32, errno, 'CreateFileMappingW', action, options.name, 'section');
   }
+  const image = options.attributes.includes('image') || options.attributes.includes('image-no-execute');
   return construct({
     k32,
     handle,
@@ -344,10 +355,12 @@ function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: 
     // An existing section is not backed by this file (see create()).
     file: alreadyExisted ? undefined : options.file,
     alreadyExisted,
-    // An existing section keeps its own size and protection, whatever this call asked for.
-    size: alreadyExisted ? undefined : requested,
+    // An existing section keeps its own size and protection, whatever this call asked for. An image's size is what a
+    // view of it maps (SizeOfImage, rounded up to the page size), not the file's.
+    size: alreadyExisted || image ? undefined : requested,
     protection: alreadyExisted ? undefined : options.protection,
     defaultAccess: DEFAULT_ACCESS[options.protection],
+    image: !alreadyExisted && image,
   });
 }
 

@@ -63,3 +63,11 @@ export function cPeer(): string | undefined {
 let cPeerPath: string | undefined;
 
 export { runWindows };
+
+/** The DLL of the image-section tests (test/fixtures/c/image.c), built once; undefined as cPeer() is. */
+export function imageDll(): string | undefined {
+  if (runtime.native && !hasCCompiler()) return undefined;
+  imageDllPath ??= buildC(join(ROOT, 'test', 'fixtures', 'c', 'image.c'), { dll: true });
+  return imageDllPath;
+}
+let imageDllPath: string | undefined;
