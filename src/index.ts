@@ -27,6 +27,7 @@ export {
 export type { AsyncWaitOptions, OpenObjectOptions } from './sync/kernel-object.js';
 export type { ExpectedOwner, ObjectOwner } from './owner.js';
 export { Channel, ChannelPeerExitedError } from './channel/channel.js';
+export { ChannelDamagedError } from './channel/ring.js';
 export type { ChannelOpenOptions, ChannelOptions, SyncWaitOptions } from './channel/options.js';
 export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './options.js';
 /** The raw layer, as `filemapping/win32` exports it. */

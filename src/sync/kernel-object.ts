@@ -231,7 +231,9 @@ export abstract class KernelObject implements Disposable {
    */
   protected async waitOnHandle<T>(signal: AbortSignal | undefined, wait: (handle: bigint, signal: AbortSignal) => Promise<T>): Promise<T> {
     const handle = this.checkOpen('wait on');
-    const combined = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
+    // A signal of this wait's own: listeners are added to it, never to the object's closing signal (one per pending
+    // wait would warn of a leak past ten).
+    const combined = AbortSignal.any(signal ? [signal, this.#closing.signal] : [this.#closing.signal]);
     this.#pendingWaits++;
     try {
       return await wait(handle, combined);

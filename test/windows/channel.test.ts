@@ -158,6 +158,50 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
   },
 );
 
+describe.each(versions)('Calls on one channel end, Windows node %s', (version) => {
+  let report: Report;
+  beforeAll(async () => {
+    report = await scenario<Report>(version, 'channel-calls.mjs', [uniqueName('channel-calls')]);
+  });
+
+  // The waiting flag is shared by the calls of an end and the wake event resets itself: two pending calls once left
+  // the second waiting while its message stayed in the ring.
+  it('serves two pending receiveAsync() calls of one end in order, leaving no message behind', () => {
+    expect(report.concurrentReceives).toEqual({ results: [{ value: 'a' }, { value: 'b' }], left: null });
+  });
+
+  it('serves two pending sendAsync() calls of one end in order as the reader makes room', () => {
+    expect(report.concurrentSends).toEqual({ results: [{ value: true }, { value: true }], received: [1, 2, 3] });
+  });
+
+  it('refuses a synchronous call while an async one of its direction is pending, and serves the async one', () => {
+    expect(report.syncWhilePending.refused.error.message).toMatch(/Cannot receive synchronously .* while a receiveAsync\(\) of this end is pending/u);
+    expect(report.syncWhilePending.result).toEqual({ value: 'x' });
+  });
+
+  it('rejects sendAsync() and receiveAsync() given an aborted signal, having sent and taken nothing', () => {
+    const aborted = { error: expect.objectContaining({ message: 'already aborted' }) };
+    expect(report.abortedSignal).toEqual({ send: aborted, sentNothing: true, receive: aborted, afterReceive: 'kept' });
+  });
+
+  it("ends a pending next() as done when the iterator's return() is called, and the next message stays in the ring", () => {
+    expect(report.iteratorReturn).toEqual({ returned: { done: true }, pending: { done: true }, afterwards: 'stays', nextAfterReturn: { done: true } });
+  });
+
+  it("takes names of up to 254 characters, and refuses longer ones with the channel's own limit", () => {
+    const r = report.longNames;
+    expect(r.longest).toBe('created');
+    for (const refused of [r.tooLong, r.tooLongOpen]) {
+      expect(refused.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('at most 254 characters for a channel') });
+      expect(refused.error.message).not.toMatch(/-init|-data|-space"/u);
+    }
+  });
+
+  it('keeps the reader role of an end when another end of the same thread closes', () => {
+    expect(report.roleOfAnotherEnd.fromWorker).toMatch(/Cannot use channel .* as its reader: thread \d+ of this process is its reader/u);
+  });
+});
+
 describe.each(versions)('Channel set-up races, Windows node %s', (version) => {
   it('lets two threads create the same channel at the same moment, 200 times, without a half-made header', async () => {
     const report = await scenario<{ rounds: number; failures: string[]; created: number }>(version, 'channel-race.mjs', [uniqueName('race'), '200']);
