@@ -3,11 +3,9 @@
  * inherit the handle. Without either, the pointer is NULL and Windows applies the default DACL of the caller.
  */
 import { win32Error } from './platform.js';
-import { SDDL_REVISION_1 } from './win32/constants.js';
+import { SDDL_REVISION_1, SIZEOF_SECURITY_ATTRIBUTES } from './win32/constants.js';
 import type { Kernel32 } from './win32/kernel32.js';
 
-/** sizeof(SECURITY_ATTRIBUTES) on x64: DWORD nLength, (padding), LPVOID lpSecurityDescriptor, BOOL bInheritHandle, (padding). */
-const SECURITY_ATTRIBUTES_BYTES = 24;
 
 export interface SecurityOptions {
   /** A security descriptor in SDDL, e.g. 'D:P(A;;GA;;;OW)' (full access for the owner only). */
@@ -31,8 +29,8 @@ export function withSecurityAttributes<T>(k32: Kernel32, options: SecurityOption
     }
   }
   try {
-    const attributes = Buffer.alloc(SECURITY_ATTRIBUTES_BYTES);
-    attributes.writeUInt32LE(SECURITY_ATTRIBUTES_BYTES, 0);
+    const attributes = Buffer.alloc(SIZEOF_SECURITY_ATTRIBUTES);
+    attributes.writeUInt32LE(SIZEOF_SECURITY_ATTRIBUTES, 0);
     attributes.writeBigUInt64LE(descriptor[0] ?? 0n, 8);
     attributes.writeInt32LE(options.inheritable ? 1 : 0, 16);
     return use(attributes);

@@ -69,6 +69,7 @@ export const FILE_ATTRIBUTE_NORMAL = 0x80;
 export const SDDL_REVISION_1 = 1;
 
 // FormatMessageW.
+export const FORMAT_MESSAGE_ALLOCATE_BUFFER = 0x0100;
 export const FORMAT_MESSAGE_IGNORE_INSERTS = 0x0200;
 export const FORMAT_MESSAGE_FROM_SYSTEM = 0x1000;
 
@@ -205,3 +206,6 @@ export const ERROR_NAMES: ReadonlyMap<number, string> = new Map([
 export function errorName(errno: number): string {
   return ERROR_NAMES.get(errno) ?? `ERROR_${errno}`;
 }
+
+/** sizeof(SECURITY_ATTRIBUTES) on x64: DWORD nLength, (padding), LPVOID lpSecurityDescriptor, BOOL bInheritHandle, (padding). */
+export const SIZEOF_SECURITY_ATTRIBUTES = 24;

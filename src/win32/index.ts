@@ -19,6 +19,7 @@ import { FileMappingValidationError } from '../errors.js';
 import { kernel32, systemMessage } from '../platform.js';
 import type { Kernel32, MEMORY_BASIC_INFORMATION } from './kernel32.js';
 import { lazy, zod } from '../zod.js';
+import { FORMAT_MESSAGE_ALLOCATE_BUFFER, SIZEOF_SECURITY_ATTRIBUTES } from './constants.js';
 
 export * from './constants.js';
 export type { HANDLE, LPVOID, MEMORY_BASIC_INFORMATION, SYSTEM_INFO } from './kernel32.js';
@@ -36,8 +37,16 @@ const types = lazy(() => {
   const wideString = z.string({ error: 'Expected a string' }).refine((s) => !s.includes('\0'), {
     error: 'Must not contain a NUL character (it would end the string early)',
   });
-  /** A SECURITY_ATTRIBUTES argument: NULL, a pointer, or a Buffer holding the structure. */
-  const attributes = z.union([pointer, z.instanceof(Uint8Array)], { error: 'Expected NULL, a bigint pointer or a Buffer holding SECURITY_ATTRIBUTES' });
+  /** A SECURITY_ATTRIBUTES argument: NULL, a pointer, or a Buffer holding the whole structure. */
+  const attributes = z.union(
+    [
+      pointer,
+      z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength >= SIZEOF_SECURITY_ATTRIBUTES, {
+        error: `A Buffer holding SECURITY_ATTRIBUTES must have at least ${SIZEOF_SECURITY_ATTRIBUTES} bytes (sizeof(SECURITY_ATTRIBUTES) on x64)`,
+      }),
+    ],
+    { error: 'Expected NULL, a bigint pointer or a Buffer holding SECURITY_ATTRIBUTES' },
+  );
   const outObject = z.record(z.string(), z.unknown(), { error: 'Expected an object to fill' });
   const outCell = z.tuple([z.union([z.number(), z.bigint()])], { error: 'Expected a one-element array to fill, e.g. [0]' });
   const outBuffer = z.instanceof(Buffer, { error: 'Expected a Buffer' });
@@ -63,10 +72,23 @@ const types = lazy(() => {
 type Types = ReturnType<typeof types>;
 
 /**
- * Wraps a kernel32 function so that its arguments, named as in the Windows documentation, are checked first. The
- * parameters' schema is made on the first call.
+ * A check between arguments that each passed on their own: a size or count that describes a caller's Buffer or array
+ * must fit in it, or the system writes past it (as in C, but here the caller's JavaScript memory). Returns the
+ * problems, each as `[argument index, message]`.
  */
-function checked<Name extends keyof Kernel32>(name: Name, parameters: (t: Types) => Record<string, z.ZodType>): Kernel32[Name] {
+type Relation = (args: readonly unknown[]) => Array<[number, string]>;
+
+/** `count` UTF-16 characters must fit in `buffer`. */
+function fitsCharacters(buffer: unknown, count: number, index: number, bufferName: string): Array<[number, string]> {
+  const bytes = (buffer as Uint8Array).byteLength;
+  return count * 2 > bytes ? [[index, `${count} characters is more than ${bufferName} holds (${bytes} bytes: ${Math.floor(bytes / 2)} characters)`]] : [];
+}
+
+/**
+ * Wraps a kernel32 function so that its arguments, named as in the Windows documentation, are checked first, then
+ * `relation` between them. The parameters' schema is made on the first call.
+ */
+function checked<Name extends keyof Kernel32>(name: Name, parameters: (t: Types) => Record<string, z.ZodType>, relation?: Relation): Kernel32[Name] {
   let made: { names: string[]; schema: z.ZodType } | undefined;
   const call = ((...args: unknown[]) => {
     if (!made) {
@@ -88,6 +110,13 @@ function checked<Name extends keyof Kernel32>(name: Name, parameters: (t: Types)
       });
       throw new FileMappingValidationError(`arguments to ${name}`, issues, { cause: result.error });
     }
+    const related = relation?.(args) ?? [];
+    if (related.length > 0) {
+      throw new FileMappingValidationError(
+        `arguments to ${name}`,
+        related.map(([index, message]) => `${names[index]} (argument ${index + 1}): ${message}`),
+      );
+    }
     const k32 = kernel32();
     return (k32[name] as (...a: unknown[]) => unknown)(...args);
   }) as Kernel32[Name];
@@ -104,7 +133,17 @@ export const FlushViewOfFile = checked('FlushViewOfFile', (t) => ({ lpBaseAddres
 export const CloseHandle = checked('CloseHandle', (t) => ({ hObject: t.pointer }));
 export const GetLastError = checked('GetLastError', () => ({}));
 export const SetLastError = checked('SetLastError', (t) => ({ dwErrCode: t.dword }));
-export const FormatMessageW = checked('FormatMessageW', (t) => ({ dwFlags: t.dword, lpSource: t.pointer, dwMessageId: t.dword, dwLanguageId: t.dword, lpBuffer: t.outBuffer, nSize: t.dword, Arguments: t.pointer }));
+export const FormatMessageW = checked(
+  'FormatMessageW',
+  (t) => ({ dwFlags: t.dword, lpSource: t.pointer, dwMessageId: t.dword, dwLanguageId: t.dword, lpBuffer: t.outBuffer, nSize: t.dword, Arguments: t.pointer }),
+  ([dwFlags, , , , lpBuffer, nSize]) => {
+    // With FORMAT_MESSAGE_ALLOCATE_BUFFER the system writes a pointer to the memory it allocates into lpBuffer.
+    if (((dwFlags as number) & FORMAT_MESSAGE_ALLOCATE_BUFFER) !== 0) {
+      return (lpBuffer as Buffer).length < 8 ? [[4, 'With FORMAT_MESSAGE_ALLOCATE_BUFFER it receives a pointer: it needs 8 bytes']] : [];
+    }
+    return fitsCharacters(lpBuffer, nSize as number, 5, 'lpBuffer');
+  },
+);
 export const GetSystemInfo = checked('GetSystemInfo', (t) => ({ lpSystemInfo: t.outObject }));
 export const VirtualAlloc = checked('VirtualAlloc', (t) => ({ lpAddress: t.pointer, dwSize: t.sizeT, flAllocationType: t.dword, flProtect: t.dword }));
 export const VirtualFree = checked('VirtualFree', (t) => ({ lpAddress: t.pointer, dwSize: t.sizeT, dwFreeType: t.dword }));
@@ -133,16 +172,24 @@ export const OpenEventW = checked('OpenEventW', (t) => ({ dwDesiredAccess: t.dwo
 export const SetEvent = checked('SetEvent', (t) => ({ hEvent: t.pointer }));
 export const ResetEvent = checked('ResetEvent', (t) => ({ hEvent: t.pointer }));
 export const WaitForSingleObject = checked('WaitForSingleObject', (t) => ({ hHandle: t.pointer, dwMilliseconds: t.dword }));
-export const WaitForMultipleObjects = checked('WaitForMultipleObjects', (t) => ({
-  nCount: t.z
-    .number({ error: 'Expected a DWORD' })
-    .int({ error: 'Expected an integer' })
-    .min(1, { error: 'At least 1 handle' })
-    .max(64, { error: 'At most 64 handles (MAXIMUM_WAIT_OBJECTS)' }),
-  lpHandles: t.z.array(t.pointer.unwrap(), { error: 'Expected an array of bigint handles' }).min(1).max(64),
-  bWaitAll: t.bool,
-  dwMilliseconds: t.dword,
-}));
+export const WaitForMultipleObjects = checked(
+  'WaitForMultipleObjects',
+  (t) => ({
+    nCount: t.z
+      .number({ error: 'Expected a DWORD' })
+      .int({ error: 'Expected an integer' })
+      .min(1, { error: 'At least 1 handle' })
+      .max(64, { error: 'At most 64 handles (MAXIMUM_WAIT_OBJECTS)' }),
+    lpHandles: t.z.array(t.pointer.unwrap(), { error: 'Expected an array of bigint handles' }).min(1).max(64),
+    bWaitAll: t.bool,
+    dwMilliseconds: t.dword,
+  }),
+  ([nCount, lpHandles]) => {
+    const length = (lpHandles as readonly bigint[]).length;
+    // The system reads nCount handles: past the array it would read whatever lies in memory there.
+    return (nCount as number) > length ? [[0, `${String(nCount)} handles is more than lpHandles holds (${length})`]] : [];
+  },
+);
 export const CreateMutexW = checked('CreateMutexW', (t) => ({ lpMutexAttributes: t.attributes, bInitialOwner: t.bool, lpName: t.wideString.nullable() }));
 export const OpenMutexW = checked('OpenMutexW', (t) => ({ dwDesiredAccess: t.dword, bInheritHandle: t.bool, lpName: t.wideString }));
 export const ReleaseMutex = checked('ReleaseMutex', (t) => ({ hMutex: t.pointer }));
@@ -179,15 +226,22 @@ export const GetTokenInformation = checked('GetTokenInformation', (t) => ({
   ReturnLength: t.z.tuple([t.z.number()], { error: 'Expected a one-element array to fill, e.g. [0]' }),
 }));
 export const GetLengthSid = checked('GetLengthSid', (t) => ({ pSid: t.sidPointer }));
-export const LookupAccountSidW = checked('LookupAccountSidW', (t) => ({
-  lpSystemName: t.wideString.nullable(),
-  Sid: t.sidPointer,
-  Name: t.outBuffer,
-  cchName: t.z.tuple([t.dword], { error: 'Expected a one-element array holding the length of Name in characters' }),
-  ReferencedDomainName: t.outBuffer,
-  cchReferencedDomainName: t.z.tuple([t.dword], { error: 'Expected a one-element array holding the length of ReferencedDomainName in characters' }),
-  peUse: t.z.tuple([t.z.number()], { error: 'Expected a one-element array to fill, e.g. [0]' }),
-}));
+export const LookupAccountSidW = checked(
+  'LookupAccountSidW',
+  (t) => ({
+    lpSystemName: t.wideString.nullable(),
+    Sid: t.sidPointer,
+    Name: t.outBuffer,
+    cchName: t.z.tuple([t.dword], { error: 'Expected a one-element array holding the length of Name in characters' }),
+    ReferencedDomainName: t.outBuffer,
+    cchReferencedDomainName: t.z.tuple([t.dword], { error: 'Expected a one-element array holding the length of ReferencedDomainName in characters' }),
+    peUse: t.z.tuple([t.z.number()], { error: 'Expected a one-element array to fill, e.g. [0]' }),
+  }),
+  ([, , Name, cchName, ReferencedDomainName, cchReferencedDomainName]) => [
+    ...fitsCharacters(Name, (cchName as [number])[0], 3, 'Name'),
+    ...fitsCharacters(ReferencedDomainName, (cchReferencedDomainName as [number])[0], 5, 'ReferencedDomainName'),
+  ],
+);
 export const LocalAlloc = checked('LocalAlloc', (t) => ({ uFlags: t.dword, uBytes: t.sizeT }));
 
 const virtualQuery = checked('VirtualQuery', (t) => ({ lpAddress: t.pointer, lpBuffer: t.outObject, dwLength: t.dword }));

@@ -62,6 +62,28 @@ describe('the raw layer with a fake kernel32', () => {
     expect(k32.calls).toEqual(['RtlMoveMemory']);
   });
 
+  // Every size or count that describes a caller's Buffer or array is checked against it: FormatMessageW wrote 34
+  // bytes past an 8-byte Buffer given nSize 1024, LookupAccountSidW wrote "root\0" past a 2-byte Name, and
+  // WaitForMultipleObjects(2, [a]) was satisfied by a handle left in memory by an earlier call (issues 12 and 19).
+  it.each([
+    ['FormatMessageW with nSize past lpBuffer', () => raw.FormatMessageW(raw.FORMAT_MESSAGE_FROM_SYSTEM, null, 2, 0, Buffer.alloc(8), 1024, null), /nSize \(argument 6\): 1024 characters is more than lpBuffer holds \(8 bytes: 4 characters\)/],
+    ['FormatMessageW allocating into a Buffer too small for a pointer', () => raw.FormatMessageW(raw.FORMAT_MESSAGE_FROM_SYSTEM | raw.FORMAT_MESSAGE_ALLOCATE_BUFFER, null, 2, 0, Buffer.alloc(4), 0, null), /lpBuffer \(argument 5\): .*needs 8 bytes/],
+    ['LookupAccountSidW with cchName past Name', () => raw.LookupAccountSidW(null, 0x1000n, Buffer.alloc(2), [256], Buffer.alloc(512), [256], [0]), /cchName \(argument 4\): 256 characters is more than Name holds \(2 bytes: 1 characters\)/],
+    ['LookupAccountSidW with cchReferencedDomainName past its Buffer', () => raw.LookupAccountSidW(null, 0x1000n, Buffer.alloc(512), [256], Buffer.alloc(10), [6], [0]), /cchReferencedDomainName \(argument 6\): 6 characters is more than ReferencedDomainName holds/],
+    ['WaitForMultipleObjects with nCount past lpHandles', () => raw.WaitForMultipleObjects(2, [0x100n], false, 0), /nCount \(argument 1\): 2 handles is more than lpHandles holds \(1\)/],
+    ['a SECURITY_ATTRIBUTES Buffer shorter than the structure', () => raw.CreateEventW(Buffer.alloc(8), false, false, null), /lpEventAttributes \(argument 1\): .*at least 24 bytes/],
+  ])('refuses %s before calling kernel32', (_what, call, message) => {
+    expect(call).toThrow(FileMappingValidationError);
+    expect(call).toThrow(message);
+    expect(k32.calls).toEqual([]);
+  });
+
+  it('passes sizes and counts that fit their Buffers and arrays', () => {
+    const buffer = Buffer.alloc(64);
+    const chars = raw.FormatMessageW(raw.FORMAT_MESSAGE_FROM_SYSTEM, null, 2, 0, buffer, 32, null);
+    expect(buffer.toString('utf16le', 0, chars * 2)).toBe('Fake message for 2.\r\n');
+  });
+
   it('refuses bufferAt over NULL or an empty range', () => {
     expect(() => raw.bufferAt(0n, 10)).toThrow(FileMappingValidationError);
     expect(() => raw.bufferAt(0x1000n, 0)).toThrow(FileMappingValidationError);
