@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FileMapping } from './file-mapping.js';
+import type { MappedView } from './mapped-view.js';
+import { kernel32, systemInfo } from './platform.js';
 import { NamedEvent, NamedSemaphore } from './sync/named-event.js';
 import { NamedMutex } from './sync/named-mutex.js';
 
@@ -30,6 +32,16 @@ const HELP = `Usage: filemapping <command> [options]
 Exit codes: 0 done, 1 failed, 2 wrong usage, 3 timed out.`;
 
 class UsageError extends Error {}
+
+/** What each command takes after its name, in order: checked before anything is opened. */
+const POSITIONALS: Readonly<Record<string, readonly string[]>> = {
+  create: ['a section name'],
+  read: ['a section name'],
+  write: ['a section name'],
+  info: ['a section name'],
+  wait: ['a kind (event, mutex, semaphore)', 'a name'],
+  signal: ['a kind (event, semaphore)', 'a name'],
+};
 
 const OPTIONS = {
   size: { type: 'string' },
@@ -62,8 +74,29 @@ function payload(values: Values): Buffer | undefined {
   return undefined;
 }
 
-function print(bytes: Buffer, as: string | undefined): void {
-  switch (as ?? 'text') {
+const FORMATS = ['text', 'hex', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+function format(value: string | undefined): Format {
+  if (value === undefined) return 'text';
+  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--as must be text, hex or json, got "${value}"`);
+  return value as Format;
+}
+
+/**
+ * A view of the bytes from `offset` (`length` of them, or to the end of the section), and where they start in it:
+ * only that range is mapped, from `offset` rounded down to the allocation granularity, so that a few bytes of a
+ * section larger than a Buffer can be read or written.
+ */
+function mapRange(mapping: FileMapping, offset: number, length: number | undefined): { view: MappedView; start: number } {
+  const granularity = systemInfo(kernel32()).allocationGranularity;
+  const base = offset - (offset % granularity);
+  const start = offset - base;
+  return { view: mapping.map({ offset: base, ...(length === undefined ? {} : { length: start + Math.max(length, 1) }) }), start };
+}
+
+function print(bytes: Buffer, as: Format): void {
+  switch (as) {
     case 'text':
       process.stdout.write(bytes.toString('utf8'));
       break;
@@ -73,8 +106,6 @@ function print(bytes: Buffer, as: string | undefined): void {
     case 'json':
       process.stdout.write(`${JSON.stringify({ text: bytes.toString('utf8'), hex: bytes.toString('hex'), length: bytes.length })}\n`);
       break;
-    default:
-      throw new UsageError(`--as must be text, hex or json, got "${as}"`);
   }
 }
 
@@ -83,8 +114,9 @@ async function create(name: string, values: Values): Promise<void> {
   const bytes = payload(values);
   if (size === undefined) throw new UsageError('create needs --size');
   const mapping = FileMapping.create({ name, size });
-  const view = mapping.map();
-  if (bytes) view.write(bytes, 0);
+  // Only the bytes written are mapped: the section may be larger than a Buffer can be.
+  const view = bytes && mapRange(mapping, 0, bytes.length).view;
+  if (view && bytes) view.write(bytes, 0);
   if (values.signal !== undefined) NamedEvent.create(values.signal, { manualReset: true }).set();
   process.stderr.write(`${mapping.alreadyExisted ? 'opened' : 'created'} ${name} (${mapping.size} bytes)\n`);
   if (values.until !== undefined) {
@@ -103,29 +135,33 @@ async function create(name: string, values: Values): Promise<void> {
       }
     });
   }
-  view.unmap();
+  view?.unmap();
   mapping.close();
 }
 
 function read(name: string, values: Values): void {
   const offset = integer(values.offset, 'offset') ?? 0;
   const length = integer(values.length, 'length');
+  const as = format(values.as);
   using mapping = FileMapping.open(name, { access: 'read' });
-  using view = mapping.map();
-  let bytes = view.read(offset, length);
+  const range = mapRange(mapping, offset, length);
+  using view = range.view;
+  let bytes = view.read(range.start, length);
   if (values.cstring) {
     const nul = bytes.indexOf(0);
     if (nul >= 0) bytes = bytes.subarray(0, nul);
   }
-  print(bytes, values.as);
+  print(bytes, as);
 }
 
 function write(name: string, values: Values): void {
   const bytes = payload(values);
   if (!bytes) throw new UsageError('write needs --text or --file');
+  const offset = integer(values.offset, 'offset') ?? 0;
   using mapping = FileMapping.open(name, { access: 'write' });
-  using view = mapping.map();
-  view.write(bytes, integer(values.offset, 'offset') ?? 0);
+  const range = mapRange(mapping, offset, bytes.length);
+  using view = range.view;
+  view.write(bytes, range.start);
 }
 
 function info(name: string): void {
@@ -181,8 +217,14 @@ export async function main(args: string[]): Promise<number> {
       (values.help ? process.stdout : process.stderr).write(`${HELP}\n`);
       return values.help ? 0 : 2;
     }
-    if (!['create', 'read', 'write', 'info', 'wait', 'signal'].includes(command)) throw new UsageError(`unknown command "${command}"`);
-    if (command !== 'wait' && command !== 'signal' && !first) throw new UsageError(`${command} needs a section name`);
+    const takes = POSITIONALS[command];
+    if (takes === undefined) throw new UsageError(`unknown command "${command}"`);
+    if (positionals.length - 1 < takes.length) {
+      throw new UsageError(`${command} needs ${takes.join(' and ')}`);
+    }
+    if (positionals.length - 1 > takes.length) {
+      throw new UsageError(`${command} takes ${takes.join(' and ')}; unexpected "${positionals[takes.length + 1] as string}"`);
+    }
     switch (command) {
       case 'create':
         await create(first as string, values);
