@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { scenario, uniqueName, versions } from '../windows/harness.js';
 
@@ -50,6 +51,22 @@ describe('the package on this platform', () => {
       .map((file) => file.replaceAll('\\', '/'))
       .sort();
     expect(requiring).toEqual(['cli.cjs', 'index.cjs']);
+  });
+
+  // The build renamed classes that refer to themselves (_Win32Error), and uncaught errors printed that name.
+  it('exports every class under its own name, and its errors print with it', async () => {
+    const module = (await import('filemapping')) as Record<string, unknown>;
+    const classes = Object.entries(module).filter(([name, value]) => typeof value === 'function' && /^[A-Z]/u.test(name) && 'prototype' in value);
+    expect(classes.length).toBeGreaterThan(10);
+    for (const [name, value] of classes) expect((value as { name: string }).name, name).toBe(name);
+    const { FileMapping } = module as typeof import('filemapping');
+    let printed = '';
+    try {
+      FileMapping.create({ size: -1 });
+    } catch (error) {
+      printed = inspect(error);
+    }
+    expect(printed).toMatch(/^FileMappingValidationError: Invalid FileMapping\.create\(\) options/u);
   });
 
   it('checks options before anything platform-specific', async () => {
