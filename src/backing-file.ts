@@ -38,13 +38,18 @@ export interface BackingFile {
   created: boolean;
 }
 
+/** Whether a section of this protection writes its file, and so may create it and grow it to the section's size. */
+export function writesFile(protection: Protection): boolean {
+  return (FILE_ACCESS[protection] & GENERIC_WRITE) !== 0;
+}
+
 export function openBackingFile(k32: Kernel32, options: ParsedCreateOptions): BackingFile {
   const path = options.file as string;
   // Resolved against Node's working directory, and in the \\?\ form so that paths past MAX_PATH open too.
   const fullPath = toNamespacedPath(resolve(path));
   // With a size the file may be created (a new file is grown to the size by the section); without one it must
-  // exist, since its size is the section's.
-  const disposition = options.size === undefined ? OPEN_EXISTING : OPEN_ALWAYS;
+  // exist, since its size is the section's. A section that cannot write cannot grow a file either: it must exist.
+  const disposition = options.size === undefined || !writesFile(options.protection) ? OPEN_EXISTING : OPEN_ALWAYS;
   const handle = k32.CreateFileW(
     fullPath,
     FILE_ACCESS[options.protection],

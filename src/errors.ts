@@ -105,10 +105,12 @@ export interface Win32ErrorOptions {
   path?: string | undefined;
   /** The kind of object being created or opened, for the hints that depend on it (ERROR_ALREADY_EXISTS). */
   kind?: ObjectKind | undefined;
+  /** What to do, where the call knows better than the tables below (an access already the least there is). */
+  hint?: string | undefined;
 }
 
-function hintFor({ errno, syscall, kind }: Win32ErrorOptions): string | undefined {
-  return SYSCALL_HINTS.get(`${syscall}:${errno}`) ?? (kind === undefined ? undefined : KIND_HINTS.get(errno)?.[kind]) ?? HINTS.get(errno);
+function hintFor({ errno, syscall, kind, hint }: Win32ErrorOptions): string | undefined {
+  return hint ?? SYSCALL_HINTS.get(`${syscall}:${errno}`) ?? (kind === undefined ? undefined : KIND_HINTS.get(errno)?.[kind]) ?? HINTS.get(errno);
 }
 
 /**
@@ -167,6 +169,8 @@ export function isWin32Error(value: unknown): value is Win32Error {
 
 /** Options or arguments were refused before any native call. `cause` is the ZodError when zod found it. */
 export class FileMappingValidationError extends TypeError {
+  /** Always 'ERR_INVALID_ARG_VALUE', as Node's own errors for a refused value. */
+  readonly code = 'ERR_INVALID_ARG_VALUE';
   /** Every problem found, one line each, naming the option. */
   readonly issues: readonly string[];
 
@@ -195,6 +199,9 @@ Object.defineProperty(FileMappingValidationError.prototype, 'name', { value: 'Fi
 
 /** A closed mapping or an unmapped view was used. */
 export class ObjectClosedError extends Error {
+  /** Always 'ERR_INVALID_STATE', as Node's own errors for an object in the wrong state. */
+  readonly code = 'ERR_INVALID_STATE';
+
   constructor(what: string, operation: string) {
     super(`Cannot ${operation}: the ${what} is closed`);
   }
@@ -203,6 +210,8 @@ Object.defineProperty(ObjectClosedError.prototype, 'name', { value: 'ObjectClose
 
 /** The operation needs an operating system this package has no backend for yet. */
 export class PlatformNotSupportedError extends Error {
+  /** Always 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', as Node's own errors for what a platform lacks. */
+  readonly code = 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM';
   readonly platform: string;
 
   constructor(platform: string) {
@@ -262,3 +271,13 @@ export class UnexpectedOwnerError extends Error {
   }
 }
 Object.defineProperty(UnexpectedOwnerError.prototype, 'name', { value: 'UnexpectedOwnerError' });
+
+/**
+ * @internal The refusal of a write through a view that may not write: through a raw Buffer it would be a page fault
+ * that kills the process.
+ */
+export function readOnlyView(method: string, view: string, access: string): FileMappingValidationError {
+  return new FileMappingValidationError(`MappedView.${method}()`, [
+    `access: ${view} is mapped with '${access}' access, which cannot write; map a view with 'write', 'all' or 'copy' access to write`,
+  ]);
+}

@@ -24,12 +24,13 @@ import {
   type ParsedCreateOptions,
   type Protection,
 } from './options.js';
-import { fileSize, openBackingFile } from './backing-file.js';
+import { fileSize, openBackingFile, writesFile } from './backing-file.js';
 import { withSecurityAttributes } from './security.js';
 import { checkOwner, readOwner, type ObjectOwner } from './owner.js';
 import { kernel32, mappedLength, systemInfo, win32Error } from './platform.js';
 import { SafetyNet } from './safety-net.js';
 import {
+  ERROR_ACCESS_DENIED,
   ERROR_ALREADY_EXISTS,
   ERROR_SUCCESS,
   FILE_MAP_READ,
@@ -113,6 +114,15 @@ export class FileMapping implements Disposable {
     const file = parsed.file === undefined ? undefined : openBackingFile(k32, parsed);
     let mapping: FileMapping | undefined;
     try {
+      if (file && parsed.size !== undefined && !writesFile(parsed.protection)) {
+        // Windows would answer ERROR_NOT_ENOUGH_MEMORY: a section that cannot write cannot grow its file.
+        const have = fileSize(k32, file.handle, parsed.file as string);
+        if (parsed.size > have) {
+          throw new FileMappingValidationError('FileMapping.create() options', [
+            `size: ${parsed.size} bytes is more than "${parsed.file as string}" holds (${have} bytes), and a '${parsed.protection}' section cannot grow its file; omit size to map the whole file, or use 'readwrite' protection to grow it`,
+          ]);
+        }
+      }
       mapping = createSection(k32, parsed, file?.handle ?? INVALID_HANDLE_VALUE);
       return mapping;
     } finally {
@@ -139,7 +149,12 @@ export class FileMapping implements Disposable {
     const handle = k32.OpenFileMappingW(access, parsed.inheritable, parsedName);
     const errno = k32.GetLastError();
     if (handle === null) {
-      throw win32Error(k32, errno, 'OpenFileMappingW', `opening section "${parsedName}" for ${parsed.access} access`, parsedName);
+      // 'read' is the least access there is: the usual hint, to ask for less, would name the access just refused.
+      const hint =
+        errno === ERROR_ACCESS_DENIED && parsed.access === 'read'
+          ? `The section exists but its security does not let this process read it${parsed.expectedOwner === undefined ? '' : ' or its owner (READ_CONTROL, which expectedOwner needs)'}: its creator must grant this user FILE_MAP_READ in its security descriptor (the security option).`
+          : undefined;
+      throw win32Error(k32, errno, 'OpenFileMappingW', `opening section "${parsedName}" for ${parsed.access} access`, parsedName, undefined, hint);
     }
     if (parsed.expectedOwner !== undefined) checkOwner(k32, handle, parsed.expectedOwner, `section "${parsedName}"`, parsedName);
     return new FileMapping({
@@ -194,7 +209,7 @@ export class FileMapping implements Disposable {
     const handle = this.#checkOpen('map a view of');
     const parsed = parseOptions(mapOptionsSchema, options, 'FileMapping.map() options');
     const access = parsed.access ?? this.#defaultAccess;
-    const { allocationGranularity } = systemInfo(this.#k32);
+    const { allocationGranularity, minimumApplicationAddress, maximumApplicationAddress } = systemInfo(this.#k32);
     const problems: string[] = [];
     const granularity = BigInt(allocationGranularity);
     if (parsed.offset % granularity !== 0n) {
@@ -227,6 +242,12 @@ export class FileMapping implements Disposable {
     const length = parsed.length ?? (size !== undefined ? size - parsed.offset : undefined);
     if (length !== undefined && length > MAX_VIEW_LENGTH) {
       problems.push(tooLong(length));
+    }
+    // Outside the process's address space the call may "succeed" on some systems and fault later (Wine does).
+    if (parsed.address !== undefined && (parsed.address < minimumApplicationAddress || parsed.address + (length ?? 1n) - 1n > maximumApplicationAddress)) {
+      problems.push(
+        `address: a view at 0x${parsed.address.toString(16)}${length === undefined ? '' : ` of ${length} bytes`} does not lie between this process's lowest and highest application addresses (0x${minimumApplicationAddress.toString(16)} to 0x${maximumApplicationAddress.toString(16)})`,
+      );
     }
     if (problems.length > 0) throw new FileMappingValidationError('FileMapping.map() options', problems);
 

@@ -3,7 +3,7 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { FileMappingValidationError, ObjectClosedError } from './errors.js';
-import type { Access } from './options.js';
+import { flushRangeSchema, parseOptions, type Access } from './options.js';
 import { win32Error } from './platform.js';
 import { SafetyNet } from './safety-net.js';
 import { ERROR_LOCK_VIOLATION } from './win32/constants.js';
@@ -105,9 +105,9 @@ export class MappedView extends ViewAccessors implements Disposable {
   get buffer(): Buffer {
     const memory = this.memory('use the buffer of');
     if (!memory.buffer) {
-      throw new Error(
+      throw new FileMappingValidationError('MappedView.buffer', [
         `${this.#description} is in copy mode (external buffers are forbidden in this runtime, or copy mode was asked for): it has no buffer; use read(), write() and the typed accessors`,
-      );
+      ]);
     }
     return memory.buffer;
   }
@@ -148,12 +148,13 @@ export class MappedView extends ViewAccessors implements Disposable {
    * backed by the paging file this does nothing useful and is harmless.
    */
   flush(range: { offset?: number; length?: number } = {}): void {
+    const parsed = parseOptions(flushRangeSchema, range, 'MappedView.flush() range');
     this.memory('flush');
-    const offset = range.offset ?? 0;
-    const length = range.length ?? this.length - offset;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.length) {
+    const offset = parsed.offset ?? 0;
+    const length = parsed.length ?? this.length - offset;
+    if (offset + length > this.length) {
       throw new FileMappingValidationError('MappedView.flush() range', [
-        `offset ${String(range.offset)}, length ${String(range.length)}: must be integers lying within the view's ${this.length} bytes`,
+        `offset ${String(parsed.offset)}, length ${String(parsed.length)}: must lie within the view's ${this.length} bytes`,
       ]);
     }
     // FlushViewOfFile reads a length of 0 as "to the end of the view": an empty range flushes nothing instead.

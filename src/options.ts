@@ -200,6 +200,10 @@ const schemas = lazy(() => {
         issue('attributes', "'image' and 'image-no-execute' need a file (an executable image)");
       }
       if (has('reserve') && options.file !== undefined) issue('attributes', "'reserve' is for sections backed by the paging file");
+      const images = options.attributes.filter((a) => a === 'image' || a === 'image-no-execute');
+      if (images.length > 0 && options.attributes.length > 1) {
+        issue('attributes', `'${images[0] as string}' takes no other attribute (SEC_IMAGE sections are laid out by the loader)`);
+      }
     });
   /**
    * Whom open() accepts as the object's owner: a keyword, or a SID string (S-1-, an authority, up to 15
@@ -239,8 +243,23 @@ const schemas = lazy(() => {
     /** Copy mode: no `buffer`, the accessors copy (default: FILEMAPPING_COPY_MODE, or when the runtime forbids external buffers). */
     copy: z.boolean({ error: 'Expected a boolean' }).optional(),
   });
-  return { uint64, positiveUint64, securitySchema, nameSchema, accessSchema, createOptionsSchema, expectedOwnerSchema, openOptionsSchema, mapOptionsSchema };
+  /** A range of a view to flush: byte offsets within the view, as numbers. */
+  const viewByte = z.number({ error: 'Expected a number of bytes' }).int({ error: 'Expected an integer' }).min(0, { error: 'Must not be negative' });
+  const flushRangeSchema = z.strictObject({ offset: viewByte.optional(), length: viewByte.optional() });
+  return {
+    uint64,
+    positiveUint64,
+    securitySchema,
+    nameSchema,
+    accessSchema,
+    createOptionsSchema,
+    expectedOwnerSchema,
+    openOptionsSchema,
+    mapOptionsSchema,
+    flushRangeSchema,
+  };
 });
+export const flushRangeSchema = (): ReturnType<typeof schemas>['flushRangeSchema'] => schemas().flushRangeSchema;
 export const uint64 = (): ReturnType<typeof schemas>['uint64'] => schemas().uint64;
 export const positiveUint64 = (): ReturnType<typeof schemas>['positiveUint64'] => schemas().positiveUint64;
 export const securitySchema = (): ReturnType<typeof schemas>['securitySchema'] => schemas().securitySchema;

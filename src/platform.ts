@@ -8,7 +8,7 @@
 import { PlatformNotSupportedError, Win32Error, type ObjectKind } from './errors.js';
 import { FORMAT_MESSAGE_FROM_SYSTEM, FORMAT_MESSAGE_IGNORE_INSERTS } from './win32/constants.js';
 import { resetExternalBufferProbe } from './view-memory.js';
-import { getKernel32, type Kernel32 } from './win32/kernel32.js';
+import { getKernel32, type Kernel32, type SYSTEM_INFO } from './win32/kernel32.js';
 
 let override: Kernel32 | undefined;
 
@@ -32,6 +32,9 @@ export interface SystemInfo {
   readonly pageSize: number;
   /** View offsets and base addresses must be multiples of it (64 KiB on x64 Windows). */
   readonly allocationGranularity: number;
+  /** The lowest and highest addresses of memory a process can map: a base address outside them is refused. */
+  readonly minimumApplicationAddress: bigint;
+  readonly maximumApplicationAddress: bigint;
 }
 
 let systemInfoCache = new WeakMap<Kernel32, SystemInfo>();
@@ -40,9 +43,15 @@ let systemInfoCache = new WeakMap<Kernel32, SystemInfo>();
 export function systemInfo(k32: Kernel32): SystemInfo {
   let info = systemInfoCache.get(k32);
   if (!info) {
-    const raw: { dwPageSize?: number; dwAllocationGranularity?: number } = {};
+    const raw: Partial<SYSTEM_INFO> = {};
     k32.GetSystemInfo(raw);
-    info = { pageSize: raw.dwPageSize ?? 4096, allocationGranularity: raw.dwAllocationGranularity ?? 65536 };
+    info = {
+      pageSize: raw.dwPageSize ?? 4096,
+      allocationGranularity: raw.dwAllocationGranularity ?? 65536,
+      // x64 Windows' values when the structure does not say (a fake kernel32).
+      minimumApplicationAddress: BigInt(raw.lpMinimumApplicationAddress ?? 0x1_0000n),
+      maximumApplicationAddress: BigInt(raw.lpMaximumApplicationAddress ?? 0x7fff_fffe_ffffn),
+    };
     systemInfoCache.set(k32, info);
   }
   return info;
@@ -71,8 +80,9 @@ export function win32Error(
   action: string,
   path?: string,
   kind?: ObjectKind,
+  hint?: string,
 ): Win32Error {
-  return new Win32Error({ errno, syscall, action, systemMessage: systemMessage(k32, errno), path, kind });
+  return new Win32Error({ errno, syscall, action, systemMessage: systemMessage(k32, errno), path, kind, hint });
 }
 
 /**

@@ -3,7 +3,7 @@
  * writes through a view that may not write (which through a raw Buffer would be a page fault that kills the
  * process). Integers and floats are little-endian, as on every Windows machine.
  */
-import { FileMappingValidationError } from './errors.js';
+import { FileMappingValidationError, readOnlyView } from './errors.js';
 import type { Access } from './options.js';
 import type { ViewMemory } from './view-memory.js';
 
@@ -184,9 +184,7 @@ export abstract class ViewAccessors {
   #writable(method: string): ViewMemory {
     const memory = this.memory(method);
     if (READ_ONLY.includes(this.access)) {
-      throw new Error(
-        `Cannot ${method} ${this.description}: it is mapped with '${this.access}' access; map a view with 'write', 'all' or 'copy' access to write`,
-      );
+      throw readOnlyView(method, this.description, this.access);
     }
     return memory;
   }

@@ -3,7 +3,7 @@
  * zero-copy and copy mode, and the same memory effects as the Win32 Interlocked functions a C peer uses
  * (InterlockedCompareExchange, InterlockedExchangeAdd...), so a word can be shared with C.
  */
-import { FileMappingValidationError } from './errors.js';
+import { FileMappingValidationError, readOnlyView } from './errors.js';
 import type { Access } from './options.js';
 import type { ViewMemory, WordAtomics } from './view-memory.js';
 
@@ -89,9 +89,7 @@ export class ViewAtomics {
     const host = this.#host;
     const memory = host.memory(method);
     if (writes && READ_ONLY.includes(host.access)) {
-      throw new Error(
-        `Cannot ${method} ${host.description}: it is mapped with '${host.access}' access; map a view with 'write', 'all' or 'copy' access to write`,
-      );
+      throw readOnlyView(`atomics.${method}`, host.description, host.access);
     }
     if (!Number.isSafeInteger(offset) || offset < 0 || offset + size > host.length || offset % size !== 0) {
       this.#refuse(method, [

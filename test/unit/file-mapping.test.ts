@@ -113,6 +113,19 @@ describe('FileMapping.create', () => {
     expect(k32.files.size).toBe(0);
   });
 
+  // Windows answers such a section with ERROR_NOT_ENOUGH_MEMORY, whose hint spoke of views (issue 12, defect 10).
+  it.each(['readonly', 'writecopy', 'execute-read'] as const)('refuses a %s section larger than its file before creating it, and closes the file', (protection) => {
+    k32.files.set(resolve('small.bin'), 100n);
+    const error = thrownBy(() => FileMapping.create({ file: 'small.bin', size: 4096, protection }));
+    expect(error).toBeInstanceOf(FileMappingValidationError);
+    expect((error as Error).message).toContain(`size: 4096 bytes is more than "small.bin" holds (100 bytes), and a '${protection}' section cannot grow its file`);
+    expect(k32.calls).not.toContain('CreateFileMappingW');
+    expect(k32.handles.size).toBe(0);
+    expect(k32.files.get(resolve('small.bin'))).toBe(100n);
+    // Within the file it is created as asked.
+    expect(FileMapping.create({ file: 'small.bin', size: 100, protection }).size).toBe(100n);
+  });
+
   it('takes the size of the file when none is given, and keeps only the section handle', () => {
     k32.files.set(resolve('data.bin'), 10n);
     const mapping = FileMapping.create({ file: 'data.bin' });
@@ -181,6 +194,19 @@ describe('FileMapping.open', () => {
     expect(error.message).toContain('opening section "Local\\missing" for read access');
     expect(k32.handles.size).toBe(0);
   });
+
+  // The usual hint for ERROR_ACCESS_DENIED says to ask for less access, e.g. access: "read": wrong advice when 'read'
+  // was what was refused (issue 12, defect 10).
+  it('says what to do when even read access is denied, without suggesting read access', () => {
+    FileMapping.create({ name: 'Local\\locked', size: 4096 });
+    k32.failNext('OpenFileMappingW', 5, 5);
+    const read = thrownBy(() => FileMapping.open('Local\\locked', { access: 'read' }));
+    expect(read).toMatchObject({ code: 'ERROR_ACCESS_DENIED' });
+    expect(read.message).toContain('its security does not let this process read it');
+    expect(read.message).not.toContain('access: "read"');
+    const write = thrownBy(() => FileMapping.open('Local\\locked', { access: 'write' }));
+    expect(write.message).toContain('ask for less access (e.g. access: "read")');
+  });
 });
 
 describe('FileMapping.map', () => {
@@ -191,6 +217,10 @@ describe('FileMapping.map', () => {
     ['write on a readonly section', { access: 'write' }, /access: 'write' is not allowed on a 'readonly' section; allowed: 'read', 'copy'/],
     ['an execute access on a readonly section', { access: 'execute-read' }, /'execute-read' is not allowed/],
     ['an address off the granularity', { address: 0x12345n }, /address: 0x12345 is not a multiple of the allocation granularity/],
+    // Under Wine such a view "succeeded" and the process crashed later (issue 12, defect 11).
+    ['an address above the highest application address', { address: 0x8000_0000_0000n }, /address: a view at 0x800000000000 of 1048576 bytes does not lie between this process's lowest and highest application addresses \(0x10000 to 0x7ffffffeffff\)/],
+    ['a view that runs past the highest application address', { address: 0x7fff_fff0_0000n }, /does not lie between/],
+    ['an address below the lowest application address', { address: 0x0n + 1n }, /does not lie between/],
   ])('refuses %s before MapViewOfFile is called', (_what, options, message) => {
     const mapping = FileMapping.create({ size: 1 << 20, protection: 'readonly' });
     const error = thrownBy(() => mapping.map(options));
@@ -208,7 +238,7 @@ describe('FileMapping.map', () => {
 
   it('lists every problem of one call', () => {
     const mapping = FileMapping.create({ size: 1 << 20, protection: 'readonly' });
-    const error = thrownBy(() => mapping.map({ offset: 4096, access: 'write', address: 0x1001n }));
+    const error = thrownBy(() => mapping.map({ offset: 4096, access: 'write', address: 0x10_1001n }));
     expect((error as FileMappingValidationError).issues).toHaveLength(3);
   });
 
@@ -421,6 +451,9 @@ describe('MappedView.flush', () => {
     expect(() => view.flush({ offset: 65000, length: 1000 })).toThrow(FileMappingValidationError);
     expect(() => view.flush({ offset: -1 })).toThrow(FileMappingValidationError);
     expect(() => view.flush({ length: 0.5 })).toThrow(FileMappingValidationError);
+    // Strict as every options object: an unknown key is refused, not ignored, and a wrong type is the package's error.
+    expect(() => view.flush({ foo: 1 } as never)).toThrow(/Unrecognized key: "foo"/u);
+    expect(() => view.flush('all' as never)).toThrow(FileMappingValidationError);
     view.flush({ offset: 65536 });
     expect(k32.count('FlushViewOfFile')).toBe(0);
   });

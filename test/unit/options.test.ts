@@ -63,6 +63,9 @@ describe('FileMapping.create() options', () => {
     ['attributes', { size: 1, attributes: ['image'] }, /need a file/],
     ['attributes', { size: 1, attributes: ['image-no-execute'] }, /need a file/],
     ['attributes', { file: 'a.bin', attributes: ['reserve'] }, /'reserve' is for sections backed by the paging file/],
+    ['attributes', { file: 'a.dll', attributes: ['image', 'commit'] }, /'image' takes no other attribute/],
+    ['attributes', { file: 'a.dll', attributes: ['image-no-execute', 'no-cache'] }, /'image-no-execute' takes no other attribute/],
+    ['attributes', { file: 'a.dll', attributes: ['image', 'image-no-execute'] }, /'image' takes no other attribute/],
     ['exclusive', { size: 1, exclusive: true }, /Needs a name/],
     ['exclusive', { name: 'Local\\x', size: 1, exclusive: 'yes' }, /boolean/],
     ['name', { name: '', size: 1 }, /empty/],
@@ -110,8 +113,8 @@ describe('FileMapping.create() options', () => {
   it('reports every broken rule between options at once', () => {
     const error = refusal(createOptionsSchema, { size: 1, exclusive: true, attributes: ['commit', 'reserve', 'image', 'commit'] });
     expect(about(error, 'exclusive')).toHaveLength(1);
-    expect(about(error, 'attributes').join('\n')).toMatch(/repeat[\s\S]*exclude each other[\s\S]*need a file/);
-    expect(error.issues).toHaveLength(4);
+    expect(about(error, 'attributes').join('\n')).toMatch(/repeat[\s\S]*exclude each other[\s\S]*need a file[\s\S]*takes no other attribute/);
+    expect(error.issues).toHaveLength(5);
   });
 
   // Bug in src/options.ts createOptionsSchema: the cross-field rules live in .superRefine, which zod skips when any

@@ -130,8 +130,16 @@ describe.each([
 
   it('refuses every write through a read view, and allows them through a copy-on-write view', () => {
     const readOnly = view({ access: 'read' });
-    for (const write of [() => readOnly.write(Buffer.alloc(1)), () => readOnly.writeU32(0, 1), () => readOnly.fill(1), () => readOnly.writeString('x')]) {
-      expect(write).toThrow(/'read' access/);
+    for (const write of [
+      () => readOnly.write(Buffer.alloc(1)),
+      () => readOnly.writeU32(0, 1),
+      () => readOnly.fill(1),
+      () => readOnly.writeString('x'),
+      () => readOnly.atomics.storeI32(0, 1),
+    ]) {
+      // One of the package's classes with a code (it was a plain Error).
+      expect(write).toThrow(FileMappingValidationError);
+      expect(write).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/'read' access, which cannot write/u) }));
     }
     const copyOnWrite = view({ access: 'copy' });
     copyOnWrite.writeU32(0, 42);
@@ -154,6 +162,7 @@ describe('choosing the mode', () => {
     v.writeString('still works');
     expect(v.readString()).toBe('still works');
     expect(() => v.buffer).toThrow(/external buffers are forbidden in this runtime/);
+    expect(() => v.buffer).toThrow(FileMappingValidationError);
   });
 
   it('follows FILEMAPPING_COPY_MODE when the map option is not given', () => {

@@ -51,7 +51,7 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
       expect(r.notBigint).toMatchObject(refused(/expected a bigint/));
       expect(r.tooBig64).toMatchObject(refused(/expected a bigint/));
       expect(r.readOnlyLoad).toBe(5);
-      expect(r.readOnlyStore.error).toMatchObject({ name: 'Error', message: expect.stringContaining("'read' access") });
+      expect(r.readOnlyStore.error).toMatchObject({ name: 'FileMappingValidationError', code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining("'read' access") });
       expect(r.unchanged).toBe(5);
       expect(r.unmapped.error).toMatchObject({ name: 'ObjectClosedError' });
     });
