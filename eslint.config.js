@@ -12,7 +12,7 @@ export default tseslint.config(
       globals: {
         process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', require: 'readonly',
         setImmediate: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
-        AbortController: 'readonly', performance: 'readonly',
+        AbortController: 'readonly', AbortSignal: 'readonly', performance: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

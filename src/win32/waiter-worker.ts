@@ -13,7 +13,7 @@
  * or, for a synchronous request, in shared memory.
  */
 import { performance } from 'node:perf_hooks';
-import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { INFINITE, MAXIMUM_WAIT_OBJECTS, WAIT_ABANDONED, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from './constants.js';
 import { loadKernel32, type Kernel32 } from './kernel32.js';
 import { OUTCOMES, READY, SLOT, writeStartFailure, type WaiterReply, type WaiterRequest, type WaitThreadData } from './waiter-protocol.js';
