@@ -28,7 +28,7 @@ import { fileSize, openBackingFile, writesFile } from './backing-file.js';
 import { withSecurityAttributes } from './security.js';
 import { checkOwner, readOwner, type ObjectOwner } from './owner.js';
 import { kernel32, mappedLength, systemInfo, win32Error } from './platform.js';
-import { SafetyNet } from './safety-net.js';
+import { OwnedHandle } from './owned-handle.js';
 import {
   ERROR_ACCESS_DENIED,
   ERROR_ALREADY_EXISTS,
@@ -39,10 +39,20 @@ import {
 } from './win32/constants.js';
 import type { Kernel32 } from './win32/kernel32.js';
 
-/** Closes handles of mappings the program forgot to close (see SafetyNet): a safety net, not the plan. */
-const handles = new SafetyNet<{ k32: Kernel32; handle: bigint }>(({ k32, handle }) => {
-  k32.CloseHandle(handle);
-});
+/**
+ * The section handle: owned by its FileMapping and held by each of its views, closed once the mapping is closed and
+ * the last view unmapped (or, for what the program forgot, collected). A section's name lives as long as a handle to
+ * it: so a live view keeps the name, and a peer that opens or creates the name finds the same memory.
+ */
+function sectionHandle(k32: Kernel32, handle: bigint, what: string, name: string | undefined, owner: object): OwnedHandle<bigint> {
+  return new OwnedHandle(
+    handle,
+    (value) => {
+      if (!k32.CloseHandle(value)) throw win32Error(k32, k32.GetLastError(), 'CloseHandle', `closing ${what}`, name);
+    },
+    owner,
+  );
+}
 
 interface FileMappingInit {
   k32: Kernel32;
@@ -82,14 +92,13 @@ export class FileMapping implements Disposable {
   readonly protection: Protection | undefined;
 
   readonly #k32: Kernel32;
-  #handle: bigint | undefined;
+  readonly #handle: OwnedHandle<bigint>;
   #size: bigint | undefined;
   readonly #defaultAccess: Access;
   readonly #image: boolean;
 
   private constructor(init: FileMappingInit) {
     this.#k32 = init.k32;
-    this.#handle = init.handle;
     this.name = init.name;
     this.file = init.file;
     this.alreadyExisted = init.alreadyExisted;
@@ -97,7 +106,7 @@ export class FileMapping implements Disposable {
     this.protection = init.protection;
     this.#defaultAccess = init.defaultAccess;
     this.#image = init.image;
-    handles.register(this, { k32: init.k32, handle: init.handle }, this);
+    this.#handle = sectionHandle(init.k32, init.handle, this.#describe(), init.name, this);
   }
 
   /**
@@ -172,13 +181,14 @@ export class FileMapping implements Disposable {
 
   /** The section handle, for the raw layer (`filemapping/win32`). Owned by this object: do not close it. */
   get handle(): bigint {
-    if (this.#handle === undefined) throw new ObjectClosedError('mapping', 'use the handle of a closed mapping');
-    return this.#handle;
+    const handle = this.#handle.value;
+    if (handle === undefined) throw new ObjectClosedError('mapping', 'use the handle of a closed mapping');
+    return handle;
   }
 
   /** True once close() has run. */
   get closed(): boolean {
-    return this.#handle === undefined;
+    return this.#handle.value === undefined;
   }
 
   /**
@@ -278,6 +288,7 @@ export class FileMapping implements Disposable {
       }
       return new MappedView({
         k32: this.#k32,
+        section: this.#handle,
         address,
         length: Number(viewLength),
         offset: parsed.offset,
@@ -292,18 +303,12 @@ export class FileMapping implements Disposable {
   }
 
   /**
-   * Closes the handle (CloseHandle). Idempotent. Views stay valid until unmapped, as Windows keeps the section alive
-   * for them; a named section disappears once its last handle and view are gone.
+   * Closes the mapping. Idempotent. Its views stay valid until unmapped, and they keep the section's handle open
+   * meanwhile (CloseHandle comes with the last unmap): a named section, and its name, live while this process holds the
+   * mapping or any view of it, so a peer that opens or creates the name meanwhile finds the same memory.
    */
   close(): void {
-    const handle = this.#handle;
-    if (handle === undefined) return;
-    this.#handle = undefined;
-    handles.unregister(this);
-    if (!this.#k32.CloseHandle(handle)) {
-      const errno = this.#k32.GetLastError();
-      throw win32Error(this.#k32, errno, 'CloseHandle', `closing ${this.#describe()}`, this.name);
-    }
+    this.#handle.letGo();
   }
 
   [Symbol.dispose](): void {
@@ -311,8 +316,9 @@ export class FileMapping implements Disposable {
   }
 
   #checkOpen(operation: string): bigint {
-    if (this.#handle === undefined) throw new ObjectClosedError('mapping', `${operation} ${this.#describe()}`);
-    return this.#handle;
+    const handle = this.#handle.value;
+    if (handle === undefined) throw new ObjectClosedError('mapping', `${operation} ${this.#describe()}`);
+    return handle;
   }
 
   #describe(): string {

@@ -5,6 +5,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { FileMappingValidationError, ObjectClosedError } from './errors.js';
 import { flushRangeSchema, parseOptions, type Access } from './options.js';
 import { win32Error } from './platform.js';
+import type { OwnedHandle } from './owned-handle.js';
 import { SafetyNet } from './safety-net.js';
 import { ERROR_LOCK_VIOLATION } from './win32/constants.js';
 import type { Kernel32 } from './win32/kernel32.js';
@@ -27,19 +28,27 @@ const FLUSH_ATTEMPTS = 10;
 interface ViewState {
   k32: Kernel32;
   address: bigint;
+  section: OwnedHandle<bigint>;
 }
 
 /**
  * Unmaps views whose MappedView and Buffer were both collected without unmap(), or that a worker thread left mapped
- * when it ended: a safety net, not the plan.
+ * when it ended, and lets go of their section: a safety net, not the plan.
  */
-const views = new SafetyNet<ViewState>(({ k32, address }) => {
+const views = new SafetyNet<ViewState>(({ k32, address, section }) => {
   k32.UnmapViewOfFile(address);
+  try {
+    section.release();
+  } catch {
+    // Collected: nobody to report a failed CloseHandle to.
+  }
 });
 
 /** @internal What FileMapping.map() hands to a new view. */
 export interface MappedViewInit {
   k32: Kernel32;
+  /** The section's handle, which the view holds open until it is unmapped. */
+  section: OwnedHandle<bigint>;
   address: bigint;
   length: number;
   offset: bigint;
@@ -66,6 +75,7 @@ export class MappedView extends ViewAccessors implements Disposable {
   readonly copyMode: boolean;
 
   readonly #k32: Kernel32;
+  readonly #section: OwnedHandle<bigint>;
   readonly #description: string;
   #memory: ViewMemory | undefined;
   #arrayBuffer: ArrayBuffer | undefined;
@@ -89,9 +99,11 @@ export class MappedView extends ViewAccessors implements Disposable {
       ? zeroCopyMemory(Buffer.from(this.#arrayBuffer))
       : copyMemory(init.k32, init.address, init.length);
     this.copyMode = this.#arrayBuffer === undefined;
+    this.#section = init.section;
+    init.section.hold();
     // In zero-copy mode the ArrayBuffer, not this object, is the finalizer's target: a Buffer the program kept must
     // never outlive the memory under it, and both the view and any Buffer over it keep the ArrayBuffer alive.
-    views.register(this.#arrayBuffer ?? this, { k32: init.k32, address: init.address }, this);
+    views.register(this.#arrayBuffer ?? this, { k32: init.k32, address: init.address, section: init.section }, this);
   }
 
   /**
@@ -182,6 +194,8 @@ export class MappedView extends ViewAccessors implements Disposable {
     if (this.#arrayBuffer) detach(this.#arrayBuffer);
     this.#memory = undefined;
     this.#arrayBuffer = undefined;
+    // The last view of a closed mapping closes the section's handle.
+    this.#section.release();
   }
 
   [Symbol.dispose](): void {

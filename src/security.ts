@@ -25,7 +25,7 @@ export function withSecurityAttributes<T>(k32: Kernel32, options: SecurityOption
   const descriptor: [bigint | null] = [null];
   if (options.security !== undefined) {
     if (!k32.ConvertStringSecurityDescriptorToSecurityDescriptorW(options.security, SDDL_REVISION_1, descriptor, null)) {
-      throw win32Error(k32, k32.GetLastError(), 'ConvertStringSecurityDescriptorToSecurityDescriptorW', `reading the SDDL "${options.security}" for ${what}`);
+      throw win32Error(k32, k32.GetLastError(), 'ConvertStringSecurityDescriptorToSecurityDescriptorW', `reading the SDDL ${excerpt(options.security)} for ${what}`);
     }
   }
   try {
@@ -37,4 +37,12 @@ export function withSecurityAttributes<T>(k32: Kernel32, options: SecurityOption
   } finally {
     if (descriptor[0] !== null) k32.LocalFree(descriptor[0]);
   }
+}
+
+/** The longest SDDL quoted whole in a message; a longer one is cut (a descriptor of thousands of ACEs is tens of KB). */
+const SDDL_QUOTED = 200;
+
+/** `sddl` quoted for a message: whole, or its start and its length. */
+export function excerpt(sddl: string): string {
+  return sddl.length <= SDDL_QUOTED ? `"${sddl}"` : `"${sddl.slice(0, SDDL_QUOTED)}…" (${sddl.length} characters)`;
 }

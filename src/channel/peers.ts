@@ -2,30 +2,17 @@
  * The peers of a channel end: a SYNCHRONIZE handle on each process that holds the other role, so that a waiting side
  * also wakes when its peer dies, and the liveness checks of a role holder (another process, or a thread of this one).
  */
-import { SafetyNet } from '../safety-net.js';
+import { OwnedHandle } from '../owned-handle.js';
 import { ERROR_INVALID_PARAMETER, SYNCHRONIZE, WAIT_OBJECT_0 } from '../win32/constants.js';
 import type { Kernel32 } from '../win32/kernel32.js';
-
-interface PeerHandle {
-  k32: Kernel32;
-  handle: bigint;
-}
-
-/**
- * Closes the peers' process handles of a channel end the program forgot to close (its section, view and events have
- * nets of their own; see SafetyNet).
- */
-const peerHandles = new SafetyNet<PeerHandle>(({ k32, handle }) => {
-  k32.CloseHandle(handle);
-});
 
 export class Peers {
   readonly #k32: Kernel32;
   readonly #owner: object;
   /** Process handles of the peers this end watches, by pid. */
-  readonly #handles = new Map<number, PeerHandle>();
+  readonly #handles = new Map<number, OwnedHandle<bigint>>();
 
-  /** `owner`: the channel end, whose collection closes the handles left open. */
+  /** `owner`: the channel end, whose collection closes the handles left open (see OwnedHandle). */
   constructor(k32: Kernel32, owner: object) {
     this.#k32 = k32;
     this.#owner = owner;
@@ -42,11 +29,11 @@ export class Peers {
     if (peer === undefined) {
       const opened = this.#k32.OpenProcess(SYNCHRONIZE, false, pid);
       if (opened === null) return undefined;
-      peer = { k32: this.#k32, handle: opened };
-      peerHandles.register(this.#owner, peer, peer);
+      const k32 = this.#k32;
+      peer = new OwnedHandle(opened, (handle) => k32.CloseHandle(handle), this.#owner);
       this.#handles.set(pid, peer);
     }
-    return peer.handle;
+    return peer.value;
   }
 
   /** Whether process `pid` runs: false once it has exited or when it cannot be opened. */
@@ -87,9 +74,8 @@ export class Peers {
     }
   }
 
-  #close(pid: number, peer: PeerHandle): void {
+  #close(pid: number, peer: OwnedHandle<bigint>): void {
     this.#handles.delete(pid);
-    peerHandles.unregister(peer);
-    this.#k32.CloseHandle(peer.handle);
+    peer.letGo();
   }
 }

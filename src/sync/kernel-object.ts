@@ -8,15 +8,11 @@ import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '.
 import { checkOwner, readOwner, type ExpectedOwner, type ObjectOwner } from '../owner.js';
 import { withSecurityAttributes } from '../security.js';
 import { kernel32, win32Error } from '../platform.js';
-import { SafetyNet } from '../safety-net.js';
+import { OwnedHandle } from '../owned-handle.js';
 import { lazy, zod } from '../zod.js';
 import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, READ_CONTROL, SYNCHRONIZE } from '../win32/constants.js';
 import type { HANDLE, Kernel32 } from '../win32/kernel32.js';
 
-/** Closes handles of objects the program forgot to close (see SafetyNet). */
-const handles = new SafetyNet<{ k32: Kernel32; handle: bigint }>(({ k32, handle }) => {
-  k32.CloseHandle(handle);
-});
 
 /** The schemas, built on first use (see zod.ts). */
 const schemas = lazy(() => {
@@ -168,21 +164,26 @@ export abstract class KernelObject implements Disposable {
   readonly alreadyExisted: boolean;
 
   protected readonly k32: Kernel32;
-  #handle: bigint | undefined;
+  /** The handle: owned by this object, held open by each wait in progress (closing it under a wait is undefined). */
+  readonly #handle: OwnedHandle<bigint>;
   readonly #noun: string;
   /** Aborted by close(): cancels the asynchronous waits in progress. */
   readonly #closing = new AbortController();
-  #pendingWaits = 0;
-  /** A handle close() could not close yet: the wait thread may be waiting on it. */
-  #closeWhenIdle: bigint | undefined;
 
   protected constructor(created: Created, noun: string) {
     this.k32 = created.k32;
-    this.#handle = created.handle;
     this.name = created.name;
     this.alreadyExisted = created.alreadyExisted;
     this.#noun = noun;
-    handles.register(this, { k32: created.k32, handle: created.handle }, this);
+    const { k32, name } = created;
+    const what = this.describe();
+    this.#handle = new OwnedHandle(
+      created.handle,
+      (handle) => {
+        if (!k32.CloseHandle(handle)) throw win32Error(k32, k32.GetLastError(), 'CloseHandle', `closing ${what}`, name);
+      },
+      this,
+    );
   }
 
   /** The handle, for `filemapping/win32`. Owned by this object: do not close it. */
@@ -192,7 +193,7 @@ export abstract class KernelObject implements Disposable {
 
   /** True once close() has run. */
   get closed(): boolean {
-    return this.#handle === undefined;
+    return this.#handle.value === undefined;
   }
 
   /**
@@ -211,18 +212,9 @@ export abstract class KernelObject implements Disposable {
    * a handle under a pending wait is undefined behaviour in Win32).
    */
   close(): void {
-    const handle = this.#handle;
-    if (handle === undefined) return;
-    this.#handle = undefined;
-    handles.unregister(this);
-    if (this.#pendingWaits > 0) {
-      this.#closeWhenIdle = handle;
-      this.#closing.abort(new ObjectClosedError(this.#noun, `wait on ${this.describe()}`));
-      return;
-    }
-    if (!this.k32.CloseHandle(handle)) {
-      throw win32Error(this.k32, this.k32.GetLastError(), 'CloseHandle', `closing ${this.describe()}`, this.name);
-    }
+    if (this.closed) return;
+    if (this.#handle.holders > 0) this.#closing.abort(new ObjectClosedError(this.#noun, `wait on ${this.describe()}`));
+    this.#handle.letGo();
   }
 
   /**
@@ -230,17 +222,18 @@ export abstract class KernelObject implements Disposable {
    * wait has settled.
    */
   protected async waitOnHandle<T>(signal: AbortSignal | undefined, wait: (handle: bigint, signal: AbortSignal) => Promise<T>): Promise<T> {
-    const handle = this.checkOpen('wait on');
+    this.checkOpen('wait on');
     // A signal of this wait's own: listeners are added to it, never to the object's closing signal (one per pending
     // wait would warn of a leak past ten).
     const combined = AbortSignal.any(signal ? [signal, this.#closing.signal] : [this.#closing.signal]);
-    this.#pendingWaits++;
+    const handle = this.#handle.hold();
     try {
       return await wait(handle, combined);
     } finally {
-      if (--this.#pendingWaits === 0 && this.#closeWhenIdle !== undefined) {
-        this.k32.CloseHandle(this.#closeWhenIdle);
-        this.#closeWhenIdle = undefined;
+      try {
+        this.#handle.release();
+      } catch {
+        // The object was closed during the wait, which rejected with ObjectClosedError: that is what the caller sees.
       }
     }
   }
@@ -250,8 +243,9 @@ export abstract class KernelObject implements Disposable {
   }
 
   protected checkOpen(operation: string): bigint {
-    if (this.#handle === undefined) throw new ObjectClosedError(this.#noun, `${operation} ${this.describe()}`);
-    return this.#handle;
+    const handle = this.#handle.value;
+    if (handle === undefined) throw new ObjectClosedError(this.#noun, `${operation} ${this.describe()}`);
+    return handle;
   }
 
   protected describe(): string {

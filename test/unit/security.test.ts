@@ -57,6 +57,19 @@ describe('security attributes', () => {
     expect(k32.calls).not.toContain('CreateFileMappingW');
   });
 
+  // An SDDL of 6,000 ACEs was quoted whole: a 72 KB message (issue 19).
+  it('quotes a bounded excerpt of a long refused SDDL, with its length', () => {
+    const sddl = `nonsense${'(A;;GA;;;WD)'.repeat(6000)}`;
+    let message = '';
+    try {
+      FileMapping.create({ size: 4096, security: sddl });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(`"${sddl.slice(0, 200)}…" (${sddl.length} characters)`);
+    expect(message.length).toBeLessThan(1000);
+  });
+
   it('closes and deletes the file it opened when the SDDL is refused', () => {
     expect(() => FileMapping.create({ file: 'sd.bin', size: 4096, security: 'nonsense' })).toThrow(/ERROR_INVALID_ACL/);
     expect(k32.handles.size).toBe(0);

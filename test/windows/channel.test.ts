@@ -202,6 +202,23 @@ describe.each(versions)('Calls on one channel end, Windows node %s', (version) =
   });
 });
 
+describe.each(versions)('Channel name squatting, Windows node %s', (version) => {
+  // A squatter that created NAME-data first took every wake-up: the exclusive create succeeded with alreadyExisted
+  // false, and receiveAsync() timed out while the message sat in the ring.
+  it('fails an exclusive create when a squatter process holds one of its objects, naming the channel and the object', async () => {
+    const name = uniqueName('squat');
+    const [squatter, result] = await Promise.all([runScenario(version, 'squatter.mjs', [name]), scenario<Report>(version, 'channel-squat.mjs', [name])]);
+    expect(squatter.code).toBe(0);
+    expect(result.exclusive.refused.error).toMatchObject({ name: 'Win32Error', code: 'ERROR_ALREADY_EXISTS' });
+    expect(result.exclusive.refused.error.message).toContain(`creating channel "${name}" (exclusive): its event ${name}-data exists already`);
+    expect(result.exclusive.refused.error.message).toContain('join it with Channel.open()');
+    expect(result.afterSquatter).toBe('created');
+    // A refused security option is the channel's, not its set-up mutex's.
+    expect(result.badSecurity.error.message).toContain(`reading the security option of channel "${name}-sddl"`);
+    expect(result.badSecurity.error.message).not.toContain('-init');
+  });
+});
+
 describe.each(versions)('Channel set-up races, Windows node %s', (version) => {
   it('lets two threads create the same channel at the same moment, 200 times, without a half-made header', async () => {
     const report = await scenario<{ rounds: number; failures: string[]; created: number }>(version, 'channel-race.mjs', [uniqueName('race'), '200']);

@@ -155,6 +155,13 @@ describe.each(matrix)('one process, Windows node %s, %s views', (version, mode, 
     for (const key of ['mapClosed', 'handleClosed', 'bufferUnmapped', 'flushUnmapped']) {
       expect(l[key].error, key).toMatchObject({ name: 'ObjectClosedError', message: expect.stringContaining('closed') });
     }
+    // A closed mapping's views keep its name until the last one is unmapped.
+    expect(l.nameWhileViewed).toBe('still mapped');
+    expect(l.nameAfterUnmap).toBe(false);
+  });
+
+  it('keeps a named section and its name while only a view of it is kept, through garbage collection', () => {
+    expect(report.viewKeepsName).toEqual({ alreadyExisted: true, seen: 'kept by the view', nameAfterUnmap: false });
   });
 
   it('detaches the Buffer on unmap where the runtime can (Node 22+), so a stale Buffer reads as empty', () => {

@@ -51,6 +51,10 @@ describe.each(versions)('synchronisation objects, Windows node %s', (version) =>
     });
   });
 
+  it('waits many times on one object without a MaxListenersExceededWarning', () => {
+    expect(report.concurrentWaitsOneObject).toEqual({ signaled: 12, acquired: 12, warnings: [] });
+  });
+
   it('cancels an async lock with an AbortSignal and leaves nothing locked', () => {
     expect(report.mutexAbort).toEqual({ aborted: error('AbortError'), after: 'acquired' });
   });
