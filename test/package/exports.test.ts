@@ -81,7 +81,7 @@ describe.each(versions)('the package in Windows node %s', (version) => {
     expect(result).toEqual({
       text: 'via require',
       sameWin32Error: true,
-      rawError: { name: 'FileMappingValidationError', sameClass: true },
+      rawError: { name: 'FileMappingValidationError', code: 'ERR_INVALID_ARG_VALUE', sameClass: true },
     });
   });
 });

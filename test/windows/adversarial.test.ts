@@ -31,7 +31,7 @@ describe.each(matrix)('adversarial sequences, Windows node %s, %s mode', (versio
       'name with NUL': 'FileMappingValidationError',
       'name over the limit': 'FileMappingValidationError',
       'open a name nobody made': 'Win32Error',
-      'write through a read view': 'Error',
+      'write through a read view': 'FileMappingValidationError',
       'accessor past the end': 'FileMappingValidationError',
       'channel over a section that is not one': 'FileMappingValidationError',
     });

@@ -193,7 +193,8 @@ describe.each(versions)('Calls on one channel end, Windows node %s', (version) =
     expect(r.longest).toBe('created');
     for (const refused of [r.tooLong, r.tooLongOpen]) {
       expect(refused.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('at most 254 characters for a channel') });
-      expect(refused.error.message).not.toMatch(/-init|-data|-space"/u);
+      // About the name given, not about a part's name made from it (NAME-init was once too long).
+      expect(refused.error.message).not.toContain('filemapping-test');
     }
   });
 
