@@ -17,8 +17,8 @@ const entries = {
  * The wait thread's code, bundled into one CommonJS script that the package carries as a string
  * (FILEMAPPING_WAITER_SOURCE) and starts with new Worker(source, { eval: true }): the package looks up no file of its
  * own at run time, so it works bundled into one file or packed in an asar archive. The thread loads koffi from the
- * path the main thread gives it, so nothing is external here; import.meta.url is only used by the main thread's
- * require (kernel32.ts), which the thread never calls.
+ * path the main thread gives it; import.meta.url is only used by the source's require (package-require.ts), which the
+ * thread never calls.
  */
 const waiterSource = buildSync({
   entryPoints: ['src/win32/waiter-worker.ts'],
@@ -27,6 +27,8 @@ const waiterSource = buildSync({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  // The thread loads koffi from the path it is given (loadKernel32); the main thread's require('koffi') stays out.
+  external: ['koffi'],
   define: { 'import.meta.url': JSON.stringify('file:///filemapping-wait-thread') },
   logLevel: 'error',
 }).outputFiles[0]?.text;
@@ -51,12 +53,13 @@ export default defineConfig([
     clean: false,
     target: 'node20',
     splitting: false,
-    // kernel32.ts loads koffi lazily with createRequire(import.meta.url); the CJS build needs the shim for it.
-    shims: true,
-    // koffi carries a native binary per platform: it must stay a runtime dependency, never be bundled.
-    external: ['koffi'],
-    // src/zod.ts requires the bundled zod below from beside the built file: index.cjs and cli.cjs, both in dist/.
-    define: { FILEMAPPING_ZOD_BUNDLE: JSON.stringify('./zod.cjs'), FILEMAPPING_WAITER_SOURCE: JSON.stringify(waiterSource) },
+    shims: false,
+    // koffi carries a native binary per platform: it must stay a runtime dependency, never be bundled. The bundled zod
+    // below is its own file, required by src/zod.ts as "./zod.cjs" (a path a bundler of the app follows).
+    external: ['koffi', './zod.cjs'],
+    // FILEMAPPING_BUILT: the package's require() is the module's own (src/package-require.ts), and import.meta.url,
+    // used only from source, is not needed: no shim computes it from __filename, which an ESM bundle lacks.
+    define: { FILEMAPPING_BUILT: 'true', FILEMAPPING_WAITER_SOURCE: JSON.stringify(waiterSource), 'import.meta.url': 'undefined' },
     // Classes keep their own names (Win32Error, not _Win32Error): esbuild renames a class that refers to itself.
     keepNames: true,
   },

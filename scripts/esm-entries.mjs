@@ -1,6 +1,6 @@
 // Writes the entry points of the package that tsup's CommonJS build leaves out (see tsup.config.ts):
 // - dist/index.js, the ESM entry: re-exports dist/index.cjs by name, so that import() and require() share one module
-//   instance;
+//   instance; dist/index.module.js, the same for bundlers (a static import they follow);
 // - dist/win32/index.cjs and dist/win32/index.js, the raw layer `filemapping/win32`: the `win32` export of
 //   dist/index.cjs, so that the raw layer and the idiomatic one are the same instance too (and importing it reads two
 //   files, not a second copy of the package).
@@ -19,6 +19,9 @@ write(
   `import { createRequire } from 'node:module';\n\nconst main = createRequire(import.meta.url)('./index.cjs');\nexport const { ${names(main).join(', ')} } = main;\n`,
 );
 write('index.d.ts', `export * from './index.cjs';\n`);
+// For bundlers (the "module" condition of package.json, which esbuild, webpack, Rollup and Vite honour and Node
+// ignores): the same re-export through a static import, which a bundler follows into the app's bundle.
+write('index.module.js', `import main from './index.cjs';\n\nexport const { ${names(main).join(', ')} } = main;\n`);
 
 write('win32/index.cjs', `'use strict';\n// filemapping/win32: the raw layer, part of the package's one build (see tsup.config.ts).\nmodule.exports = require('../index.cjs').win32;\n`);
 write(
@@ -26,3 +29,4 @@ write(
   `import { createRequire } from 'node:module';\n\nconst { win32 } = createRequire(import.meta.url)('../index.cjs');\nexport const { ${names(main.win32).join(', ')} } = win32;\n`,
 );
 write('win32/index.d.ts', `export * from './index.cjs';\n`);
+write('win32/index.module.js', `import main from '../index.cjs';\n\nexport const { ${names(main.win32).join(', ')} } = main.win32;\n`);

@@ -4,13 +4,11 @@
  * one function, on its first use, and the package's import loads no zod.
  *
  * The built package loads its own copy of the part of zod it uses (src/zod-members.ts, bundled as dist/zod.cjs: one
- * file instead of zod's hundred); run from source (the unit tests, ts-node), it loads zod itself.
+ * file instead of zod's hundred) with a plain `require("./zod.cjs")`, which a bundler follows into an app's bundle; run
+ * from source (the unit tests), it loads zod itself.
  */
-import { createRequire } from 'node:module';
+import { built, sourceRequire } from './package-require.js';
 import type * as Members from './zod-members.js';
-
-/** The path of the bundled zod, relative to the built file; set by the build (tsup.config.ts), absent in source. */
-declare const FILEMAPPING_ZOD_BUNDLE: string | undefined;
 
 /** The zod functions the package uses (src/zod-members.ts). */
 export type Zod = typeof Members;
@@ -19,8 +17,10 @@ let loaded: Zod | undefined;
 
 /** zod's functions, required on the first call: the bundled copy in the built package, zod itself in source. */
 export function zod(): Zod {
-  const path = typeof FILEMAPPING_ZOD_BUNDLE === 'string' ? FILEMAPPING_ZOD_BUNDLE : 'zod';
-  return (loaded ??= createRequire(import.meta.url)(path) as Zod);
+  // A literal path, so that a bundler (esbuild, webpack, Vite) takes the file into the app's bundle.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require() a bundler follows
+  loaded ??= built ? (require('./zod.cjs') as Zod) : (sourceRequire()('zod') as Zod);
+  return loaded;
 }
 
 /** `make()`, called once, on the first call of the function returned. */

@@ -16,11 +16,13 @@ import { kernel32, win32Error } from '../platform.js';
 import { MAXIMUM_WAIT_OBJECTS } from '../win32/constants.js';
 import { koffiPath, type Kernel32 } from '../win32/kernel32.js';
 import {
+  FAILURE_TEXT_BYTES,
   OUTCOMES,
   READY,
   readStartFailure,
   SHARED_BYTES,
   SLOT,
+  SLOTS_BYTES,
   START_FAILED,
   type Outcome,
   type WaiterReply,
@@ -44,6 +46,31 @@ export type WaitResult = 'signaled' | 'abandoned' | 'timeout';
 const WAIT_OUTCOMES: readonly WaitResult[] = ['signaled', 'abandoned', 'timeout'];
 
 let nextId = 1;
+
+/**
+ * The thread's code, run so that whatever it throws before it is ready (koffi that cannot be loaded, say) is written
+ * where the main thread, blocked until the thread is ready, reads it (readStartFailure()), instead of leaving it
+ * waiting.
+ */
+function guarded(source: string): string {
+  return `"use strict";
+const { workerData } = require('node:worker_threads');
+try {
+  (function () {
+${source}
+  })();
+} catch (error) {
+  const state = new Int32Array(workerData.shared);
+  if (Atomics.load(state, ${SLOT.ready}) === 0) {
+    const text = Buffer.from(error instanceof Error ? error.name + ': ' + error.message : String(error), 'utf8').subarray(0, ${FAILURE_TEXT_BYTES});
+    new Uint8Array(workerData.shared, ${SLOTS_BYTES}, ${FAILURE_TEXT_BYTES}).set(text);
+    Atomics.store(state, ${SLOT.failureBytes}, text.length);
+    Atomics.store(state, ${SLOT.ready}, ${START_FAILED});
+    Atomics.notify(state, ${SLOT.ready});
+  }
+  throw error;
+}`;
+}
 
 /** One wait thread: its worker, its wake event, and the handles of the waits it has been given. */
 class WaitThread {
@@ -76,7 +103,7 @@ class WaitThread {
     this.#port.on('message', (reply: WaiterReply) => this.#replies.get(reply.id)?.(reply));
     this.#port.unref();
     try {
-      this.#worker = new Worker(FILEMAPPING_WAITER_SOURCE, {
+      this.#worker = new Worker(guarded(FILEMAPPING_WAITER_SOURCE), {
         eval: true,
         workerData: { wake, port: port2, shared, koffiPath: path } satisfies WaitThreadData,
         transferList: [port2],

@@ -10,6 +10,7 @@
  * runtime's errno, never the Win32 last error, and is not used.
  */
 import { createRequire } from 'node:module';
+import { built, sourceRequire } from '../package-require.js';
 
 /** A kernel object handle (HANDLE), or null for NULL. */
 export type HANDLE = bigint | null;
@@ -193,17 +194,13 @@ export interface Kernel32 {
 type Koffi = typeof import('koffi');
 
 let loaded: Kernel32 | undefined;
-let packageRequire: NodeJS.Require | undefined;
-
-/** The package's own require, made on first use: koffi is resolved from beside the package (or the bundle). */
-function ownRequire(): NodeJS.Require {
-  return (packageRequire ??= createRequire(import.meta.url));
-}
 
 /** Loads kernel32.dll and declares its functions, once. Call only on Windows. */
 export function getKernel32(): Kernel32 {
   // A lazy require keeps koffi (and its native binary) out of the import graph until Windows code runs.
-  loaded ??= declareKernel32(ownRequire()('koffi') as Koffi);
+  // A literal require() in the built package: a bundler keeps koffi external as told (it must: a native module).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, and visible to bundlers
+  loaded ??= declareKernel32((built ? require('koffi') : sourceRequire()('koffi')) as Koffi);
   return loaded;
 }
 
@@ -212,7 +209,7 @@ export function getKernel32(): Kernel32 {
  * looked up at run time), and such a thread's own require() resolves from the working directory, not from here.
  */
 export function koffiPath(): string {
-  return ownRequire().resolve('koffi');
+  return built ? require.resolve('koffi') : sourceRequire().resolve('koffi');
 }
 
 /** kernel32 declared through the koffi at `path` (koffiPath() of the main thread): for a wait thread. */

@@ -66,21 +66,12 @@ export interface WaitThreadData {
 export const SLOT = { ready: 0, done: 1, outcome: 2, errno: 3, index: 4, failureBytes: 5 } as const;
 export const READY = 1;
 export const START_FAILED = 2;
-const SLOTS_BYTES = 6 * Int32Array.BYTES_PER_ELEMENT;
+export const SLOTS_BYTES = 6 * Int32Array.BYTES_PER_ELEMENT;
 /** Room for the text of a start failure, after the slots. */
-const FAILURE_TEXT_BYTES = 2048;
+export const FAILURE_TEXT_BYTES = 2048;
 export const SHARED_BYTES = SLOTS_BYTES + FAILURE_TEXT_BYTES;
 
-/** Writes why the thread could not start, then marks it START_FAILED: the main thread is blocked, and reads it there. */
-export function writeStartFailure(state: Int32Array, error: unknown): void {
-  const text = Buffer.from(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 'utf8').subarray(0, FAILURE_TEXT_BYTES);
-  new Uint8Array(state.buffer, SLOTS_BYTES, FAILURE_TEXT_BYTES).set(text);
-  Atomics.store(state, SLOT.failureBytes, text.length);
-  Atomics.store(state, SLOT.ready, START_FAILED);
-  Atomics.notify(state, SLOT.ready);
-}
-
-/** The text writeStartFailure() wrote. */
+/** Why the thread could not start, as the guard around its code wrote it (see guarded() in sync/waiter.ts). */
 export function readStartFailure(state: Int32Array): string {
   const length = Atomics.load(state, SLOT.failureBytes);
   return Buffer.from(state.buffer as SharedArrayBuffer, SLOTS_BYTES, length).toString('utf8');

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { INFINITE, MAXIMUM_WAIT_OBJECTS, WAIT_ABANDONED, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from './constants.js';
 import { loadKernel32, type Kernel32 } from './kernel32.js';
-import { OUTCOMES, READY, SLOT, writeStartFailure, type WaiterReply, type WaiterRequest, type WaitThreadData } from './waiter-protocol.js';
+import { OUTCOMES, READY, SLOT, type WaiterReply, type WaiterRequest, type WaitThreadData } from './waiter-protocol.js';
 
 /** The longest single native wait (see round()). */
 const SLICE_MS = 250;
@@ -155,13 +155,9 @@ function round(): boolean {
 }
 
 function run(): void {
-  try {
-    k32 = loadKernel32(koffiPath);
-  } catch (error) {
-    // The main thread is blocked waiting for this thread to start: tell it why it cannot, in shared memory.
-    writeStartFailure(state, error);
-    return;
-  }
+  // A failure here reaches the main thread, blocked until this thread is ready, through the guard around this code
+  // (see guarded() in sync/waiter.ts).
+  k32 = loadKernel32(koffiPath);
   Atomics.store(state, SLOT.ready, READY);
   Atomics.notify(state, SLOT.ready);
   // The main thread may be blocked on a synchronous answer: an exception here must answer, never end the thread.
