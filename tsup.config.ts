@@ -64,16 +64,16 @@ export default defineConfig([
     keepNames: true,
   },
   {
-    // The part of zod the package uses (src/zod-members.ts), zod inlined and tree-shaken into one file: zod's own
+    // The part of zod the package uses (src/core/zod-members.ts), zod inlined and tree-shaken into one file: zod's own
     // CommonJS build is about a hundred files, about 0.6 s to read under Wine (BENCHMARKS.md, import and first-call
     // cost). No source map: it would point into node_modules/zod.
-    entry: { zod: 'src/zod-members.ts' },
+    entry: { zod: 'src/core/zod-members.ts' },
     format: ['cjs'],
     target: 'node20',
     clean: false,
     noExternal: ['zod'],
     banner: {
-      js: `/*!\n * zod ${zodPackage.version}, the part filemapping uses (src/zod-members.ts).\n *\n${zodLicence.replace(/^/gm, ' * ').replace(/ +$/gm, '')}\n */`,
+      js: `/*!\n * zod ${zodPackage.version}, the part filemapping uses (src/core/zod-members.ts).\n *\n${zodLicence.replace(/^/gm, ' * ').replace(/ +$/gm, '')}\n */`,
     },
   },
 ]);

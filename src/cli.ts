@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FileMapping } from './file-mapping.js';
-import type { MappedView } from './mapped-view.js';
-import { kernel32, systemInfo } from './platform.js';
+import { FileMapping } from './section/file-mapping.js';
+import type { MappedView } from './view/mapped-view.js';
+import { kernel32, systemInfo } from './win32/system.js';
 import { NamedEvent, NamedSemaphore } from './sync/named-event.js';
 import { NamedMutex } from './sync/named-mutex.js';
 

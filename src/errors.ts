@@ -8,7 +8,7 @@
  * - `PlatformNotSupportedError`: the operation needs Windows.
  */
 import type { z } from 'zod';
-import { zod } from './zod.js';
+import { zod } from './core/zod.js';
 import {
   ERROR_ACCESS_DENIED,
   ERROR_ALREADY_EXISTS,

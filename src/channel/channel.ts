@@ -9,10 +9,10 @@
  * first instead of racing it for the wake-up.
  */
 import { FileMappingValidationError, isWin32Error, ObjectClosedError, Win32Error, withObjectKind } from '../errors.js';
-import { FileMapping } from '../file-mapping.js';
-import { memoryOf, type MappedView } from '../mapped-view.js';
-import { MAX_NAME_LENGTH, parseName, parseOptions } from '../options.js';
-import { kernel32, win32Error } from '../platform.js';
+import { FileMapping } from '../section/file-mapping.js';
+import { memoryOf, type MappedView } from '../view/mapped-view.js';
+import { MAX_NAME_LENGTH, parseName, parseOptions } from '../section/options.js';
+import { kernel32, win32Error } from '../win32/system.js';
 import { NamedEvent } from '../sync/named-event.js';
 import { NamedMutex } from '../sync/named-mutex.js';
 import { asyncWaitSchema, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';

@@ -1,8 +1,8 @@
 /** The options of Channel.create(), Channel.open(), send() and receive(), and the schemas that check them. */
-import { expectedOwnerSchema, securitySchema } from '../options.js';
-import type { ExpectedOwner } from '../owner.js';
+import { expectedOwnerSchema, securitySchema } from '../section/options.js';
+import type { ExpectedOwner } from '../win32/owner.js';
 import { timeoutSchema } from '../sync/kernel-object.js';
-import { lazy, zod } from '../zod.js';
+import { lazy, zod } from '../core/zod.js';
 
 const schemas = lazy(() => {
   const z = zod();

@@ -2,7 +2,7 @@
  * The peers of a channel end: a SYNCHRONIZE handle on each process that holds the other role, so that a waiting side
  * also wakes when its peer dies, and the liveness checks of a role holder (another process, or a thread of this one).
  */
-import { OwnedHandle } from '../owned-handle.js';
+import { OwnedHandle } from '../core/owned-handle.js';
 import { ERROR_INVALID_PARAMETER, SYNCHRONIZE, WAIT_OBJECT_0 } from '../win32/constants.js';
 import type { Kernel32 } from '../win32/kernel32.js';
 

@@ -19,7 +19,7 @@
  * processes in either mode share a channel.
  */
 import { FileMappingValidationError } from '../errors.js';
-import type { ViewMemory } from '../view-memory.js';
+import type { ViewMemory } from '../view/memory.js';
 
 export const HEADER_BYTES = 64;
 const MAGIC = 0x4843_4d46; // 'FMCH'

@@ -4,12 +4,12 @@
  */
 import type { z } from 'zod';
 import { ObjectClosedError, type ObjectKind } from '../errors.js';
-import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../options.js';
-import { checkOwner, readOwner, type ExpectedOwner, type ObjectOwner } from '../owner.js';
-import { withSecurityAttributes } from '../security.js';
-import { kernel32, win32Error } from '../platform.js';
-import { OwnedHandle } from '../owned-handle.js';
-import { lazy, zod } from '../zod.js';
+import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../section/options.js';
+import { checkOwner, readOwner, type ExpectedOwner, type ObjectOwner } from '../win32/owner.js';
+import { withSecurityAttributes } from '../win32/security.js';
+import { kernel32, win32Error } from '../win32/system.js';
+import { OwnedHandle } from '../core/owned-handle.js';
+import { lazy, zod } from '../core/zod.js';
 import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, READ_CONTROL, SYNCHRONIZE } from '../win32/constants.js';
 import type { HANDLE, Kernel32 } from '../win32/kernel32.js';
 

@@ -2,9 +2,9 @@
  * NamedEvent and NamedSemaphore: kernel objects without an owner thread, so a synchronous wait runs on the calling
  * thread and an asynchronous one on the wait thread.
  */
-import { parseOptions } from '../options.js';
-import { win32Error } from '../platform.js';
-import { lazy, zod } from '../zod.js';
+import { parseOptions } from '../section/options.js';
+import { win32Error } from '../win32/system.js';
+import { lazy, zod } from '../core/zod.js';
 import { EVENT_MODIFY_STATE, SEMAPHORE_MODIFY_STATE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
 import {
   asyncWaitSchema,

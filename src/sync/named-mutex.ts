@@ -7,7 +7,7 @@
  * which would let two locks of this process through at once; here the mutex is not recursive: within the process
  * a second lock waits for unlock(), as in any other process.
  */
-import { parseOptions } from '../options.js';
+import { parseOptions } from '../section/options.js';
 import { MUTEX_MODIFY_STATE } from '../win32/constants.js';
 import {
   asyncWaitSchema,

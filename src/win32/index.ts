@@ -14,11 +14,11 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import type { z } from 'zod';
-import { MAX_UINT64 } from '../dword.js';
+import { MAX_UINT64 } from '../core/uint64.js';
 import { FileMappingValidationError } from '../errors.js';
-import { kernel32, systemMessage } from '../platform.js';
+import { kernel32, systemMessage } from './system.js';
 import type { Kernel32, MEMORY_BASIC_INFORMATION } from './kernel32.js';
-import { lazy, zod } from '../zod.js';
+import { lazy, zod } from '../core/zod.js';
 import { FORMAT_MESSAGE_ALLOCATE_BUFFER, SIZEOF_SECURITY_ATTRIBUTES } from './constants.js';
 
 export * from './constants.js';

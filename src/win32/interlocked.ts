@@ -13,7 +13,7 @@
  *
  * The page is made on the first use and kept for the life of the process (4 KiB).
  */
-import { win32Error } from '../platform.js';
+import { win32Error } from './system.js';
 import { MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_EXECUTE_READ, PAGE_READWRITE } from './constants.js';
 import type { Kernel32 } from './kernel32.js';
 

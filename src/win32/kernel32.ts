@@ -10,7 +10,7 @@
  * runtime's errno, never the Win32 last error, and is not used.
  */
 import { createRequire } from 'node:module';
-import { built, sourceRequire } from '../package-require.js';
+import { built, sourceRequire } from '../core/package-require.js';
 
 /** A kernel object handle (HANDLE), or null for NULL. */
 export type HANDLE = bigint | null;

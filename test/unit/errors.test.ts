@@ -12,8 +12,8 @@ import {
   type ObjectKind,
   type Win32ErrorOptions,
 } from '../../src/errors.js';
-import { FileMapping } from '../../src/file-mapping.js';
-import { setKernel32ForTesting } from '../../src/platform.js';
+import { FileMapping } from '../../src/section/file-mapping.js';
+import { setKernel32ForTesting } from '../../src/win32/system.js';
 import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
 import { NamedMutex } from '../../src/sync/named-mutex.js';
 import type { HANDLE } from '../../src/win32/kernel32.js';

@@ -3,10 +3,10 @@
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMappingValidationError, ObjectClosedError, Win32Error } from '../../src/errors.js';
-import { FileMapping } from '../../src/file-mapping.js';
-import { MAX_VIEW_LENGTH } from '../../src/mapped-view.js';
-import type { MapOptions } from '../../src/options.js';
-import { setKernel32ForTesting } from '../../src/platform.js';
+import { FileMapping } from '../../src/section/file-mapping.js';
+import { MAX_VIEW_LENGTH } from '../../src/view/mapped-view.js';
+import type { MapOptions } from '../../src/section/options.js';
+import { setKernel32ForTesting } from '../../src/win32/system.js';
 import type { Kernel32 } from '../../src/win32/kernel32.js';
 import { FakeKernel32 } from './fake-kernel32.js';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { FileMappingValidationError } from '../../src/errors.js';
-import { createOptionsSchema, mapOptionsSchema, openOptionsSchema, parseName, parseOptions } from '../../src/options.js';
+import { createOptionsSchema, mapOptionsSchema, openOptionsSchema, parseName, parseOptions } from '../../src/section/options.js';
 
 const PROTECTIONS = ['readonly', 'readwrite', 'writecopy', 'execute-read', 'execute-readwrite', 'execute-writecopy'];
 const ATTRIBUTES = ['commit', 'reserve', 'large-pages', 'no-cache', 'write-combine', 'image', 'image-no-execute'];

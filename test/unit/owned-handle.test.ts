@@ -1,9 +1,9 @@
 // OwnedHandle (src/owned-handle.ts): one owner, holders that keep the handle open, closed exactly once when the last
 // lets go; and the section handle of a FileMapping held by its views.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileMapping } from '../../src/file-mapping.js';
-import { OwnedHandle } from '../../src/owned-handle.js';
-import { setKernel32ForTesting } from '../../src/platform.js';
+import { FileMapping } from '../../src/section/file-mapping.js';
+import { OwnedHandle } from '../../src/core/owned-handle.js';
+import { setKernel32ForTesting } from '../../src/win32/system.js';
 import { FakeKernel32 } from './fake-kernel32.js';
 
 describe('OwnedHandle', () => {

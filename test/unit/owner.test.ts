@@ -3,9 +3,9 @@
 // the system allocates (descriptors, token memory, the token handle) is released on every path.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMappingValidationError, UnexpectedOwnerError, Win32Error } from '../../src/errors.js';
-import { FileMapping } from '../../src/file-mapping.js';
-import { canonicalSid, formatSid } from '../../src/owner.js';
-import { setKernel32ForTesting } from '../../src/platform.js';
+import { FileMapping } from '../../src/section/file-mapping.js';
+import { canonicalSid, formatSid } from '../../src/win32/owner.js';
+import { setKernel32ForTesting } from '../../src/win32/system.js';
 import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
 import { NamedMutex } from '../../src/sync/named-mutex.js';
 import {

@@ -3,8 +3,8 @@
 import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMappingValidationError, PlatformNotSupportedError } from '../../src/errors.js';
-import { FileMapping } from '../../src/file-mapping.js';
-import { setKernel32ForTesting } from '../../src/platform.js';
+import { FileMapping } from '../../src/section/file-mapping.js';
+import { setKernel32ForTesting } from '../../src/win32/system.js';
 import * as raw from '../../src/win32/index.js';
 import type { Kernel32 } from '../../src/win32/kernel32.js';
 

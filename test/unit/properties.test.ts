@@ -4,9 +4,9 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMappingValidationError, Win32Error } from '../../src/errors.js';
-import { FileMapping } from '../../src/file-mapping.js';
-import { MAX_NAME_LENGTH } from '../../src/options.js';
-import { setKernel32ForTesting } from '../../src/platform.js';
+import { FileMapping } from '../../src/section/file-mapping.js';
+import { MAX_NAME_LENGTH } from '../../src/section/options.js';
+import { setKernel32ForTesting } from '../../src/win32/system.js';
 import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
 import { NamedMutex } from '../../src/sync/named-mutex.js';
 import { SDDL_REVISION_1 } from '../../src/win32/constants.js';

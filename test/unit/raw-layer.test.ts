@@ -2,7 +2,7 @@
 // everywhere.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMappingValidationError, PlatformNotSupportedError } from '../../src/errors.js';
-import { setKernel32ForTesting } from '../../src/platform.js';
+import { setKernel32ForTesting } from '../../src/win32/system.js';
 import * as raw from '../../src/win32/index.js';
 import { FakeKernel32 } from './fake-kernel32.js';
 

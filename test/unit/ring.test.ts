@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ChannelDamagedError, HEADER_BYTES, Ring } from '../../src/channel/ring.js';
 import { FileMappingValidationError } from '../../src/errors.js';
-import { zeroCopyMemory, type ViewMemory } from '../../src/view-memory.js';
+import { zeroCopyMemory, type ViewMemory } from '../../src/view/memory.js';
 
 const memory = (capacity: number) => Buffer.alloc(HEADER_BYTES + capacity);
 

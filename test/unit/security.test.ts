@@ -3,8 +3,8 @@
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Win32Error } from '../../src/errors.js';
-import { FileMapping } from '../../src/file-mapping.js';
-import { setKernel32ForTesting } from '../../src/platform.js';
+import { FileMapping } from '../../src/section/file-mapping.js';
+import { setKernel32ForTesting } from '../../src/win32/system.js';
 import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
 import { NamedMutex } from '../../src/sync/named-mutex.js';
 import { FakeKernel32 } from './fake-kernel32.js';

@@ -3,8 +3,8 @@
  * created, then closed (the section keeps its own reference).
  */
 import { resolve, toNamespacedPath } from 'node:path';
-import type { ParsedCreateOptions, Protection } from './options.js';
-import { win32Error } from './platform.js';
+import type { ParsedCreateOptions, Protection } from '../section/options.js';
+import { win32Error } from './system.js';
 import {
   ERROR_ALREADY_EXISTS,
   FILE_ATTRIBUTE_NORMAL,
@@ -16,8 +16,8 @@ import {
   INVALID_HANDLE_VALUE,
   OPEN_ALWAYS,
   OPEN_EXISTING,
-} from './win32/constants.js';
-import type { Kernel32 } from './win32/kernel32.js';
+} from './constants.js';
+import type { Kernel32 } from './kernel32.js';
 
 /** CreateFileW access for each protection: a view can do no more than the file handle behind the section. */
 const FILE_ACCESS: Readonly<Record<Protection, number>> = {

@@ -3,9 +3,9 @@
  * writes through a view that may not write (which through a raw Buffer would be a page fault that kills the
  * process). Integers and floats are little-endian, as on every Windows machine.
  */
-import { FileMappingValidationError, readOnlyView } from './errors.js';
-import type { Access } from './options.js';
-import type { ViewMemory } from './view-memory.js';
+import { FileMappingValidationError, readOnlyView } from '../errors.js';
+import type { Access } from '../section/options.js';
+import type { ViewMemory } from './memory.js';
 
 export type StringEncoding = 'utf8' | 'utf16le' | 'latin1';
 const ENCODINGS: readonly StringEncoding[] = ['utf8', 'utf16le', 'latin1'];

@@ -3,9 +3,9 @@
  * zero-copy and copy mode, and the same memory effects as the Win32 Interlocked functions a C peer uses
  * (InterlockedCompareExchange, InterlockedExchangeAdd...), so a word can be shared with C.
  */
-import { FileMappingValidationError, readOnlyView } from './errors.js';
-import type { Access } from './options.js';
-import type { ViewMemory, WordAtomics } from './view-memory.js';
+import { FileMappingValidationError, readOnlyView } from '../errors.js';
+import type { Access } from '../section/options.js';
+import type { ViewMemory, WordAtomics } from './memory.js';
 
 const READ_ONLY: readonly Access[] = ['read', 'execute-read'];
 const I32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };

@@ -6,10 +6,10 @@
  * once), and can be forced with the `copy` map option or the
  * FILEMAPPING_COPY_MODE=1 environment variable (which is how the tests run the whole suite in it on plain Node).
  */
-import { win32Error } from './platform.js';
-import { MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_READWRITE } from './win32/constants.js';
-import { interlocked, type Interlocked } from './win32/interlocked.js';
-import type { Kernel32 } from './win32/kernel32.js';
+import { win32Error } from '../win32/system.js';
+import { MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_READWRITE } from '../win32/constants.js';
+import { interlocked, type Interlocked } from '../win32/interlocked.js';
+import type { Kernel32 } from '../win32/kernel32.js';
 
 /**
  * Sequentially consistent operations on the naturally aligned 32- or 64-bit word at a byte offset of the view: the

@@ -5,10 +5,10 @@
  * PlatformNotSupportedError, so importing the package works everywhere and only creating or opening a section
  * needs Windows. Unit tests install a fake with `setKernel32ForTesting()`.
  */
-import { PlatformNotSupportedError, Win32Error, type ObjectKind } from './errors.js';
-import { FORMAT_MESSAGE_FROM_SYSTEM, FORMAT_MESSAGE_IGNORE_INSERTS } from './win32/constants.js';
-import { resetExternalBufferProbe } from './view-memory.js';
-import { getKernel32, type Kernel32, type SYSTEM_INFO } from './win32/kernel32.js';
+import { PlatformNotSupportedError, Win32Error, type ObjectKind } from '../errors.js';
+import { FORMAT_MESSAGE_FROM_SYSTEM, FORMAT_MESSAGE_IGNORE_INSERTS } from './constants.js';
+import { resetExternalBufferProbe } from '../view/memory.js';
+import { getKernel32, type Kernel32, type SYSTEM_INFO } from './kernel32.js';
 
 let override: Kernel32 | undefined;
 

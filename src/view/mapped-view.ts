@@ -2,16 +2,16 @@
  * MappedView: one view of a section, mapped into this process, and the only owner of its address.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { FileMappingValidationError, ObjectClosedError } from './errors.js';
-import { flushRangeSchema, parseOptions, type Access } from './options.js';
-import { win32Error } from './platform.js';
-import type { OwnedHandle } from './owned-handle.js';
-import { SafetyNet } from './safety-net.js';
-import { ERROR_LOCK_VIOLATION } from './win32/constants.js';
-import type { Kernel32 } from './win32/kernel32.js';
-import { ViewAccessors } from './view-accessors.js';
-import { ViewAtomics } from './view-atomics.js';
-import { copyMemory, tryZeroCopy, zeroCopyMemory, type ViewMemory } from './view-memory.js';
+import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
+import { flushRangeSchema, parseOptions, type Access } from '../section/options.js';
+import { win32Error } from '../win32/system.js';
+import type { OwnedHandle } from '../core/owned-handle.js';
+import { SafetyNet } from '../core/safety-net.js';
+import { ERROR_LOCK_VIOLATION } from '../win32/constants.js';
+import type { Kernel32 } from '../win32/kernel32.js';
+import { ViewAccessors } from './accessors.js';
+import { ViewAtomics } from './atomics.js';
+import { copyMemory, tryZeroCopy, zeroCopyMemory, type ViewMemory } from './memory.js';
 
 /**
  * The longest view a Buffer can cover: 4 GiB on Node 20, 2^53 - 1 bytes on Node 22. koffi.view() aborts the

@@ -12,8 +12,8 @@
  * ConvertSidToStringSidW writes them; this avoids a string the system allocates and that would then need reading at
  * an address.
  */
-import { UnexpectedOwnerError } from './errors.js';
-import { win32Error } from './platform.js';
+import { UnexpectedOwnerError } from '../errors.js';
+import { win32Error } from './system.js';
 import {
   ERROR_SUCCESS,
   LMEM_FIXED,
@@ -23,8 +23,8 @@ import {
   TOKEN_QUERY,
   TokenOwner,
   TokenUser,
-} from './win32/constants.js';
-import type { Kernel32 } from './win32/kernel32.js';
+} from './constants.js';
+import type { Kernel32 } from './kernel32.js';
 
 /** The owner of a kernel object. */
 export interface ObjectOwner {

@@ -1,10 +1,10 @@
 /**
  * FileMapping: a section (file-mapping object), created or opened by name, and the only owner of its handle.
  */
-import { Dword64 } from './dword.js';
-import { FileMappingValidationError, ObjectClosedError } from './errors.js';
-import { MappedView, MAX_VIEW_LENGTH } from './mapped-view.js';
-import { copyModeForced } from './view-memory.js';
+import { Dword64 } from '../core/uint64.js';
+import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
+import { MappedView, MAX_VIEW_LENGTH } from '../view/mapped-view.js';
+import { copyModeForced } from '../view/memory.js';
 import {
   ACCESS_ALLOWED_BY,
   ATTRIBUTES,
@@ -24,11 +24,11 @@ import {
   type ParsedCreateOptions,
   type Protection,
 } from './options.js';
-import { fileSize, openBackingFile, writesFile } from './backing-file.js';
-import { withSecurityAttributes } from './security.js';
-import { checkOwner, readOwner, type ObjectOwner } from './owner.js';
-import { kernel32, mappedLength, systemInfo, win32Error } from './platform.js';
-import { OwnedHandle } from './owned-handle.js';
+import { fileSize, openBackingFile, writesFile } from '../win32/backing-file.js';
+import { withSecurityAttributes } from '../win32/security.js';
+import { checkOwner, readOwner, type ObjectOwner } from '../win32/owner.js';
+import { kernel32, mappedLength, systemInfo, win32Error } from '../win32/system.js';
+import { OwnedHandle } from '../core/owned-handle.js';
 import {
   ERROR_ACCESS_DENIED,
   ERROR_ALREADY_EXISTS,
@@ -36,8 +36,8 @@ import {
   FILE_MAP_READ,
   INVALID_HANDLE_VALUE,
   READ_CONTROL,
-} from './win32/constants.js';
-import type { Kernel32 } from './win32/kernel32.js';
+} from '../win32/constants.js';
+import type { Kernel32 } from '../win32/kernel32.js';
 
 /**
  * The section handle: owned by its FileMapping and held by each of its views, closed once the mapping is closed and

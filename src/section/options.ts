@@ -6,10 +6,10 @@
  * section (allocation granularity, section size) are made by FileMapping.map() before its native call.
  */
 import type { z } from 'zod';
-import { toUint64 } from './dword.js';
-import { FileMappingValidationError } from './errors.js';
-import { canonicalSid, OWNER_KEYWORDS, type ExpectedOwner } from './owner.js';
-import { lazy, zod } from './zod.js';
+import { toUint64 } from '../core/uint64.js';
+import { FileMappingValidationError } from '../errors.js';
+import { canonicalSid, OWNER_KEYWORDS, type ExpectedOwner } from '../win32/owner.js';
+import { lazy, zod } from '../core/zod.js';
 import {
   FILE_MAP_ALL_ACCESS,
   FILE_MAP_COPY,
@@ -29,7 +29,7 @@ import {
   SEC_NOCACHE,
   SEC_RESERVE,
   SEC_WRITECOMBINE,
-} from './win32/constants.js';
+} from '../win32/constants.js';
 
 /** Kernel object names are limited to MAX_PATH characters (CreateFileMappingW's lpName). */
 export const MAX_NAME_LENGTH = 260;
