@@ -27,8 +27,9 @@ const waiterSource = buildSync({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // The thread loads koffi from the path it is given (loadKernel32); the main thread's require('koffi') stays out.
-  external: ['koffi'],
+  // The thread loads koffi from the path it is given (loadKernel32); the main thread's require('koffi') and
+  // require('./zod.cjs') (of modules it shares, never called here) stay out.
+  external: ['koffi', './zod.cjs'],
   define: { 'import.meta.url': JSON.stringify('file:///filemapping-wait-thread') },
   logLevel: 'error',
 }).outputFiles[0]?.text;
@@ -45,8 +46,8 @@ export default defineConfig([
     // Electron apps) then share one module instance, so instanceof, the kernel32 declarations and the finalizers are
     // not duplicated (the "dual package hazard"). scripts/esm-entries.mjs writes those ESM entry points.
     format: ['cjs'],
-    // Declarations for the two public entry points (the raw layer's too, though its code is in index.cjs).
-    dts: { entry: { index: 'src/index.ts', 'win32/index': 'src/win32/index.ts' } },
+    // Declarations for the public entry points (the raw layers' too, though their code is in index.cjs).
+    dts: { entry: { index: 'src/index.ts', 'win32/index': 'src/win32/index.ts', 'posix/index': 'src/posix/index.ts' } },
     sourcemap: true,
     // Not here: the two builds run side by side, and one cleaning dist could delete the other's output. The build
     // script empties dist first (package.json).

@@ -4,11 +4,15 @@
 // - dist/win32/index.cjs and dist/win32/index.js, the raw layer `filemapping/win32`: the `win32` export of
 //   dist/index.cjs, so that the raw layer and the idiomatic one are the same instance too (and importing it reads two
 //   files, not a second copy of the package).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const write = (path, text) => writeFileSync(new URL(`../dist/${path}`, import.meta.url), text);
+const write = (path, text) => {
+  const url = new URL(`../dist/${path}`, import.meta.url);
+  mkdirSync(new URL('.', url), { recursive: true });
+  writeFileSync(url, text);
+};
 const names = (module) => Object.keys(module).filter((name) => name !== '__esModule' && name !== 'default');
 
 const main = require('../dist/index.cjs');
@@ -30,3 +34,12 @@ write(
 );
 write('win32/index.d.ts', `export * from './index.cjs';\n`);
 write('win32/index.module.js', `import main from '../index.cjs';\n\nexport const { ${names(main.win32).join(', ')} } = main.win32;\n`);
+
+// filemapping/posix: the raw layer for Linux, the `posix` export of dist/index.cjs, likewise.
+write('posix/index.cjs', `'use strict';\n// filemapping/posix: the raw layer for Linux, part of the package's one build (see tsup.config.ts).\nmodule.exports = require('../index.cjs').posix;\n`);
+write(
+  'posix/index.js',
+  `import { createRequire } from 'node:module';\n\nconst { posix } = createRequire(import.meta.url)('../index.cjs');\nexport const { ${names(main.posix).join(', ')} } = posix;\n`,
+);
+write('posix/index.d.ts', `export * from './index.cjs';\n`);
+write('posix/index.module.js', `import main from '../index.cjs';\n\nexport const { ${names(main.posix).join(', ')} } = main.posix;\n`);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FileMapping } from './section/file-mapping.js';
 import type { MappedView } from './view/mapped-view.js';
-import { kernel32, systemInfo } from './win32/system.js';
+import { backend } from './backend.js';
 import { NamedEvent, NamedSemaphore } from './sync/named-event.js';
 import { NamedMutex } from './sync/named-mutex.js';
 
@@ -89,7 +89,7 @@ function format(value: string | undefined): Format {
  * section larger than a Buffer can be read or written.
  */
 function mapRange(mapping: FileMapping, offset: number, length: number | undefined): { view: MappedView; start: number } {
-  const granularity = systemInfo(kernel32()).allocationGranularity;
+  const granularity = backend().systemInfo().allocationGranularity;
   const base = offset - (offset % granularity);
   const start = offset - base;
   return { view: mapping.map({ offset: base, ...(length === undefined ? {} : { length: start + Math.max(length, 1) }) }), start };

@@ -1,50 +1,29 @@
 /**
- * The package's error classes: few and distinct.
+ * The package's error classes, the same on every operating system: few and distinct.
  *
- * - `Win32Error`: a kernel32 call failed; carries the Win32 code as `errno`, its name as `code`, the function as
- *   `syscall`, and a message with what was being done and the system's own text.
+ * - `SystemCallError`: a call into the operating system failed. `code` is portable (Node's code for the condition:
+ *   'ENOENT', 'EEXIST', 'EACCES', 'ENOSPC', 'EINVAL'...), so that a program handles a missing name or a full disk the
+ *   same way on Windows and Linux; the native detail comes with it (`errno`, `nativeCode`, `syscall`, the system's
+ *   text). On Windows it is a `Win32Error`, on Linux and macOS a `PosixError`.
  * - `FileMappingValidationError`: options or arguments were refused before any native call.
  * - `ObjectClosedError`: a closed mapping or an unmapped view was used.
- * - `PlatformNotSupportedError`: the operation needs Windows.
+ * - `PlatformNotSupportedError`: the operation, or one of its options, does not exist on this operating system.
+ * - `UnexpectedOwnerError`: open() found the object owned by someone else than `expectedOwner`.
  */
 import type { z } from 'zod';
 import { zod } from './core/zod.js';
-import {
-  ERROR_ACCESS_DENIED,
-  ERROR_ALREADY_EXISTS,
-  ERROR_BAD_EXE_FORMAT,
-  ERROR_COMMITMENT_LIMIT,
-  ERROR_FILE_INVALID,
-  ERROR_FILE_NOT_FOUND,
-  ERROR_INVALID_HANDLE,
-  ERROR_MAPPED_ALIGNMENT,
-  ERROR_NOT_ENOUGH_MEMORY,
-  ERROR_PATH_NOT_FOUND,
-  ERROR_PRIVILEGE_NOT_HELD,
-  ERROR_USER_MAPPED_FILE,
-  errorName,
-} from './win32/constants.js';
 
-const WIN32_ERROR = Symbol.for('filemapping.Win32Error');
-
-/** Hints that depend on the function as well as the code, keyed `syscall:errno`; looked up before HINTS. */
-const SYSCALL_HINTS: ReadonlyMap<string, string> = new Map([
-  [`CreateFileW:${ERROR_FILE_NOT_FOUND}`, 'The file does not exist: pass `size` to create it, or check the path.'],
-  [`CreateFileW:${ERROR_PATH_NOT_FOUND}`, 'A folder of the path does not exist.'],
-  [
-    `CreateFileW:${ERROR_ACCESS_DENIED}`,
-    'The file cannot be opened for this protection: it may be read-only, a folder, or locked by another process.',
-  ],
-]);
+const SYSTEM_CALL_ERROR = Symbol.for('filemapping.SystemCallError');
 
 /** The kinds of named object the package creates, for the hints that depend on the kind. */
 export type ObjectKind = 'section' | 'mutex' | 'event' | 'semaphore' | 'channel';
 
 /**
- * ERROR_ALREADY_EXISTS from an exclusive create(), by kind of object. Windows reports it only for an object of the
- * same kind (another kind with the name gives ERROR_INVALID_HANDLE), so the hint can name the class to open it with.
+ * A name taken (EEXIST, ERROR_ALREADY_EXISTS) for an exclusive create(), by kind of object: the hint names the class to
+ * open it with. (Windows reports it only for an object of the same kind; another kind with the name gives
+ * ERROR_INVALID_HANDLE.)
  */
-const ALREADY_EXISTS_HINTS: Readonly<Record<ObjectKind, string>> = {
+export const ALREADY_EXISTS_HINTS: Readonly<Record<ObjectKind, string>> = {
   section: 'A section with this name already exists: open it with FileMapping.open(), or pick another name.',
   mutex: 'A mutex with this name already exists: open it with NamedMutex.open(), or pick another name.',
   event: 'An event with this name already exists: open it with NamedEvent.open(), or pick another name.',
@@ -52,119 +31,65 @@ const ALREADY_EXISTS_HINTS: Readonly<Record<ObjectKind, string>> = {
   channel: 'A channel with this name already exists: join it with Channel.open(), or pick another name.',
 };
 
-/** Hints that depend on the kind of object as well as the code; looked up before HINTS when the kind is known. */
-const KIND_HINTS: ReadonlyMap<number, Readonly<Record<ObjectKind, string>>> = new Map([[ERROR_ALREADY_EXISTS, ALREADY_EXISTS_HINTS]]);
 
-/** What to do about the errors users meet most often; appended to the message. */
-const HINTS: ReadonlyMap<number, string> = new Map([
-  [
-    ERROR_ALREADY_EXISTS,
-    'An object with this name already exists: open it with the open() of its class (FileMapping, NamedMutex, NamedEvent, NamedSemaphore or Channel), or pick another name.',
-  ],
-  [
-    ERROR_FILE_NOT_FOUND,
-    'Nothing has this name: the object (section, mutex, event...) must be created first, and a name disappears when its last handle closes.',
-  ],
-  [
-    ERROR_ACCESS_DENIED,
-    'The object exists but this process may not use it that way: ask for less access (e.g. access: "read"), or check its security and the protection of the section. Creating a Global\\ section needs SeCreateGlobalPrivilege (services and administrators have it).',
-  ],
-  [
-    ERROR_INVALID_HANDLE,
-    'The name is taken by another kind of kernel object (a mutex, an event, a semaphore...): sections, mutexes, events and semaphores share one namespace, so pick another name.',
-  ],
-  [
-    ERROR_MAPPED_ALIGNMENT,
-    'The view offset (or base address) must be a multiple of the system allocation granularity.',
-  ],
-  [ERROR_BAD_EXE_FORMAT, "The file is not an executable image: the 'image' attributes are for .exe and .dll files."],
-  [ERROR_FILE_INVALID, 'The file is empty: a file-backed section needs a size; pass `size` to grow the file.'],
-  [
-    ERROR_USER_MAPPED_FILE,
-    'The file is mapped by a view, so it cannot be truncated or resized: unmap every view of it first.',
-  ],
-  [ERROR_COMMITMENT_LIMIT, 'The paging file is too small for a section of this size: ask for less, or use SEC_RESERVE.'],
-  [ERROR_NOT_ENOUGH_MEMORY, 'The address space has no free range of this size: map a smaller view.'],
-  [
-    ERROR_PRIVILEGE_NOT_HELD,
-    'A privilege is missing: large pages need SeLockMemoryPrivilege, Global\\ names need SeCreateGlobalPrivilege.',
-  ],
-]);
-
-/** Options for constructing a Win32Error. */
-export interface Win32ErrorOptions {
-  /** The Win32 error code (GetLastError). */
+/** What a SystemCallError is made of. */
+export interface SystemCallErrorOptions {
+  /** The native error number: a Win32 code (GetLastError), or errno. */
   errno: number;
-  /** The function that failed, e.g. 'OpenFileMappingW'. */
+  /** Its native name: 'ERROR_FILE_NOT_FOUND', 'ENOENT'. */
+  nativeCode: string;
+  /** The portable code: Node's code for the condition, or the native name when there is none. */
+  code: string;
+  /** The function that failed: 'OpenFileMappingW', 'shm_open'. */
   syscall: string;
-  /** What was being done, e.g. `opening section "Local\\x"`. */
+  /** What was being done: `opening section "Local\\x"`. */
   action: string;
-  /** The system's text for the code (FormatMessageW); empty if none. */
+  /** The system's own text for the error. */
   systemMessage: string;
-  /** The section or file name involved, if any. */
+  /** The object's name or file path involved, if any. */
   path?: string | undefined;
-  /** The kind of object being created or opened, for the hints that depend on it (ERROR_ALREADY_EXISTS). */
-  kind?: ObjectKind | undefined;
-  /** What to do, where the call knows better than the tables below (an access already the least there is). */
+  /** What to do about it, if known. */
   hint?: string | undefined;
 }
 
-function hintFor({ errno, syscall, kind, hint }: Win32ErrorOptions): string | undefined {
-  return hint ?? SYSCALL_HINTS.get(`${syscall}:${errno}`) ?? (kind === undefined ? undefined : KIND_HINTS.get(errno)?.[kind]) ?? HINTS.get(errno);
-}
-
 /**
- * @internal `error` told about an object of `kind`, for an object built on another kind's create(): a Channel's
- * section is made by FileMapping.create(), but its ERROR_ALREADY_EXISTS should say Channel.open(). A new Win32Error
- * with `error` as `cause` when that changes the hint; anything else (another code, another error, a Win32Error of
- * another copy of the package) is returned as it is, so that a catch block can rethrow what this returns.
+ * A call into the operating system failed. `code` is portable: the same on every OS for the same condition (Node's
+ * convention: 'ENOENT' for a name nobody made, 'EEXIST' for a name taken, 'EACCES' when access is denied, 'ENOSPC'
+ * when there is no room, 'EINVAL' for a value the system refused), or the native name when the condition has no
+ * portable code. `errno` and `nativeCode` are the system's own ('ERROR_FILE_NOT_FOUND' on Windows, 'ENOENT' on Linux).
  */
-export let withObjectKind: (error: unknown, kind: ObjectKind) => unknown;
-
-/** A kernel32 call failed. */
-export class Win32Error extends Error {
-  /** The Win32 error code, e.g. 2. */
-  readonly errno: number;
-  /** Its symbolic name, e.g. 'ERROR_FILE_NOT_FOUND'. */
+export class SystemCallError extends Error {
+  /** The portable code, e.g. 'ENOENT'. */
   readonly code: string;
-  /** The function that failed, e.g. 'OpenFileMappingW'. */
+  /** The native error number: 2 for ERROR_FILE_NOT_FOUND on Windows, 2 for ENOENT on Linux. */
+  readonly errno: number;
+  /** The native error's name: 'ERROR_FILE_NOT_FOUND' or 'ENOENT'. */
+  readonly nativeCode: string;
+  /** The function that failed, e.g. 'OpenFileMappingW' or 'shm_open'. */
   readonly syscall: string;
-  /** The system's own text for the code, as FormatMessageW gives it. */
+  /** The system's own text for the error. */
   readonly systemMessage: string;
-  /** The section name or file path involved, if any. */
+  /** The object's name or the file path involved, if any. */
   readonly path: string | undefined;
 
-  /** What it was built from, for withObjectKind(). */
-  readonly #options: Win32ErrorOptions;
-
-  /** `init.cause`: the error this one was made from, if any. */
-  constructor(options: Win32ErrorOptions, init?: { cause?: unknown }) {
-    const code = errorName(options.errno);
+  constructor(options: SystemCallErrorOptions, init?: { cause?: unknown }) {
     const system = options.systemMessage.trim().replace(/\s+$/u, '') || 'no system message';
-    const hint = hintFor(options);
-    super(`${options.syscall} failed ${options.action}: ${code} (${options.errno}): ${system}${hint ? ` ${hint}` : ''}`, init);
+    const hint = options.hint;
+    super(`${options.syscall} failed ${options.action}: ${options.nativeCode} (${options.errno}): ${system}${hint ? ` ${hint}` : ''}`, init);
+    this.code = options.code;
     this.errno = options.errno;
-    this.code = code;
+    this.nativeCode = options.nativeCode;
     this.syscall = options.syscall;
     this.systemMessage = system;
     this.path = options.path;
-    this.#options = options;
-  }
-
-  static {
-    withObjectKind = (error, kind) => {
-      if (typeof error !== 'object' || error === null || !(#options in error)) return error;
-      const options = { ...error.#options, kind };
-      return hintFor(options) === hintFor(error.#options) ? error : new Win32Error(options, { cause: error });
-    };
   }
 }
-Object.defineProperty(Win32Error.prototype, 'name', { value: 'Win32Error' });
-Object.defineProperty(Win32Error.prototype, WIN32_ERROR, { value: true });
+Object.defineProperty(SystemCallError.prototype, 'name', { value: 'SystemCallError' });
+Object.defineProperty(SystemCallError.prototype, SYSTEM_CALL_ERROR, { value: true });
 
-/** True for a Win32Error, also one made by another copy of the package or in another realm. */
-export function isWin32Error(value: unknown): value is Win32Error {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[WIN32_ERROR] === true;
+/** True for a SystemCallError (Win32Error, PosixError), also one made by another copy of the package or in another realm. */
+export function isSystemCallError(value: unknown): value is SystemCallError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SYSTEM_CALL_ERROR] === true;
 }
 
 /** Options or arguments were refused before any native call. `cause` is the ZodError when zod found it. */
@@ -208,18 +133,23 @@ export class ObjectClosedError extends Error {
 }
 Object.defineProperty(ObjectClosedError.prototype, 'name', { value: 'ObjectClosedError' });
 
-/** The operation needs an operating system this package has no backend for yet. */
+/** The operation, or one of its options, does not exist on this operating system (or the OS has no backend yet). */
 export class PlatformNotSupportedError extends Error {
   /** Always 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', as Node's own errors for what a platform lacks. */
   readonly code = 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM';
   readonly platform: string;
+  /** The option or feature refused, when it is one option of an operation that exists here. */
+  readonly option: string | undefined;
 
-  constructor(platform: string) {
+  /** Without `what`: the whole package needs another OS. With it: that option or feature does not exist here. */
+  constructor(platform: string, what?: { option: string; reason: string }) {
     super(
-      `filemapping requires Windows: the file-mapping API is a Windows API and this is ${platform}. ` +
-        'Importing the package works everywhere; creating or opening a section needs Windows (a POSIX backend is planned).',
+      what === undefined
+        ? `filemapping has no backend for ${platform}: sections, views and the objects around them work on Windows and Linux. Importing the package works everywhere (macOS is planned: see the docs on operating systems).`
+        : `${what.option} is not available on ${platform}: ${what.reason}`,
     );
     this.platform = platform;
+    this.option = what?.option;
   }
 }
 Object.defineProperty(PlatformNotSupportedError.prototype, 'name', { value: 'PlatformNotSupportedError' });

@@ -1,21 +1,25 @@
 /**
- * filemapping: Windows file mapping (shared memory) for Node.js, through koffi, with no compile step.
+ * filemapping: named shared memory for Node.js on Windows and Linux (the Windows file-mapping API, and the same API on
+ * Linux), through koffi, with no compile step.
  *
- * The idiomatic layer: FileMapping (a section) and MappedView (a view of it). The raw Win32 functions and
- * constants are in `filemapping/win32` (also the `win32` export here: one module instance for both).
+ * The idiomatic layer: FileMapping (a section) and MappedView (a view of it), the same on every OS it supports. The
+ * raw functions and constants are in `filemapping/win32` (kernel32) and `filemapping/posix` (libc), also the `win32`
+ * and `posix` exports here: one module instance for both.
  */
 export { FileMapping } from './section/file-mapping.js';
 export { MappedView, MAX_VIEW_LENGTH } from './view/mapped-view.js';
 export type { ViewAtomics } from './view/atomics.js';
 export {
   FileMappingValidationError,
-  isWin32Error,
+  isSystemCallError,
   ObjectClosedError,
   PlatformNotSupportedError,
+  SystemCallError,
   UnexpectedOwnerError,
-  Win32Error,
 } from './errors.js';
-export { Dword64 } from './core/uint64.js';
+export { isWin32Error, Win32Error } from './win32/errors.js';
+export { PosixError } from './posix/errors.js';
+export { Dword64 } from './win32/dword.js';
 export { NamedMutex, LockTimeoutError, type LockResult, type LockState, type MutexOptions } from './sync/named-mutex.js';
 export {
   NamedEvent,
@@ -25,10 +29,12 @@ export {
   type SignalResult,
 } from './sync/named-event.js';
 export type { AsyncWaitOptions, OpenObjectOptions } from './sync/kernel-object.js';
-export type { ExpectedOwner, ObjectOwner } from './win32/owner.js';
+export type { ExpectedOwner, ObjectOwner } from './core/owner.js';
 export { Channel, ChannelPeerExitedError } from './channel/channel.js';
 export { ChannelDamagedError } from './channel/ring.js';
 export type { ChannelOpenOptions, ChannelOptions, SyncWaitOptions } from './channel/options.js';
 export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './section/options.js';
-/** The raw layer, as `filemapping/win32` exports it. */
+/** The raw layer for Windows, as `filemapping/win32` exports it. */
 export * as win32 from './win32/index.js';
+/** The raw layer for Linux, as `filemapping/posix` exports it. */
+export * as posix from './posix/index.js';

@@ -8,11 +8,12 @@
  * direction are served one at a time, in the order they were made: a second pending receiveAsync() waits for the
  * first instead of racing it for the wake-up.
  */
-import { FileMappingValidationError, isWin32Error, ObjectClosedError, Win32Error, withObjectKind } from '../errors.js';
+import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
+import { isWin32Error, Win32Error, win32Error, withObjectKind } from '../win32/errors.js';
 import { FileMapping } from '../section/file-mapping.js';
 import { memoryOf, type MappedView } from '../view/mapped-view.js';
 import { MAX_NAME_LENGTH, parseName, parseOptions } from '../section/options.js';
-import { kernel32, win32Error } from '../win32/system.js';
+import { kernel32 } from '../win32/kernel32.js';
 import { NamedEvent } from '../sync/named-event.js';
 import { NamedMutex } from '../sync/named-mutex.js';
 import { asyncWaitSchema, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';

@@ -1,6 +1,6 @@
 /** The options of Channel.create(), Channel.open(), send() and receive(), and the schemas that check them. */
 import { expectedOwnerSchema, securitySchema } from '../section/options.js';
-import type { ExpectedOwner } from '../win32/owner.js';
+import type { ExpectedOwner } from '../core/owner.js';
 import { timeoutSchema } from '../sync/kernel-object.js';
 import { lazy, zod } from '../core/zod.js';
 

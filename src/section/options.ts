@@ -8,84 +8,26 @@
 import type { z } from 'zod';
 import { toUint64 } from '../core/uint64.js';
 import { FileMappingValidationError } from '../errors.js';
-import { canonicalSid, OWNER_KEYWORDS, type ExpectedOwner } from '../win32/owner.js';
+import { canonicalSid, OWNER_KEYWORDS, type ExpectedOwner } from '../core/owner.js';
 import { lazy, zod } from '../core/zod.js';
-import {
-  FILE_MAP_ALL_ACCESS,
-  FILE_MAP_COPY,
-  FILE_MAP_EXECUTE,
-  FILE_MAP_READ,
-  FILE_MAP_WRITE,
-  PAGE_EXECUTE_READ,
-  PAGE_EXECUTE_READWRITE,
-  PAGE_EXECUTE_WRITECOPY,
-  PAGE_READONLY,
-  PAGE_READWRITE,
-  PAGE_WRITECOPY,
-  SEC_COMMIT,
-  SEC_IMAGE,
-  SEC_IMAGE_NO_EXECUTE,
-  SEC_LARGE_PAGES,
-  SEC_NOCACHE,
-  SEC_RESERVE,
-  SEC_WRITECOMBINE,
-} from '../win32/constants.js';
 
 /** Kernel object names are limited to MAX_PATH characters (CreateFileMappingW's lpName). */
 export const MAX_NAME_LENGTH = 260;
 
-/** Page protection of a section, and the PAGE_* value of each. */
-export const PROTECTIONS = {
-  readonly: PAGE_READONLY,
-  readwrite: PAGE_READWRITE,
-  writecopy: PAGE_WRITECOPY,
-  'execute-read': PAGE_EXECUTE_READ,
-  'execute-readwrite': PAGE_EXECUTE_READWRITE,
-  'execute-writecopy': PAGE_EXECUTE_WRITECOPY,
-} as const;
-export type Protection = keyof typeof PROTECTIONS;
+/** Page protection of a section: what its views may do at most. */
+export const PROTECTION_NAMES = ['readonly', 'readwrite', 'writecopy', 'execute-read', 'execute-readwrite', 'execute-writecopy'] as const;
+export type Protection = (typeof PROTECTION_NAMES)[number];
 
-/** Section attributes, and the SEC_* value of each. */
-export const ATTRIBUTES = {
-  commit: SEC_COMMIT,
-  reserve: SEC_RESERVE,
-  'large-pages': SEC_LARGE_PAGES,
-  'no-cache': SEC_NOCACHE,
-  'write-combine': SEC_WRITECOMBINE,
-  image: SEC_IMAGE,
-  'image-no-execute': SEC_IMAGE_NO_EXECUTE,
-} as const;
-export type Attribute = keyof typeof ATTRIBUTES;
+/** Section attributes (Windows' SEC_* flags). */
+export const ATTRIBUTE_NAMES = ['commit', 'reserve', 'large-pages', 'no-cache', 'write-combine', 'image', 'image-no-execute'] as const;
+export type Attribute = (typeof ATTRIBUTE_NAMES)[number];
 
 /**
- * View access, with the FILE_MAP_* value MapViewOfFile takes for it. 'write' is a read/write view; 'all' is the
- * same as 'write' for a view (the documented meaning of FILE_MAP_ALL_ACCESS there); 'copy' is copy-on-write: writes
- * stay private to the view.
+ * View access. 'write' is a read/write view; 'all' is the same as 'write' for a view (the documented meaning of
+ * FILE_MAP_ALL_ACCESS there); 'copy' is copy-on-write: writes stay private to the view.
  */
-export const VIEW_ACCESS = {
-  read: FILE_MAP_READ,
-  write: FILE_MAP_WRITE,
-  all: FILE_MAP_ALL_ACCESS,
-  copy: FILE_MAP_COPY,
-  'execute-read': FILE_MAP_READ | FILE_MAP_EXECUTE,
-  'execute-write': FILE_MAP_WRITE | FILE_MAP_EXECUTE,
-  'execute-copy': FILE_MAP_COPY | FILE_MAP_EXECUTE,
-} as const;
-export type Access = keyof typeof VIEW_ACCESS;
-
-/**
- * The rights OpenFileMappingW asks for, per access. Every one includes FILE_MAP_READ and nothing more than the
- * access needs: a reader must be able to open a section it may not write.
- */
-export const OPEN_ACCESS: Readonly<Record<Access, number>> = {
-  read: FILE_MAP_READ,
-  write: FILE_MAP_READ | FILE_MAP_WRITE,
-  all: FILE_MAP_ALL_ACCESS,
-  copy: FILE_MAP_READ | FILE_MAP_COPY,
-  'execute-read': FILE_MAP_READ | FILE_MAP_EXECUTE,
-  'execute-write': FILE_MAP_READ | FILE_MAP_WRITE | FILE_MAP_EXECUTE,
-  'execute-copy': FILE_MAP_READ | FILE_MAP_COPY | FILE_MAP_EXECUTE,
-};
+export const ACCESS_NAMES = ['read', 'write', 'all', 'copy', 'execute-read', 'execute-write', 'execute-copy'] as const;
+export type Access = (typeof ACCESS_NAMES)[number];
 
 /** Which view accesses each protection allows (MapViewOfFile's table of dwDesiredAccess against flProtect). */
 export const ACCESS_ALLOWED_BY: Readonly<Record<Protection, readonly Access[]>> = {
@@ -156,14 +98,14 @@ const schemas = lazy(() => {
     .min(1, { error: 'Must not be empty' })
     .refine((path) => !path.includes('\0'), { error: 'Must not contain a NUL character' });
 
-  const protectionSchema = z.enum(Object.keys(PROTECTIONS) as [Protection, ...Protection[]], {
-    error: `Expected one of ${list(Object.keys(PROTECTIONS))}`,
+  const protectionSchema = z.enum([...PROTECTION_NAMES], {
+    error: `Expected one of ${list(PROTECTION_NAMES)}`,
   });
-  const attributeSchema = z.enum(Object.keys(ATTRIBUTES) as [Attribute, ...Attribute[]], {
-    error: `Expected one of ${list(Object.keys(ATTRIBUTES))}`,
+  const attributeSchema = z.enum([...ATTRIBUTE_NAMES], {
+    error: `Expected one of ${list(ATTRIBUTE_NAMES)}`,
   });
-  const accessSchema = z.enum(Object.keys(VIEW_ACCESS) as [Access, ...Access[]], {
-    error: `Expected one of ${list(Object.keys(VIEW_ACCESS))}`,
+  const accessSchema = z.enum([...ACCESS_NAMES], {
+    error: `Expected one of ${list(ACCESS_NAMES)}`,
   });
 
   const createOptionsSchema = z

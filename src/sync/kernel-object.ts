@@ -5,13 +5,14 @@
 import type { z } from 'zod';
 import { ObjectClosedError, type ObjectKind } from '../errors.js';
 import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../section/options.js';
-import { checkOwner, readOwner, type ExpectedOwner, type ObjectOwner } from '../win32/owner.js';
+import type { ExpectedOwner, ObjectOwner } from '../core/owner.js';
+import { checkOwner, readOwner } from '../win32/owner.js';
 import { withSecurityAttributes } from '../win32/security.js';
-import { kernel32, win32Error } from '../win32/system.js';
+import { win32Error } from '../win32/errors.js';
 import { OwnedHandle } from '../core/owned-handle.js';
 import { lazy, zod } from '../core/zod.js';
 import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, READ_CONTROL, SYNCHRONIZE } from '../win32/constants.js';
-import type { HANDLE, Kernel32 } from '../win32/kernel32.js';
+import { kernel32, type HANDLE, type Kernel32 } from '../win32/kernel32.js';
 
 
 /** The schemas, built on first use (see zod.ts). */

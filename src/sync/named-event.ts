@@ -3,7 +3,7 @@
  * thread and an asynchronous one on the wait thread.
  */
 import { parseOptions } from '../section/options.js';
-import { win32Error } from '../win32/system.js';
+import { win32Error } from '../win32/errors.js';
 import { lazy, zod } from '../core/zod.js';
 import { EVENT_MODIFY_STATE, SEMAPHORE_MODIFY_STATE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
 import {

@@ -12,9 +12,9 @@
  * the call that needed it, with the thread's own error; it never raises an uncaught 'error' event.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { kernel32, win32Error } from '../win32/system.js';
+import { win32Error } from '../win32/errors.js';
 import { MAXIMUM_WAIT_OBJECTS } from '../win32/constants.js';
-import { koffiPath, type Kernel32 } from '../win32/kernel32.js';
+import { kernel32, koffiPath, type Kernel32 } from '../win32/kernel32.js';
 import {
   FAILURE_TEXT_BYTES,
   OUTCOMES,

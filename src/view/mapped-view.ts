@@ -4,11 +4,9 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
 import { flushRangeSchema, parseOptions, type Access } from '../section/options.js';
-import { win32Error } from '../win32/system.js';
+import type { Backend, NativeHandle } from '../backend.js';
 import type { OwnedHandle } from '../core/owned-handle.js';
 import { SafetyNet } from '../core/safety-net.js';
-import { ERROR_LOCK_VIOLATION } from '../win32/constants.js';
-import type { Kernel32 } from '../win32/kernel32.js';
 import { ViewAccessors } from './accessors.js';
 import { ViewAtomics } from './atomics.js';
 import { copyMemory, tryZeroCopy, zeroCopyMemory, type ViewMemory } from './memory.js';
@@ -19,36 +17,31 @@ import { copyMemory, tryZeroCopy, zeroCopyMemory, type ViewMemory } from './memo
  */
 export const MAX_VIEW_LENGTH = BigInt(bufferConstants.MAX_LENGTH);
 
-/**
- * FlushViewOfFile can fail with ERROR_LOCK_VIOLATION while the memory manager is writing the same pages (the
- * .NET runtime hit this and retries); a few retries make flush() reliable.
- */
-const FLUSH_ATTEMPTS = 10;
-
 interface ViewState {
-  k32: Kernel32;
+  backend: Backend;
   address: bigint;
-  section: OwnedHandle<bigint>;
+  length: number;
+  section: OwnedHandle<NativeHandle>;
 }
 
 /**
  * Unmaps views whose MappedView and Buffer were both collected without unmap(), or that a worker thread left mapped
  * when it ended, and lets go of their section: a safety net, not the plan.
  */
-const views = new SafetyNet<ViewState>(({ k32, address, section }) => {
-  k32.UnmapViewOfFile(address);
+const views = new SafetyNet<ViewState>(({ backend, address, length, section }) => {
   try {
+    backend.unmapView(address, length, 'a forgotten view');
     section.release();
   } catch {
-    // Collected: nobody to report a failed CloseHandle to.
+    // Collected: nobody to report a failure to.
   }
 });
 
 /** @internal What FileMapping.map() hands to a new view. */
 export interface MappedViewInit {
-  k32: Kernel32;
+  backend: Backend;
   /** The section's handle, which the view holds open until it is unmapped. */
-  section: OwnedHandle<bigint>;
+  section: OwnedHandle<NativeHandle>;
   address: bigint;
   length: number;
   offset: bigint;
@@ -74,8 +67,8 @@ export class MappedView extends ViewAccessors implements Disposable {
   /** True when the view has no `buffer` and its accessors copy (see MapOptions.copy). */
   readonly copyMode: boolean;
 
-  readonly #k32: Kernel32;
-  readonly #section: OwnedHandle<bigint>;
+  readonly #backend: Backend;
+  readonly #section: OwnedHandle<NativeHandle>;
   readonly #description: string;
   #memory: ViewMemory | undefined;
   #arrayBuffer: ArrayBuffer | undefined;
@@ -88,22 +81,22 @@ export class MappedView extends ViewAccessors implements Disposable {
   /** @internal Views are made by FileMapping.map(). */
   constructor(init: MappedViewInit) {
     super();
-    this.#k32 = init.k32;
+    this.#backend = init.backend;
     this.address = init.address;
     this.length = init.length;
     this.offset = init.offset;
     this.access = init.access;
     this.#description = init.description;
-    this.#arrayBuffer = init.copy ? undefined : tryZeroCopy(init.k32, init.address, init.length);
+    this.#arrayBuffer = init.copy ? undefined : tryZeroCopy(init.backend.memory, init.address, init.length);
     this.#memory = this.#arrayBuffer
       ? zeroCopyMemory(Buffer.from(this.#arrayBuffer))
-      : copyMemory(init.k32, init.address, init.length);
+      : copyMemory(init.backend.memory, init.address, init.length);
     this.copyMode = this.#arrayBuffer === undefined;
     this.#section = init.section;
     init.section.hold();
     // In zero-copy mode the ArrayBuffer, not this object, is the finalizer's target: a Buffer the program kept must
     // never outlive the memory under it, and both the view and any Buffer over it keep the ArrayBuffer alive.
-    views.register(this.#arrayBuffer ?? this, { k32: init.k32, address: init.address, section: init.section }, this);
+    views.register(this.#arrayBuffer ?? this, { backend: init.backend, address: init.address, length: init.length, section: init.section }, this);
   }
 
   /**
@@ -156,8 +149,8 @@ export class MappedView extends ViewAccessors implements Disposable {
   }
 
   /**
-   * Writes the view's dirty pages (or those of a range of it) to the backing file (FlushViewOfFile). For a section
-   * backed by the paging file this does nothing useful and is harmless.
+   * Writes the view's dirty pages (or those of a range of it) to the backing file (FlushViewOfFile; msync on Linux).
+   * For a section backed by memory alone this does nothing useful and is harmless.
    */
   flush(range: { offset?: number; length?: number } = {}): void {
     const parsed = parseOptions(flushRangeSchema, range, 'MappedView.flush() range');
@@ -171,25 +164,16 @@ export class MappedView extends ViewAccessors implements Disposable {
     }
     // FlushViewOfFile reads a length of 0 as "to the end of the view": an empty range flushes nothing instead.
     if (length === 0) return;
-    for (let attempt = 1; ; attempt++) {
-      if (this.#k32.FlushViewOfFile(this.address + BigInt(offset), length)) return;
-      const errno = this.#k32.GetLastError();
-      if (errno !== ERROR_LOCK_VIOLATION || attempt === FLUSH_ATTEMPTS) {
-        throw win32Error(this.#k32, errno, 'FlushViewOfFile', `flushing ${length} bytes of ${this.#description}`);
-      }
-    }
+    this.#backend.flushView(this.address + BigInt(offset), length, this.#description);
   }
 
   /**
-   * Unmaps the view (UnmapViewOfFile). Idempotent. The section lives on while other views or handles hold it. On
-   * Node 22 and later the Buffer is detached first, so a stale reference reads as empty instead of faulting.
+   * Unmaps the view (UnmapViewOfFile; munmap on Linux). Idempotent. The section lives on while other views or handles
+   * hold it. On Node 22 and later the Buffer is detached first, so a stale reference reads as empty instead of faulting.
    */
   unmap(): void {
     if (!this.#memory) return;
-    if (!this.#k32.UnmapViewOfFile(this.address)) {
-      const errno = this.#k32.GetLastError();
-      throw win32Error(this.#k32, errno, 'UnmapViewOfFile', `unmapping ${this.#description}`);
-    }
+    this.#backend.unmapView(this.address, this.length, this.#description);
     views.unregister(this);
     if (this.#arrayBuffer) detach(this.#arrayBuffer);
     this.#memory = undefined;

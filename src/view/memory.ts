@@ -1,15 +1,13 @@
 /**
  * How a MappedView reaches its memory: through a Buffer over it (zero copy), or, where the runtime forbids Buffers
- * over memory V8 did not allocate (Electron's V8 memory cage), by copying with RtlMoveMemory (copy mode).
+ * over memory V8 did not allocate (Electron's V8 memory cage), by copying (RtlMoveMemory, memcpy: copy mode).
  *
  * Copy mode is chosen automatically when koffi.view() refuses a page of the package's own (the runtime's policy, learnt
  * once), and can be forced with the `copy` map option or the
  * FILEMAPPING_COPY_MODE=1 environment variable (which is how the tests run the whole suite in it on plain Node).
  */
-import { win32Error } from '../win32/system.js';
-import { MEM_COMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_READWRITE } from '../win32/constants.js';
-import { interlocked, type Interlocked } from '../win32/interlocked.js';
-import type { Kernel32 } from '../win32/kernel32.js';
+import type { MemoryAccess } from '../backend.js';
+import type { Interlocked } from './interlocked.js';
 
 /**
  * Sequentially consistent operations on the naturally aligned 32- or 64-bit word at a byte offset of the view: the
@@ -46,20 +44,20 @@ export function copyModeForced(): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
-let externalBuffers: boolean | undefined;
-
-/** @internal Forgets what the first view learnt about the runtime (unit tests switch fakes). */
-export function resetExternalBufferProbe(): void {
-  externalBuffers = undefined;
-}
+/** What each backend's memory learnt of the runtime's policy, asked once. */
+const externalBuffers = new WeakMap<MemoryAccess, boolean>();
 
 /**
  * A zero-copy memory if the runtime allows external buffers, else undefined. A runtime that allows them but fails
  * this view (koffi.view() throws) throws: the failure is this view's, not the runtime's policy.
  */
-export function tryZeroCopy(k32: Kernel32, address: bigint, length: number): ArrayBuffer | undefined {
-  externalBuffers ??= externalBuffersAllowed(k32);
-  return externalBuffers ? k32.viewMemory(address, length) : undefined;
+export function tryZeroCopy(memory: MemoryAccess, address: bigint, length: number): ArrayBuffer | undefined {
+  let allowed = externalBuffers.get(memory);
+  if (allowed === undefined) {
+    allowed = externalBuffersAllowed(memory);
+    externalBuffers.set(memory, allowed);
+  }
+  return allowed ? memory.view(address, length) : undefined;
 }
 
 /**
@@ -67,19 +65,16 @@ export function tryZeroCopy(k32: Kernel32, address: bigint, length: number): Arr
  * does not), asked once with a page of the package's own, so that nothing about the first view being mapped (its
  * length, its address) can pass for the runtime's answer. The ArrayBuffer made here is dropped untouched.
  */
-function externalBuffersAllowed(k32: Kernel32): boolean {
-  const page = k32.VirtualAlloc(null, PROBE_BYTES, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
-  if (page === null) throw win32Error(k32, k32.GetLastError(), 'VirtualAlloc', 'allocating a page to learn whether this runtime allows external buffers');
-  try {
-    k32.viewMemory(page, PROBE_BYTES);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    k32.VirtualFree(page, 0, MEM_RELEASE);
-  }
+function externalBuffersAllowed(memory: MemoryAccess): boolean {
+  return memory.withPage((page, bytes) => {
+    try {
+      memory.view(page, bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
-const PROBE_BYTES = 4096;
 
 export function zeroCopyMemory(buffer: Buffer): ViewMemory {
   // Atomics works on any integer typed array, shared or not; the view's address is aligned to the allocation
@@ -114,15 +109,15 @@ export function zeroCopyMemory(buffer: Buffer): ViewMemory {
 /** Scans for a NUL this many bytes at a time in copy mode. */
 const SCAN_CHUNK = 4096;
 
-export function copyMemory(k32: Kernel32, address: bigint, length: number): ViewMemory {
+export function copyMemory(memory: MemoryAccess, address: bigint, length: number): ViewMemory {
   const read = (offset: number, count: number): Buffer => {
     const target = Buffer.allocUnsafe(count);
-    if (count > 0) k32.RtlMoveMemory(target, address + BigInt(offset), count);
+    if (count > 0) memory.copy(target, address + BigInt(offset), count);
     return target;
   };
   let made: Interlocked | undefined;
   // Made on the first atomic operation only: plain copy-mode views never need the interlocked code page.
-  const ops = () => (made ??= interlocked(k32));
+  const ops = () => (made ??= memory.interlocked());
   const at = (offset: number) => address + BigInt(offset);
   return {
     buffer: undefined,
@@ -138,7 +133,7 @@ export function copyMemory(k32: Kernel32, address: bigint, length: number): View
     },
     read,
     write: (source, offset) => {
-      if (source.length > 0) k32.RtlMoveMemory(address + BigInt(offset), source, source.length);
+      if (source.length > 0) memory.copy(address + BigInt(offset), source, source.length);
     },
     indexOfNul: (offset, unit) => {
       for (let start = offset; start < length; start += SCAN_CHUNK) {

@@ -4,7 +4,7 @@
  */
 import { resolve, toNamespacedPath } from 'node:path';
 import type { ParsedCreateOptions, Protection } from '../section/options.js';
-import { win32Error } from './system.js';
+import { win32Error } from './errors.js';
 import {
   ERROR_ALREADY_EXISTS,
   FILE_ATTRIBUTE_NORMAL,

@@ -131,6 +131,7 @@ export const ERROR_WRITE_PROTECT = 19;
 export const ERROR_SHARING_VIOLATION = 32;
 export const ERROR_LOCK_VIOLATION = 33;
 export const ERROR_HANDLE_EOF = 38;
+export const ERROR_HANDLE_DISK_FULL = 39;
 export const ERROR_NOT_SUPPORTED = 50;
 export const ERROR_FILE_EXISTS = 80;
 export const ERROR_INVALID_PARAMETER = 87;
@@ -158,7 +159,7 @@ export const ERROR_NOACCESS = 998;
 export const ERROR_COMMITMENT_MINIMUM = 635;
 export const ERROR_WAIT_NO_CHILDREN = 128;
 
-/** Symbolic names of the error codes above, for `Win32Error.code`. */
+/** Symbolic names of the error codes above, for `Win32Error.nativeCode`. */
 export const ERROR_NAMES: ReadonlyMap<number, string> = new Map([
   [ERROR_SUCCESS, 'ERROR_SUCCESS'],
   [ERROR_INVALID_FUNCTION, 'ERROR_INVALID_FUNCTION'],
@@ -173,6 +174,7 @@ export const ERROR_NAMES: ReadonlyMap<number, string> = new Map([
   [ERROR_WRITE_PROTECT, 'ERROR_WRITE_PROTECT'],
   [ERROR_SHARING_VIOLATION, 'ERROR_SHARING_VIOLATION'],
   [ERROR_LOCK_VIOLATION, 'ERROR_LOCK_VIOLATION'],
+  [ERROR_HANDLE_DISK_FULL, 'ERROR_HANDLE_DISK_FULL'],
   [ERROR_HANDLE_EOF, 'ERROR_HANDLE_EOF'],
   [ERROR_NOT_SUPPORTED, 'ERROR_NOT_SUPPORTED'],
   [ERROR_FILE_EXISTS, 'ERROR_FILE_EXISTS'],

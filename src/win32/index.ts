@@ -16,8 +16,9 @@ import { constants as bufferConstants } from 'node:buffer';
 import type { z } from 'zod';
 import { MAX_UINT64 } from '../core/uint64.js';
 import { FileMappingValidationError } from '../errors.js';
-import { kernel32, systemMessage } from './system.js';
-import type { Kernel32, MEMORY_BASIC_INFORMATION } from './kernel32.js';
+import { systemMessage } from './errors.js';
+import { kernel32, type Kernel32, type MEMORY_BASIC_INFORMATION } from './kernel32.js';
+import { checkedFunction, fits, type Relation } from '../core/raw-call.js';
 import { lazy, zod } from '../core/zod.js';
 import { FORMAT_MESSAGE_ALLOCATE_BUFFER, SIZEOF_SECURITY_ATTRIBUTES } from './constants.js';
 
@@ -72,57 +73,15 @@ const types = lazy(() => {
 type Types = ReturnType<typeof types>;
 
 /**
- * A check between arguments that each passed on their own: a size or count that describes a caller's Buffer or array
- * must fit in it, or the system writes past it (as in C, but here the caller's JavaScript memory). Returns the
- * problems, each as `[argument index, message]`.
- */
-type Relation = (args: readonly unknown[]) => Array<[number, string]>;
-
-/** `count` UTF-16 characters must fit in `buffer`. */
-function fitsCharacters(buffer: unknown, count: number, index: number, bufferName: string): Array<[number, string]> {
-  const bytes = (buffer as Uint8Array).byteLength;
-  return count * 2 > bytes ? [[index, `${count} characters is more than ${bufferName} holds (${bytes} bytes: ${Math.floor(bytes / 2)} characters)`]] : [];
-}
-
-/**
  * Wraps a kernel32 function so that its arguments, named as in the Windows documentation, are checked first, then
- * `relation` between them. The parameters' schema is made on the first call.
+ * `relation` between them (see core/raw-call.ts).
  */
 function checked<Name extends keyof Kernel32>(name: Name, parameters: (t: Types) => Record<string, z.ZodType>, relation?: Relation): Kernel32[Name] {
-  let made: { names: string[]; schema: z.ZodType } | undefined;
-  const call = ((...args: unknown[]) => {
-    if (!made) {
-      const t = types();
-      const record = parameters(t);
-      made = { names: Object.keys(record), schema: t.z.tuple(Object.values(record) as [z.ZodType, ...z.ZodType[]]) };
-    }
-    const { names, schema } = made;
-    const result = schema.safeParse(args);
-    if (!result.success) {
-      const issues = result.error.issues.map((issue) => {
-        const index = issue.path[0];
-        const parameter = typeof index === 'number' ? names[index] : undefined;
-        // A length issue of the tuple itself (no path) is a wrong argument count; inside an argument it is that argument's.
-        if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'array' && issue.path.length === 0) {
-          return `${names.length} arguments expected, got ${args.length}`;
-        }
-        return `${parameter ?? name} (argument ${typeof index === 'number' ? index + 1 : '?'}): ${issue.message}`;
-      });
-      throw new FileMappingValidationError(`arguments to ${name}`, issues, { cause: result.error });
-    }
-    const related = relation?.(args) ?? [];
-    if (related.length > 0) {
-      throw new FileMappingValidationError(
-        `arguments to ${name}`,
-        related.map(([index, message]) => `${names[index]} (argument ${index + 1}): ${message}`),
-      );
-    }
-    const k32 = kernel32();
-    return (k32[name] as (...a: unknown[]) => unknown)(...args);
-  }) as Kernel32[Name];
-  Object.defineProperty(call, 'name', { value: name });
-  return call;
+  return checkedFunction<Kernel32[Name]>(name, () => parameters(types()), () => kernel32()[name] as (...args: unknown[]) => unknown, relation);
 }
+
+/** `count` UTF-16 characters must fit in `buffer`. */
+const fitsCharacters = (buffer: unknown, count: number, index: number, bufferName: string) => fits(buffer, count, 2, index, bufferName);
 
 export const CreateFileMappingW = checked('CreateFileMappingW', (t) => ({ hFile: t.pointer, lpFileMappingAttributes: t.attributes, flProtect: t.dword, dwMaximumSizeHigh: t.dword, dwMaximumSizeLow: t.dword, lpName: t.wideString.nullable() }));
 export const OpenFileMappingW = checked('OpenFileMappingW', (t) => ({ dwDesiredAccess: t.dword, bInheritHandle: t.bool, lpName: t.wideString }));

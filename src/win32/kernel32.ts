@@ -11,6 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import { built, sourceRequire } from '../core/package-require.js';
+import { PlatformNotSupportedError } from '../errors.js';
 
 /** A kernel object handle (HANDLE), or null for NULL. */
 export type HANDLE = bigint | null;
@@ -194,6 +195,19 @@ export interface Kernel32 {
 type Koffi = typeof import('koffi');
 
 let loaded: Kernel32 | undefined;
+let override: Kernel32 | undefined;
+
+/** The kernel32 functions, or a PlatformNotSupportedError off Windows (or the fake a unit test installed). */
+export function kernel32(): Kernel32 {
+  if (override) return override;
+  if (process.platform !== 'win32') throw new PlatformNotSupportedError(process.platform);
+  return getKernel32();
+}
+
+/** @internal Installs a fake kernel32 for unit tests; `undefined` restores the real one. */
+export function setKernel32ForTesting(fake: Kernel32 | undefined): void {
+  override = fake;
+}
 
 /** Loads kernel32.dll and declares its functions, once. Call only on Windows. */
 export function getKernel32(): Kernel32 {

@@ -2,7 +2,7 @@
  * SECURITY_ATTRIBUTES for the Create* functions: a security descriptor given in SDDL, and whether child processes
  * inherit the handle. Without either, the pointer is NULL and Windows applies the default DACL of the caller.
  */
-import { win32Error } from './system.js';
+import { win32Error } from './errors.js';
 import { SDDL_REVISION_1, SIZEOF_SECURITY_ATTRIBUTES } from './constants.js';
 import type { Kernel32 } from './kernel32.js';
 

@@ -11,14 +11,29 @@ import { scenario, uniqueName, versions } from '../windows/harness.js';
 const require = createRequire(import.meta.url);
 
 describe('the package on this platform', () => {
-  it.runIf(process.platform !== 'win32')('imports and requires without throwing, and says Windows is required to create', async () => {
+  it('imports and requires by name, with one set of classes for both, and its raw layers', async () => {
     const esm = await import('filemapping');
     const cjs = require('filemapping') as typeof esm;
-    await import('filemapping/win32');
-    for (const { FileMapping, PlatformNotSupportedError } of [esm, cjs]) {
-      expect(() => FileMapping.create({ size: 1024 })).toThrow(PlatformNotSupportedError);
-      expect(() => FileMapping.create({ size: 1024 })).toThrow(/requires Windows/);
-    }
+    const win32 = await import('filemapping/win32');
+    const posix = await import('filemapping/posix');
+    expect(esm.FileMapping).toBe(cjs.FileMapping);
+    expect(win32.FILE_MAP_ALL_ACCESS).toBe(0xf001f);
+    expect(posix.O_CREAT).toBe(0x40);
+    expect(posix.shm_open).toBe(esm.posix.shm_open);
+  });
+
+  // On Linux the package works natively: a section made through require() is opened through import().
+  it.runIf(process.platform === 'linux')('creates a section through one entry point and opens it through the other, on Linux', async () => {
+    const esm = await import('filemapping');
+    const cjs = require('filemapping') as typeof esm;
+    const name = `filemapping-test-exports-${process.pid}`;
+    const made = cjs.FileMapping.create({ name, size: 4096 });
+    const view = made.map();
+    view.writeString('via require', 0);
+    const opened = esm.FileMapping.open(name, { access: 'read' });
+    const seen = opened.map();
+    expect(seen.readString(0)).toBe('via require');
+    for (const resource of [seen, opened, view, made]) resource[Symbol.dispose]();
   });
 
   // zod is most of what importing would cost (see BENCHMARKS.md, import cost): it loads on the first validation, and

@@ -1,7 +1,8 @@
 // 64-bit sizes and offsets split into the (high, low) DWORD pairs of CreateFileMappingW and MapViewOfFile. koffi
 // does not range-check integers, so every value that cannot be split exactly must be refused, never wrapped.
 import { describe, expect, it } from 'vitest';
-import { Dword64, MAX_UINT64, toUint64 } from '../../src/core/uint64.js';
+import { MAX_UINT64, toUint64 } from '../../src/core/uint64.js';
+import { Dword64 } from '../../src/win32/dword.js';
 
 /** The boundaries: [value, high DWORD, low DWORD]. */
 const BOUNDARIES: ReadonlyArray<readonly [bigint, number, number]> = [

@@ -2,22 +2,13 @@
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  FileMappingValidationError,
-  isWin32Error,
-  ObjectClosedError,
-  PlatformNotSupportedError,
-  Win32Error,
-  withObjectKind,
-  type ObjectKind,
-  type Win32ErrorOptions,
-} from '../../src/errors.js';
+import { FileMappingValidationError, isSystemCallError, ObjectClosedError, PlatformNotSupportedError, SystemCallError, type ObjectKind } from '../../src/errors.js';
+import { isWin32Error, Win32Error, withObjectKind, type Win32ErrorOptions } from '../../src/win32/errors.js';
 import { FileMapping } from '../../src/section/file-mapping.js';
-import { setKernel32ForTesting } from '../../src/win32/system.js';
 import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
 import { NamedMutex } from '../../src/sync/named-mutex.js';
 import type { HANDLE } from '../../src/win32/kernel32.js';
-import { FakeKernel32 } from './fake-kernel32.js';
+import { FakeKernel32, setKernel32ForTesting } from './fake-kernel32.js';
 
 const make = (overrides: Partial<Win32ErrorOptions> = {}): Win32Error =>
   new Win32Error({
@@ -30,10 +21,13 @@ const make = (overrides: Partial<Win32ErrorOptions> = {}): Win32Error =>
   });
 
 describe('Win32Error', () => {
-  it('carries errno, the code name, the function, the trimmed system text and the name involved', () => {
+  it('carries errno, the portable code and the Win32 name, the function, the trimmed system text and the name involved', () => {
     const error = make();
     expect(error.errno).toBe(2);
-    expect(error.code).toBe('ERROR_FILE_NOT_FOUND');
+    expect(error.code).toBe('ENOENT');
+    expect(error.nativeCode).toBe('ERROR_FILE_NOT_FOUND');
+    expect(error).toBeInstanceOf(SystemCallError);
+    expect(isSystemCallError(error)).toBe(true);
     expect(error.syscall).toBe('OpenFileMappingW');
     expect(error.systemMessage).toBe('The system cannot find the file specified.');
     expect(error.path).toBe('Local\\x');
@@ -57,11 +51,35 @@ describe('Win32Error', () => {
     [1132, 'ERROR_MAPPED_ALIGNMENT'],
     [1455, 'ERROR_COMMITMENT_LIMIT'],
   ])('names code %i %s from the table', (errno, code) => {
+    expect(make({ errno }).nativeCode).toBe(code);
+  });
+
+  // The portable codes: what Node (libuv) calls the same condition, so a program handles it the same way on every OS.
+  it.each([
+    [2, 'ENOENT'],
+    [3, 'ENOENT'],
+    [183, 'EEXIST'],
+    [80, 'EEXIST'],
+    [5, 'EACCES'],
+    [112, 'ENOSPC'],
+    [1455, 'ENOSPC'],
+    [87, 'EINVAL'],
+    [1132, 'EINVAL'],
+    [8, 'ENOMEM'],
+    [288, 'EPERM'],
+    [6, 'EBADF'],
+  ])('gives code %i the portable code %s', (errno, code) => {
     expect(make({ errno }).code).toBe(code);
+  });
+
+  it('keeps the Win32 name as the code of an error with no portable equivalent', () => {
+    expect(make({ errno: 1224 }).code).toBe('EBUSY');
+    expect(make({ errno: 0 }).code).toBe('ERROR_SUCCESS');
   });
 
   it.each([1234, 99999, 4294967295])('names code %i, outside the table, ERROR_<n>', (errno) => {
     const error = make({ errno });
+    expect(error.nativeCode).toBe(`ERROR_${errno}`);
     expect(error.code).toBe(`ERROR_${errno}`);
     expect(error.message).toContain(`ERROR_${errno} (${errno})`);
   });
@@ -95,7 +113,7 @@ describe('Win32Error', () => {
     [5, 'CreateFileW', 'read-only, a folder, or locked by another process'],
   ])('tells what to do about code %i from %s', (errno, syscall, hint) => {
     const error = make({ errno, syscall, systemMessage: 'System text.' });
-    expect(error.message).toContain(`${syscall} failed opening section "Local\\x" for write access: ${error.code} (${errno}): System text. `);
+    expect(error.message).toContain(`${syscall} failed opening section "Local\\x" for write access: ${error.nativeCode} (${errno}): System text. `);
     expect(error.message).toContain(hint);
   });
 
@@ -214,7 +232,7 @@ describe('withObjectKind', () => {
     const channel = withObjectKind(section, 'channel') as Win32Error;
     expect(channel).toBeInstanceOf(Win32Error);
     expect(channel.message).toBe(section.message.replace(/ A section [^]*$/, ' A channel with this name already exists: join it with Channel.open(), or pick another name.'));
-    expect(channel).toMatchObject({ errno: 183, code: 'ERROR_ALREADY_EXISTS', syscall: 'CreateFileMappingW', path: 'Local\\x', systemMessage: section.systemMessage });
+    expect(channel).toMatchObject({ errno: 183, nativeCode: 'ERROR_ALREADY_EXISTS', syscall: 'CreateFileMappingW', path: 'Local\\x', systemMessage: section.systemMessage });
     expect(channel.cause).toBe(section);
     expect(isWin32Error(channel)).toBe(true);
   });
@@ -257,7 +275,7 @@ describe('isWin32Error', () => {
     ['a plain Error', new Error('ERROR_FILE_NOT_FOUND')],
     ['a FileMappingValidationError', new FileMappingValidationError('options', ['size: bad'])],
     ['an ObjectClosedError', new ObjectClosedError('view', 'flush')],
-    ['an object shaped like a Win32Error', { name: 'Win32Error', errno: 2, code: 'ERROR_FILE_NOT_FOUND', syscall: 'x' }],
+    ['an object shaped like a Win32Error', { name: 'Win32Error', errno: 2, nativeCode: 'ERROR_FILE_NOT_FOUND', syscall: 'x' }],
     ['a symbol that is not the registered one', { [Symbol('filemapping.Win32Error')]: true }],
     ['the registered symbol set to something other than true', { [Symbol.for('filemapping.Win32Error')]: 1 }],
     ['null', null],
@@ -302,14 +320,20 @@ describe('ObjectClosedError', () => {
 });
 
 describe('PlatformNotSupportedError', () => {
-  it('says Windows is required, names the platform, and that importing works', () => {
+  it('says which OSes have a backend, names the platform, and that importing works', () => {
     const error = new PlatformNotSupportedError('darwin');
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('PlatformNotSupportedError');
     expect(Object.hasOwn(error, 'name')).toBe(false);
-    expect(error.platform).toBe('darwin');
-    expect(error.message).toMatch(/^filemapping requires Windows/);
-    expect(error.message).toContain('this is darwin');
+    expect(error).toMatchObject({ platform: 'darwin', option: undefined, code: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM' });
+    expect(error.message).toMatch(/^filemapping has no backend for darwin/);
+    expect(error.message).toContain('Windows and Linux');
     expect(error.message).toContain('Importing the package works everywhere');
+  });
+
+  it('names an option that does not exist on this OS, and why', () => {
+    const error = new PlatformNotSupportedError('linux', { option: 'security', reason: 'an SDDL security descriptor is a Windows thing' });
+    expect(error).toMatchObject({ platform: 'linux', option: 'security' });
+    expect(error.message).toBe('security is not available on linux: an SDDL security descriptor is a Windows thing');
   });
 });

@@ -1,6 +1,17 @@
 // A fake kernel32 for unit tests on any platform: sections by name, handles, views over plain ArrayBuffers, and
 // the last error, with a way to make the next call of a function fail.
-import type { HANDLE, Kernel32, LPVOID, MEMORY_BASIC_INFORMATION, SYSTEM_INFO } from '../../src/win32/kernel32.js';
+import { setBackendForTesting } from '../../src/backend.js';
+import { win32Backend } from '../../src/win32/backend.js';
+import { setKernel32ForTesting as useKernel32, type HANDLE, type Kernel32, type LPVOID, type MEMORY_BASIC_INFORMATION, type SYSTEM_INFO } from '../../src/win32/kernel32.js';
+
+/**
+ * Installs `fake` as kernel32 for the raw layer and as the Windows backend the classes reach, on any OS;
+ * `undefined` restores the real ones.
+ */
+export function setKernel32ForTesting(fake: Kernel32 | undefined): void {
+  useKernel32(fake);
+  setBackendForTesting(fake === undefined ? undefined : win32Backend(fake));
+}
 
 const PAGE = 4096n;
 

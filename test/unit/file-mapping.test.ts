@@ -2,13 +2,13 @@
 // when one fails, how failures are reported, and what the objects allow after close, on any platform.
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileMappingValidationError, ObjectClosedError, Win32Error } from '../../src/errors.js';
+import { FileMappingValidationError, ObjectClosedError } from '../../src/errors.js';
+import { Win32Error } from '../../src/win32/errors.js';
 import { FileMapping } from '../../src/section/file-mapping.js';
 import { MAX_VIEW_LENGTH } from '../../src/view/mapped-view.js';
 import type { MapOptions } from '../../src/section/options.js';
-import { setKernel32ForTesting } from '../../src/win32/system.js';
 import type { Kernel32 } from '../../src/win32/kernel32.js';
-import { FakeKernel32 } from './fake-kernel32.js';
+import { FakeKernel32, setKernel32ForTesting } from './fake-kernel32.js';
 
 let k32: FakeKernel32;
 beforeEach(() => {
@@ -64,7 +64,7 @@ describe('FileMapping.create', () => {
       error = thrownBy(() => FileMapping.create({ name: 'Local\\a', size: 1024, exclusive: true }));
     });
     expect(error).toBeInstanceOf(Win32Error);
-    expect(error).toMatchObject({ errno: 183, code: 'ERROR_ALREADY_EXISTS', syscall: 'CreateFileMappingW', path: 'Local\\a' });
+    expect(error).toMatchObject({ errno: 183, nativeCode: 'ERROR_ALREADY_EXISTS', syscall: 'CreateFileMappingW', path: 'Local\\a' });
     expect(error?.message).toContain('open it with FileMapping.open()');
     expect(issued).toHaveLength(1);
     expect(k32.closedHandles).toEqual(issued);
@@ -78,7 +78,7 @@ describe('FileMapping.create', () => {
       error = thrownBy(() => FileMapping.create({ file: 'new.bin', size: 4096 }));
     });
     expect(error).toBeInstanceOf(Win32Error);
-    expect(error).toMatchObject({ errno: 112, code: 'ERROR_DISK_FULL', syscall: 'CreateFileMappingW', path: 'new.bin' });
+    expect(error).toMatchObject({ errno: 112, nativeCode: 'ERROR_DISK_FULL', syscall: 'CreateFileMappingW', path: 'new.bin' });
     expect(issued.map((handle) => k32.issued.get(handle))).toEqual([resolve('new.bin')]);
     expect(k32.closedHandles).toEqual(issued);
     expect(k32.handles.size).toBe(0);
@@ -101,7 +101,7 @@ describe('FileMapping.create', () => {
       return false;
     };
     const error = thrownBy(() => FileMapping.create({ file: 'data.bin' }));
-    expect(error).toMatchObject({ name: 'Win32Error', syscall: 'GetFileSizeEx', code: 'ERROR_ACCESS_DENIED' });
+    expect(error).toMatchObject({ name: 'Win32Error', syscall: 'GetFileSizeEx', nativeCode: 'ERROR_ACCESS_DENIED' });
     expect(k32.handles.size).toBe(0);
     expect(k32.calls).not.toContain('CreateFileMappingW');
   });
@@ -137,7 +137,7 @@ describe('FileMapping.create', () => {
     k32.failNext('CreateFileMappingW', 1455);
     const error = thrownBy(() => FileMapping.create({ name: 'Local\\big', size: 2n ** 40n }));
     expect(error).toBeInstanceOf(Win32Error);
-    expect(error).toMatchObject({ errno: 1455, code: 'ERROR_COMMITMENT_LIMIT', syscall: 'CreateFileMappingW', path: 'Local\\big' });
+    expect(error).toMatchObject({ errno: 1455, nativeCode: 'ERROR_COMMITMENT_LIMIT', syscall: 'CreateFileMappingW', path: 'Local\\big' });
     expect(error.message).toContain('creating section "Local\\big" of 1099511627776 bytes, readwrite');
     expect(error.message).toContain('Fake message for 1455.');
   });
@@ -183,14 +183,14 @@ describe('FileMapping.open', () => {
       k32.SetLastError(998);
       return 0;
     };
-    expect(() => opened.size).toThrow(expect.objectContaining({ syscall: 'VirtualQuery', code: 'ERROR_NOACCESS' }));
+    expect(() => opened.size).toThrow(expect.objectContaining({ syscall: 'VirtualQuery', nativeCode: 'ERROR_NOACCESS' }));
     expect(k32.views.size).toBe(0);
   });
 
   it('reports a name nothing has with ERROR_FILE_NOT_FOUND', () => {
     const error = thrownBy(() => FileMapping.open('Local\\missing', { access: 'read' }));
     expect(error).toBeInstanceOf(Win32Error);
-    expect(error).toMatchObject({ errno: 2, code: 'ERROR_FILE_NOT_FOUND', syscall: 'OpenFileMappingW', path: 'Local\\missing' });
+    expect(error).toMatchObject({ errno: 2, nativeCode: 'ERROR_FILE_NOT_FOUND', syscall: 'OpenFileMappingW', path: 'Local\\missing' });
     expect(error.message).toContain('opening section "Local\\missing" for read access');
     expect(k32.handles.size).toBe(0);
   });
@@ -201,7 +201,7 @@ describe('FileMapping.open', () => {
     FileMapping.create({ name: 'Local\\locked', size: 4096 });
     k32.failNext('OpenFileMappingW', 5, 5);
     const read = thrownBy(() => FileMapping.open('Local\\locked', { access: 'read' }));
-    expect(read).toMatchObject({ code: 'ERROR_ACCESS_DENIED' });
+    expect(read).toMatchObject({ nativeCode: 'ERROR_ACCESS_DENIED' });
     expect(read.message).toContain('its security does not let this process read it');
     expect(read.message).not.toContain('access: "read"');
     const write = thrownBy(() => FileMapping.open('Local\\locked', { access: 'write' }));
@@ -276,7 +276,7 @@ describe('FileMapping.map', () => {
     k32.failNext('MapViewOfFile', 8);
     const error = thrownBy(() => mapping.map({ length: 4096 }));
     expect(error).toBeInstanceOf(Win32Error);
-    expect(error).toMatchObject({ errno: 8, code: 'ERROR_NOT_ENOUGH_MEMORY', syscall: 'MapViewOfFile', path: 'Local\\m' });
+    expect(error).toMatchObject({ errno: 8, nativeCode: 'ERROR_NOT_ENOUGH_MEMORY', syscall: 'MapViewOfFile', path: 'Local\\m' });
     expect(error.message).toContain('mapping a view of section "Local\\m" at offset 0 (4096 bytes, write access)');
     expect(error.message).toContain('Fake message for 8.');
     expect(error.message).toContain('map a smaller view');
@@ -285,7 +285,7 @@ describe('FileMapping.map', () => {
   it('reports a failed MapViewOfFileEx as such', () => {
     k32.failNext('MapViewOfFileEx', 487);
     const error = thrownBy(() => FileMapping.create({ size: 65536 }).map({ address: 0x7000_0000n }));
-    expect(error).toMatchObject({ syscall: 'MapViewOfFileEx', code: 'ERROR_INVALID_ADDRESS' });
+    expect(error).toMatchObject({ syscall: 'MapViewOfFileEx', nativeCode: 'ERROR_INVALID_ADDRESS' });
   });
 
   it('unmaps a view it mapped when making the view object fails', () => {
@@ -330,7 +330,7 @@ describe('external buffers', () => {
   it('reports a failed VirtualAlloc of the probe as a Win32Error', () => {
     k32.failNext('VirtualAlloc', 8);
     const error = thrownBy(() => FileMapping.create({ size: 65536 }).map());
-    expect(error).toMatchObject({ syscall: 'VirtualAlloc', code: 'ERROR_NOT_ENOUGH_MEMORY' });
+    expect(error).toMatchObject({ syscall: 'VirtualAlloc', nativeCode: 'ERROR_NOT_ENOUGH_MEMORY' });
     expect(k32.count('UnmapViewOfFile')).toBe(1); // the view mapped before is not leaked
   });
 });
@@ -403,7 +403,7 @@ describe('lifetime', () => {
   it('reports a failed unmap and leaves the view mapped and usable', () => {
     const view = FileMapping.create({ size: 65536 }).map();
     k32.failNext('UnmapViewOfFile', 487);
-    expect(() => view.unmap()).toThrow(expect.objectContaining({ code: 'ERROR_INVALID_ADDRESS', syscall: 'UnmapViewOfFile' }));
+    expect(() => view.unmap()).toThrow(expect.objectContaining({ nativeCode: 'ERROR_INVALID_ADDRESS', syscall: 'UnmapViewOfFile' }));
     expect(view.unmapped).toBe(false);
     view.write(Buffer.from('ok'));
     view.unmap();
@@ -424,7 +424,7 @@ describe('MappedView.flush', () => {
     k32.failNext('FlushViewOfFile', ...Array<number>(20).fill(33));
     const error = thrownBy(() => view.flush());
     expect(error).toBeInstanceOf(Win32Error);
-    expect(error).toMatchObject({ errno: 33, code: 'ERROR_LOCK_VIOLATION', syscall: 'FlushViewOfFile' });
+    expect(error).toMatchObject({ errno: 33, nativeCode: 'ERROR_LOCK_VIOLATION', syscall: 'FlushViewOfFile' });
     expect(k32.count('FlushViewOfFile')).toBeGreaterThan(1);
     expect(k32.count('FlushViewOfFile')).toBeLessThan(20);
   });

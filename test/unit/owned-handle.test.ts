@@ -3,8 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMapping } from '../../src/section/file-mapping.js';
 import { OwnedHandle } from '../../src/core/owned-handle.js';
-import { setKernel32ForTesting } from '../../src/win32/system.js';
-import { FakeKernel32 } from './fake-kernel32.js';
+import { FakeKernel32, setKernel32ForTesting } from './fake-kernel32.js';
 
 describe('OwnedHandle', () => {
   it('closes once the owner has let go and the last holder has released it, and only once', () => {

@@ -2,10 +2,10 @@
 // call, READ_CONTROL is asked for only with it, a squatter's object is refused with its handle closed, and whatever
 // the system allocates (descriptors, token memory, the token handle) is released on every path.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileMappingValidationError, UnexpectedOwnerError, Win32Error } from '../../src/errors.js';
+import { FileMappingValidationError, UnexpectedOwnerError } from '../../src/errors.js';
+import { Win32Error } from '../../src/win32/errors.js';
 import { FileMapping } from '../../src/section/file-mapping.js';
-import { canonicalSid, formatSid } from '../../src/win32/owner.js';
-import { setKernel32ForTesting } from '../../src/win32/system.js';
+import { canonicalSid, formatSid } from '../../src/core/owner.js';
 import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
 import { NamedMutex } from '../../src/sync/named-mutex.js';
 import {
@@ -18,7 +18,7 @@ import {
   SYNCHRONIZE,
 } from '../../src/win32/constants.js';
 import * as raw from '../../src/win32/index.js';
-import { FakeKernel32, sidBytes } from './fake-kernel32.js';
+import { FakeKernel32, sidBytes, setKernel32ForTesting } from './fake-kernel32.js';
 
 let k32: FakeKernel32;
 beforeEach(() => {
@@ -228,7 +228,7 @@ describe('FileMapping.open() with expectedOwner', () => {
     let error: Error | undefined;
     expect(handlesLeftOpenBy(() => (error = thrownBy(() => FileMapping.open('Local\\x', { expectedOwner: 'system' }))))).toEqual([]);
     expect(error).toBeInstanceOf(Win32Error);
-    expect(error).toMatchObject({ syscall: 'GetSecurityInfo', code: 'ERROR_ACCESS_DENIED' });
+    expect(error).toMatchObject({ syscall: 'GetSecurityInfo', nativeCode: 'ERROR_ACCESS_DENIED' });
     expect(error?.message).toContain('reading the owner of section "Local\\x"');
   });
 

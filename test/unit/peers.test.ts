@@ -2,8 +2,7 @@
 // peers that left (a long-lived reader with many short-lived writers once kept one handle for every writer it saw).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Peers } from '../../src/channel/peers.js';
-import { setKernel32ForTesting } from '../../src/win32/system.js';
-import { FakeKernel32 } from './fake-kernel32.js';
+import { FakeKernel32, setKernel32ForTesting } from './fake-kernel32.js';
 
 describe('Peers', () => {
   let k32: FakeKernel32;

@@ -4,9 +4,10 @@ import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMappingValidationError, PlatformNotSupportedError } from '../../src/errors.js';
 import { FileMapping } from '../../src/section/file-mapping.js';
-import { setKernel32ForTesting } from '../../src/win32/system.js';
 import * as raw from '../../src/win32/index.js';
 import type { Kernel32 } from '../../src/win32/kernel32.js';
+import { setKernel32ForTesting } from './fake-kernel32.js';
+import { setBackendForTesting } from '../../src/backend.js';
 
 const require = createRequire(import.meta.url);
 const koffiLoaded = (): boolean => Object.keys(require.cache).some((path) => /[\\/]node_modules[\\/]koffi[\\/]/.test(path));
@@ -70,18 +71,27 @@ describe.runIf(process.platform !== 'win32')(`on ${process.platform}, with no ke
     expect(koffiLoaded()).toBe(false);
   });
 
+  // An OS the package has no backend for (macOS, FreeBSD): importing works, creating or opening says so.
   it.each<[string, () => unknown]>([
     ['FileMapping.create({ size: 1024 })', () => FileMapping.create({ size: 1024 })],
     ["FileMapping.create({ name: 'Local\\\\x', size: 1n })", () => FileMapping.create({ name: 'Local\\x', size: 1n })],
     ["FileMapping.create({ file: 'data.bin' })", () => FileMapping.create({ file: 'data.bin' })],
     ["FileMapping.open('Local\\\\x')", () => FileMapping.open('Local\\x')],
     ["FileMapping.open('Global\\\\x', { access: 'read' })", () => FileMapping.open('Global\\x', { access: 'read' })],
-  ])('%s throws PlatformNotSupportedError, saying Windows is required', (_call, run) => {
-    const error = thrownBy(run);
-    expect(error).toBeInstanceOf(PlatformNotSupportedError);
-    expect(error).toMatchObject({ name: 'PlatformNotSupportedError', platform: process.platform });
-    expect((error as Error).message).toMatch(/requires Windows/);
-    expect(koffiLoaded()).toBe(false);
+  ])('%s throws PlatformNotSupportedError on an OS with no backend', (_call, run) => {
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform') as PropertyDescriptor;
+    Object.defineProperty(process, 'platform', { value: 'darwin' });
+    setBackendForTesting(undefined);
+    try {
+      const error = thrownBy(run);
+      expect(error).toBeInstanceOf(PlatformNotSupportedError);
+      expect(error).toMatchObject({ name: 'PlatformNotSupportedError', platform: 'darwin' });
+      expect((error as Error).message).toMatch(/has no backend for darwin/);
+      expect(koffiLoaded()).toBe(false);
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+      setBackendForTesting(undefined);
+    }
   });
 
   it.each<[string, () => unknown, RegExp]>([

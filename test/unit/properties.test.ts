@@ -3,15 +3,15 @@
 // argument (koffi would silently turn it into some other value).
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileMappingValidationError, Win32Error } from '../../src/errors.js';
+import { FileMappingValidationError } from '../../src/errors.js';
+import { Win32Error } from '../../src/win32/errors.js';
 import { FileMapping } from '../../src/section/file-mapping.js';
 import { MAX_NAME_LENGTH } from '../../src/section/options.js';
-import { setKernel32ForTesting } from '../../src/win32/system.js';
 import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
 import { NamedMutex } from '../../src/sync/named-mutex.js';
 import { SDDL_REVISION_1 } from '../../src/win32/constants.js';
 import type { HANDLE, LPVOID } from '../../src/win32/kernel32.js';
-import { FakeKernel32 } from './fake-kernel32.js';
+import { FakeKernel32, setKernel32ForTesting } from './fake-kernel32.js';
 
 let k32: FakeKernel32;
 beforeEach(() => {

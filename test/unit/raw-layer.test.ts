@@ -2,9 +2,8 @@
 // everywhere.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMappingValidationError, PlatformNotSupportedError } from '../../src/errors.js';
-import { setKernel32ForTesting } from '../../src/win32/system.js';
 import * as raw from '../../src/win32/index.js';
-import { FakeKernel32 } from './fake-kernel32.js';
+import { FakeKernel32, setKernel32ForTesting } from './fake-kernel32.js';
 
 describe('the raw layer with a fake kernel32', () => {
   let k32: FakeKernel32;

@@ -2,12 +2,11 @@
 // SECURITY_ATTRIBUTES, and its descriptor freed whatever happens, even when the Create call throws.
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Win32Error } from '../../src/errors.js';
+import { Win32Error } from '../../src/win32/errors.js';
 import { FileMapping } from '../../src/section/file-mapping.js';
-import { setKernel32ForTesting } from '../../src/win32/system.js';
 import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
 import { NamedMutex } from '../../src/sync/named-mutex.js';
-import { FakeKernel32 } from './fake-kernel32.js';
+import { FakeKernel32, setKernel32ForTesting } from './fake-kernel32.js';
 
 /** What koffi throws for an argument it cannot convert, here thrown by a Create*W function of the fake. */
 const KOFFI_ERROR = 'Unexpected BigInt value for void *, expected external pointer';
@@ -52,7 +51,7 @@ describe('security attributes', () => {
 
   it('reports SDDL Windows refuses, before creating anything', () => {
     expect(() => FileMapping.create({ size: 4096, security: 'nonsense' })).toThrow(
-      expect.objectContaining({ syscall: 'ConvertStringSecurityDescriptorToSecurityDescriptorW', code: 'ERROR_INVALID_ACL' }),
+      expect.objectContaining({ syscall: 'ConvertStringSecurityDescriptorToSecurityDescriptorW', nativeCode: 'ERROR_INVALID_ACL' }),
     );
     expect(k32.calls).not.toContain('CreateFileMappingW');
   });

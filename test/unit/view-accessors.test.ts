@@ -4,8 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMappingValidationError } from '../../src/errors.js';
 import { FileMapping } from '../../src/section/file-mapping.js';
 import type { MappedView } from '../../src/view/mapped-view.js';
-import { setKernel32ForTesting } from '../../src/win32/system.js';
-import { FakeKernel32 } from './fake-kernel32.js';
+import { FakeKernel32, setKernel32ForTesting } from './fake-kernel32.js';
 
 let k32: FakeKernel32;
 beforeEach(() => {

@@ -133,8 +133,8 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
       expect(r.tooLong.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('4093 bytes is longer than this channel carries (4092') });
       expect(r.notBytes.error).toMatchObject({ name: 'FileMappingValidationError' });
       expect(r.badCapacity.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('power of two') });
-      expect(r.missing.error).toMatchObject({ name: 'Win32Error', code: 'ERROR_FILE_NOT_FOUND' });
-      expect(r.exclusive.error).toMatchObject({ name: 'Win32Error', code: 'ERROR_ALREADY_EXISTS', message: expect.stringContaining('join it with Channel.open()') });
+      expect(r.missing.error).toMatchObject({ name: 'Win32Error', nativeCode: 'ERROR_FILE_NOT_FOUND' });
+      expect(r.exclusive.error).toMatchObject({ name: 'Win32Error', nativeCode: 'ERROR_ALREADY_EXISTS', message: expect.stringContaining('join it with Channel.open()') });
       expect(r.closed.error).toMatchObject({ name: 'ObjectClosedError' });
     });
 
@@ -210,7 +210,7 @@ describe.each(versions)('Channel name squatting, Windows node %s', (version) => 
     const name = uniqueName('squat');
     const [squatter, result] = await Promise.all([runScenario(version, 'squatter.mjs', [name]), scenario<Report>(version, 'channel-squat.mjs', [name])]);
     expect(squatter.code).toBe(0);
-    expect(result.exclusive.refused.error).toMatchObject({ name: 'Win32Error', code: 'ERROR_ALREADY_EXISTS' });
+    expect(result.exclusive.refused.error).toMatchObject({ name: 'Win32Error', nativeCode: 'ERROR_ALREADY_EXISTS' });
     expect(result.exclusive.refused.error.message).toContain(`creating channel "${name}" (exclusive): its event ${name}-data exists already`);
     expect(result.exclusive.refused.error.message).toContain('join it with Channel.open()');
     expect(result.afterSquatter).toBe('created');

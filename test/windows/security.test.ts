@@ -4,7 +4,7 @@ import { runtime, scenario, uniqueName, versions } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
-const denied = (syscall: string) => ({ error: expect.objectContaining({ name: 'Win32Error', code: 'ERROR_ACCESS_DENIED', syscall }) });
+const denied = (syscall: string) => ({ error: expect.objectContaining({ name: 'Win32Error', nativeCode: 'ERROR_ACCESS_DENIED', syscall }) });
 
 describe.each(versions)('security, Windows node %s', (version) => {
   let report: Report;
@@ -62,12 +62,12 @@ describe.each(versions)('security, Windows node %s', (version) => {
     });
 
     it('closes the handle of every refused open: the names vanish with their creators', () => {
-      const notFound = { error: expect.objectContaining({ code: 'ERROR_FILE_NOT_FOUND' }) };
+      const notFound = { error: expect.objectContaining({ nativeCode: 'ERROR_FILE_NOT_FOUND' }) };
       expect(report.owners.namesAfterRefusals).toEqual([notFound, notFound, notFound]);
     });
 
     it('reads the owner only through a handle with READ_CONTROL, which open() asks for only with expectedOwner', () => {
-      expect(report.owners.withoutReadControl).toEqual({ error: expect.objectContaining({ syscall: 'GetSecurityInfo', code: 'ERROR_ACCESS_DENIED' }) });
+      expect(report.owners.withoutReadControl).toEqual({ error: expect.objectContaining({ syscall: 'GetSecurityInfo', nativeCode: 'ERROR_ACCESS_DENIED' }) });
       expect(report.owners.readOnlyPlain).toEqual({ opened: true });
     });
 

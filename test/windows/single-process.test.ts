@@ -8,7 +8,7 @@ type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 /** Wine implements GetProcessHandleCount as a stub that returns 0; Windows counts. */
 const underWine = !runtime.native;
 
-const win32Error = (code: string, syscall: string) => ({ error: expect.objectContaining({ name: 'Win32Error', code, syscall }) });
+const win32Error = (nativeCode: string, syscall: string) => ({ error: expect.objectContaining({ name: 'Win32Error', nativeCode, syscall }) });
 const validationError = (...fragments: string[]) => ({
   error: expect.objectContaining({
     name: 'FileMappingValidationError',
@@ -123,7 +123,7 @@ describe.each(matrix)('one process, Windows node %s, %s views', (version, mode, 
     expect(v.imageWithCommit).toEqual(validationError("'image' takes no other attribute"));
     expect(v.flushUnknownKey).toEqual(validationError('Unrecognized key: "foo"'));
     expect(v.readonlyPastFile).toEqual(validationError("size: 4096 bytes is more than", "holds (100 bytes), and a 'readonly' section cannot grow its file"));
-    expect(v.deniedRead.error).toMatchObject({ code: 'ERROR_ACCESS_DENIED', message: expect.stringContaining('its security does not let this process read it') });
+    expect(v.deniedRead.error).toMatchObject({ nativeCode: 'ERROR_ACCESS_DENIED', message: expect.stringContaining('its security does not let this process read it') });
     expect(v.deniedRead.error.message).not.toContain('access: "read"');
   });
 

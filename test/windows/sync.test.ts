@@ -82,7 +82,7 @@ describe.each(versions)('synchronisation objects, Windows node %s', (version) =>
 
   it('counts with semaphores, refuses a release past the maximum, and loses no count to a cancelled wait', () => {
     expect(report.semaphores).toMatchObject({ takes: ['signaled', 'signaled', 'timeout'], previous: 0, countKept: 'signaled' });
-    expect(report.semaphores.tooMany).toEqual(error('Win32Error', { code: 'ERROR_TOO_MANY_POSTS', syscall: 'ReleaseSemaphore' }));
+    expect(report.semaphores.tooMany).toEqual(error('Win32Error', { nativeCode: 'ERROR_TOO_MANY_POSTS', syscall: 'ReleaseSemaphore' }));
     expect(report.semaphores.aborted).toEqual(error('AbortError'));
     expect(report.semaphores.badOptions).toEqual(error('FileMappingValidationError', { message: expect.stringContaining('initialCount') }));
   });
@@ -95,9 +95,9 @@ describe.each(versions)('synchronisation objects, Windows node %s', (version) =>
   it('creates or opens by name, and explains exclusive, missing and clashing names, closed objects and bad timeouts', () => {
     const n = report.names;
     expect(n).toMatchObject({ first: false, second: true, exclusive: 'created' });
-    expect(n.taken).toEqual(error('Win32Error', { code: 'ERROR_INVALID_HANDLE', syscall: 'CreateEventW' }));
-    expect(n.missing).toEqual(error('Win32Error', { code: 'ERROR_FILE_NOT_FOUND', syscall: 'OpenSemaphoreW' }));
-    expect(n.clash).toEqual(error('Win32Error', { code: 'ERROR_INVALID_HANDLE', syscall: 'CreateMutexW' }));
+    expect(n.taken).toEqual(error('Win32Error', { nativeCode: 'ERROR_INVALID_HANDLE', syscall: 'CreateEventW' }));
+    expect(n.missing).toEqual(error('Win32Error', { nativeCode: 'ERROR_FILE_NOT_FOUND', syscall: 'OpenSemaphoreW' }));
+    expect(n.clash).toEqual(error('Win32Error', { nativeCode: 'ERROR_INVALID_HANDLE', syscall: 'CreateMutexW' }));
     expect(n.afterClose).toEqual(error('ObjectClosedError'));
     expect(n.badTimeout).toEqual(error('FileMappingValidationError', { message: expect.stringContaining('timeoutMs') }));
   });

@@ -24,7 +24,7 @@ describe.each(matrix)('two processes, Windows node %s, %s views', (version, mode
     const name = uniqueName('vanish');
     await Promise.all([scenario(version, 'writer.mjs', [name, 'bye'], env), scenario(version, 'reader.mjs', [name], env)]);
     const after = await scenario<{ error?: { code: string; errno: number; syscall: string } }>(version, 'open.mjs', [name]);
-    expect(after.error).toMatchObject({ code: 'ERROR_FILE_NOT_FOUND', errno: 2, syscall: 'OpenFileMappingW' });
+    expect(after.error).toMatchObject({ nativeCode: 'ERROR_FILE_NOT_FOUND', errno: 2, syscall: 'OpenFileMappingW' });
   });
 });
 

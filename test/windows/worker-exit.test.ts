@@ -11,7 +11,7 @@ describe.each(versions)('a worker thread that ends without close(), Windows node
     report = await scenario<Report>(version, 'worker-exit.mjs', [uniqueName('worker-exit')]);
   });
 
-  const gone = { error: expect.objectContaining({ name: 'Win32Error', code: 'ERROR_FILE_NOT_FOUND' }) };
+  const gone = { error: expect.objectContaining({ name: 'Win32Error', nativeCode: 'ERROR_FILE_NOT_FOUND' }) };
 
   it.each([
     ['ends on its own', 'natural', 0],

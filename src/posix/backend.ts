@@ -1,0 +1,354 @@
+/**
+ * The Linux backend: sections and views through libc (shm_open, memfd_create, open, mmap...), behind the seam of
+ * src/backend.ts. Named sections live as on Windows (posix/lifetime.ts); a section larger than /dev/shm has room for
+ * is refused at create() (posix_fallocate), never a SIGBUS of the host on first touch.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Backend, MemoryAccess, NativeHandle, SectionInfo, SystemInfo } from '../backend.js';
+import { FileMappingValidationError, PlatformNotSupportedError } from '../errors.js';
+import { DEFAULT_ACCESS, type Access, type ParsedCreateOptions, type ParsedOpenOptions } from '../section/options.js';
+import type { Interlocked } from '../view/interlocked.js';
+import {
+  _SC_PAGESIZE,
+  MAP_ANONYMOUS,
+  MAP_FAILED,
+  MAP_FIXED_NOREPLACE,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  MFD_CLOEXEC,
+  MS_SYNC,
+  O_CLOEXEC,
+  O_CREAT,
+  O_EXCL,
+  O_RDONLY,
+  O_RDWR,
+  PROT_READ,
+  PROT_WRITE,
+  S_IRUSR,
+  S_IWUSR,
+} from './constants.js';
+import { posixError } from './errors.js';
+import { posixInterlocked } from './interlocked.js';
+import { getLibc, type Libc } from './libc.js';
+import { holdShared, join, leave, markOurs, statFd } from './lifetime.js';
+import { shmName } from './names.js';
+import { checkOwner, ownerOf } from './owner.js';
+
+/** Windows' SEC_* attributes: only the default, 'commit', means anything here. */
+const WINDOWS_ONLY_ATTRIBUTES = ['reserve', 'large-pages', 'no-cache', 'write-combine', 'image', 'image-no-execute'] as const;
+/** The mode of a new segment: its owner reads and writes it (as CPython's shared_memory makes them). */
+const MODE = S_IRUSR | S_IWUSR;
+/** The largest size or offset libc takes (off_t is a signed 64-bit integer). */
+const MAX_OFF_T = 2n ** 63n - 1n;
+/** How many times create() and open() start again when a segment is replaced under them (see lifetime.ts). */
+const ATTEMPTS = 100;
+
+/** Whether a view of this access writes to the section (and so needs a descriptor open for writing). */
+const WRITES: ReadonlySet<Access> = new Set(['write', 'all']);
+
+/** A section's descriptor and what closing it needs: its shm name, for the last user to unlink. */
+interface Section {
+  fd: number;
+  /** The shm_open name ("/NAME"), for a named section; undefined for an anonymous or file-backed one. */
+  name: string | undefined;
+}
+
+/** The Linux backend over `libc` (the C library itself by default). */
+export function posixBackend(libc: Libc = getLibc()): Backend {
+  let system: SystemInfo | undefined;
+  let interlocked: Interlocked | undefined;
+  /** The sections this backend opened, by descriptor (a descriptor number is not reused while it is open). */
+  const sections = new Map<number, Section>();
+  const fail = (syscall: string, action: string, path?: string) => posixError(libc, libc.errno(), syscall, action, path);
+  const sectionOf = (handle: NativeHandle): Section => {
+    const section = sections.get(handle as number);
+    if (!section) throw new Error(`No section of this process has descriptor ${String(handle)}: this is a bug`);
+    return section;
+  };
+
+  const memory: MemoryAccess = {
+    view: (address, length) => libc.viewMemory(address, length),
+    copy: (destination, source, length) => libc.memcpy(destination, source, length),
+    withPage: (use) => {
+      const bytes = pageSize();
+      const page = libc.mmap(null, BigInt(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0n);
+      if (page === MAP_FAILED) throw fail('mmap', 'allocating a page of memory of the package');
+      try {
+        return use(page, bytes);
+      } finally {
+        libc.munmap(page, BigInt(bytes));
+      }
+    },
+    interlocked: () => (interlocked ??= posixInterlocked(libc)),
+  };
+
+  function pageSize(): number {
+    return Number(libc.sysconf(_SC_PAGESIZE));
+  }
+
+  /** Reserves the section's memory now: tmpfs overcommits, and a page it cannot give later is a SIGBUS. */
+  function reserve(fd: number, size: bigint, what: string, path: string | undefined): void {
+    if (libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: setting its size`, path);
+    const errno = libc.posix_fallocate(fd, 0n, size);
+    if (errno !== 0) throw posixError(libc, errno, 'posix_fallocate', `${what}: reserving its ${size} bytes`, path);
+  }
+
+  function adopt(fd: number, name: string | undefined): void {
+    sections.set(fd, { fd, name });
+  }
+
+  function createNamed(options: ParsedCreateOptions, what: string): SectionInfo {
+    const name = shmName(options.name as string, 'FileMapping.create() options');
+    const writes = options.protection === 'readwrite';
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
+      if (fd >= 0) {
+        try {
+          if (holdShared(libc, fd) !== 0) throw fail('flock', `${what}: taking its lock`, options.name);
+          reserve(fd, options.size as bigint, what, options.name);
+          if (markOurs(libc, fd, MODE) !== 0) throw fail('fchmod', `${what}: marking it`, options.name);
+        } catch (error) {
+          libc.shm_unlink(name);
+          libc.close(fd);
+          throw error;
+        }
+        adopt(fd, name);
+        return { handle: fd, alreadyExisted: false, size: options.size, protection: options.protection, file: undefined, defaultAccess: DEFAULT_ACCESS[options.protection], lengthFromMapping: false };
+      }
+      const errno = libc.errno();
+      if (libc.errnoNames.get(errno) !== 'EEXIST') throw posixError(libc, errno, 'shm_open', what, options.name);
+      const existing = libc.shm_open(name, writes ? O_RDWR | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0);
+      if (existing < 0) {
+        if (libc.errnoNames.get(libc.errno()) === 'ENOENT') continue; // gone in between: create it
+        throw fail('shm_open', `${what} (opening the existing one)`, options.name);
+      }
+      const found = join(libc, name, existing);
+      if (found === 'stale' || found === 'replaced' || options.exclusive) {
+        libc.close(existing);
+        if (found === 'stale' || found === 'replaced') continue;
+        throw posixError(libc, errnoOf(libc, 'EEXIST'), 'shm_open', `${what} (exclusive)`, options.name, 'section');
+      }
+      adopt(existing, found === 'in-use' ? name : undefined);
+      return { handle: existing, alreadyExisted: true, size: BigInt(statFd(existing).size), protection: undefined, file: undefined, defaultAccess: DEFAULT_ACCESS[options.protection], lengthFromMapping: false };
+    }
+    throw new Error(`${what}: the name kept being replaced by other processes (${ATTEMPTS} attempts)`);
+  }
+
+  function createAnonymous(options: ParsedCreateOptions, what: string): SectionInfo {
+    const size = options.size as bigint;
+    let fd: number;
+    if (libc.memfd_create) {
+      fd = libc.memfd_create('filemapping', MFD_CLOEXEC);
+      if (fd < 0) throw fail('memfd_create', what);
+    } else {
+      // Before memfd_create: a shared memory object of a name nobody else picks, unlinked at once.
+      const name = `/filemapping-anonymous-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
+      if (fd < 0) throw fail('shm_open', what);
+      libc.shm_unlink(name);
+    }
+    try {
+      reserve(fd, size, what, undefined);
+    } catch (error) {
+      libc.close(fd);
+      throw error;
+    }
+    adopt(fd, undefined);
+    return { handle: fd, alreadyExisted: false, size, protection: options.protection, file: undefined, defaultAccess: DEFAULT_ACCESS[options.protection], lengthFromMapping: false };
+  }
+
+  function createFileBacked(options: ParsedCreateOptions, what: string): SectionInfo {
+    const path = resolve(options.file as string);
+    const writes = options.protection === 'readwrite';
+    let created = false;
+    let fd = -1;
+    // With a size and a protection that writes, a missing file is created (and grown), as on Windows.
+    if (options.size !== undefined && writes) {
+      fd = libc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666);
+      created = fd >= 0;
+      if (fd < 0 && libc.errnoNames.get(libc.errno()) !== 'EEXIST') throw fail('open', `opening file "${options.file}" to back a section`, options.file);
+    }
+    if (fd < 0) {
+      fd = libc.open(path, (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
+      if (fd < 0) throw fail('open', `opening file "${options.file}" to back a section`, options.file);
+    }
+    try {
+      const have = BigInt(statFd(fd).size);
+      const size = options.size ?? have;
+      if (size === 0n) {
+        throw new FileMappingValidationError('FileMapping.create() options', [`file: "${options.file}" is empty: a file-backed section needs a size; pass size to grow the file`]);
+      }
+      if (size > have) {
+        if (!writes) {
+          throw new FileMappingValidationError('FileMapping.create() options', [
+            `size: ${size} bytes is more than "${options.file}" holds (${have} bytes), and a '${options.protection}' section cannot grow its file; omit size to map the whole file, or use 'readwrite' protection to grow it`,
+          ]);
+        }
+        // The file grows as on Windows: sparse, its new bytes read as zeros.
+        if (libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: growing the file to ${size} bytes`, options.file);
+      }
+      adopt(fd, undefined);
+      return { handle: fd, alreadyExisted: false, size, protection: options.protection, file: options.file, defaultAccess: DEFAULT_ACCESS[options.protection], lengthFromMapping: false };
+    } catch (error) {
+      libc.close(fd);
+      if (created) rmSync(path, { force: true });
+      throw error;
+    }
+  }
+
+  return {
+    platform: 'linux',
+
+    systemInfo() {
+      if (!system) {
+        const page = pageSize();
+        system = {
+          pageSize: page,
+          // mmap's offsets and addresses are multiples of the page size.
+          allocationGranularity: page,
+          minimumApplicationAddress: BigInt(minimumMapAddress()),
+          // x86-64 and aarch64 user space: 47 bits (a process asks for more explicitly).
+          maximumApplicationAddress: (1n << 47n) - BigInt(page),
+        };
+      }
+      return system;
+    },
+
+    unsupportedCreateOptions(options) {
+      const refused: Array<{ option: string; reason: string }> = [];
+      if (options.security !== undefined) refused.push({ option: 'security', reason: 'an SDDL security descriptor is a Windows thing; a section is created with mode 0600 (its owner reads and writes it)' });
+      if (options.inheritable) refused.push({ option: 'inheritable', reason: 'handles for child processes are a Windows thing; give a child the section\'s name instead' });
+      const attribute = options.attributes.find((a): a is (typeof WINDOWS_ONLY_ATTRIBUTES)[number] => (WINDOWS_ONLY_ATTRIBUTES as readonly string[]).includes(a));
+      if (attribute) refused.push({ option: `attributes: '${attribute}'`, reason: 'section attributes (SEC_*) are Windows ones' });
+      if (options.protection.startsWith('execute')) refused.push({ option: `protection: '${options.protection}'`, reason: 'execute protections are Windows ones' });
+      if (options.name !== undefined && options.file !== undefined) {
+        refused.push({ option: 'name with file', reason: 'a file-backed section has no name here: other processes open the file by its path' });
+      }
+      return refused;
+    },
+
+    unsupportedOpenOptions(options) {
+      const refused: Array<{ option: string; reason: string }> = [];
+      if (options.inheritable) refused.push({ option: 'inheritable', reason: "handles for child processes are a Windows thing; give a child the section's name instead" });
+      if (options.access.startsWith('execute')) refused.push({ option: `access: '${options.access}'`, reason: 'execute access is a Windows one' });
+      return refused;
+    },
+
+    createSection(options) {
+      if (options.size !== undefined && options.size > MAX_OFF_T) {
+        throw new FileMappingValidationError('FileMapping.create() options', [`size: ${options.size} bytes is more than a file offset (off_t) holds on Linux (at most ${MAX_OFF_T})`]);
+      }
+      const what = `creating ${options.name === undefined ? (options.file === undefined ? 'an anonymous section' : `a section backed by "${options.file}"`) : `section "${options.name}"`}`;
+      if (options.file !== undefined) return createFileBacked(options, what);
+      if (options.name !== undefined) return createNamed(options, what);
+      return createAnonymous(options, what);
+    },
+
+    openSection(name, options) {
+      return openNamed(name, options);
+    },
+
+    unlinkSection(given) {
+      const name = shmName(given, 'FileMapping.unlink() name');
+      if (libc.shm_unlink(name) === 0) return true;
+      const errno = libc.errno();
+      if (libc.errnoNames.get(errno) === 'ENOENT') return false;
+      throw posixError(libc, errno, 'shm_unlink', `removing section "${given}"`, given);
+    },
+
+    closeSection(handle, what, name) {
+      const section = sectionOf(handle);
+      sections.delete(section.fd);
+      if (section.name !== undefined) leave(libc, section.name, section.fd);
+      if (libc.close(section.fd) !== 0) throw fail('close', what, name);
+    },
+
+    sectionSize(handle) {
+      return BigInt(statFd(sectionOf(handle).fd).size);
+    },
+
+    sectionOwner(handle) {
+      return ownerOf(statFd(sectionOf(handle).fd).uid);
+    },
+
+    mapView(handle, request, what, name) {
+      const { fd } = sectionOf(handle);
+      if (request.access.startsWith('execute')) {
+        throw new PlatformNotSupportedError('linux', { option: `access: '${request.access}'`, reason: 'execute access is a Windows one' });
+      }
+      const length = request.length ?? BigInt(statFd(fd).size) - request.offset;
+      const copy = request.access === 'copy';
+      const prot = request.access === 'read' ? PROT_READ : PROT_READ | PROT_WRITE;
+      const flags = (copy ? MAP_PRIVATE : MAP_SHARED) | (request.address === undefined ? 0 : MAP_FIXED_NOREPLACE);
+      const address = libc.mmap(request.address ?? null, length, prot, flags, fd, request.offset);
+      if (address === MAP_FAILED) {
+        const extent = `${length} bytes${request.address === undefined ? '' : ` at address 0x${request.address.toString(16)}`}`;
+        throw fail('mmap', `mapping ${what} (${extent}, ${request.access} access)`, name);
+      }
+      // Before Linux 4.17 MAP_FIXED_NOREPLACE is unknown and the address only a hint: never keep a view elsewhere.
+      if (request.address !== undefined && address !== request.address) {
+        libc.munmap(address, length);
+        throw posixError(libc, errnoOf(libc, 'EEXIST'), 'mmap', `mapping ${what} at address 0x${request.address.toString(16)}: the system placed it elsewhere (the range is in use, or this kernel has no MAP_FIXED_NOREPLACE)`, name);
+      }
+      return { address, length };
+    },
+
+    unmapView(address, length, what) {
+      if (libc.munmap(address, BigInt(length)) !== 0) throw fail('munmap', `unmapping ${what}`);
+    },
+
+    flushView(address, length, what) {
+      // msync takes a page-aligned address: start at the page that holds the range.
+      const page = BigInt(pageSize());
+      const start = address - (address % page);
+      if (libc.msync(start, BigInt(length) + (address - start), MS_SYNC) !== 0) throw fail('msync', `flushing ${length} bytes of ${what}`);
+    },
+
+    memory,
+  };
+
+  function openNamed(given: string, options: ParsedOpenOptions): SectionInfo {
+    const name = shmName(given, 'FileMapping.open() name');
+    const what = `opening section "${given}" for ${options.access} access`;
+    const flags = (WRITES.has(options.access) ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const fd = libc.shm_open(name, flags, 0);
+      if (fd < 0) throw fail('shm_open', what, given);
+      const found = join(libc, name, fd);
+      if (found === 'stale') {
+        // Left by a process that ended without closing: as on Windows, the name is gone with its last user.
+        libc.close(fd);
+        throw posixError(libc, errnoOf(libc, 'ENOENT'), 'shm_open', `${what} (it was left behind by a process that ended without closing it, and is now removed)`, given);
+      }
+      if (found === 'replaced') {
+        libc.close(fd);
+        continue;
+      }
+      try {
+        if (options.expectedOwner !== undefined) checkOwner(statFd(fd).uid, options.expectedOwner, `section "${given}"`, given);
+      } catch (error) {
+        libc.close(fd);
+        throw error;
+      }
+      adopt(fd, found === 'in-use' ? name : undefined);
+      return { handle: fd, alreadyExisted: true, size: BigInt(statFd(fd).size), protection: undefined, file: undefined, defaultAccess: options.access, lengthFromMapping: false };
+    }
+    throw new Error(`${what}: the name kept being replaced by other processes (${ATTEMPTS} attempts)`);
+  }
+}
+
+/** The number of an errno name on this OS. */
+function errnoOf(libc: Libc, name: string): number {
+  for (const [number, known] of libc.errnoNames) if (known === name) return number;
+  throw new Error(`No errno ${name} on this OS`);
+}
+
+/** vm.mmap_min_addr: the lowest address a process may map (64 KiB by default). */
+function minimumMapAddress(): number {
+  try {
+    return Math.max(Number.parseInt(readFileSync('/proc/sys/vm/mmap_min_addr', 'utf8'), 10) || 0, 4096);
+  } catch {
+    return 65536;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The libc constants the package uses, with their Linux values (x86_64 and aarch64 share them: the generic ABI). The
+ * raw layer `filemapping/posix` exports them under their C names. macOS has other values for several (O_CREAT 0x200,
+ * O_EXCL 0x800, MAP_ANON 0x1000, MS_SYNC 0x10): its backend, when there is one, brings its own table.
+ */
+
+// open(2), shm_open(3)
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_CREAT = 0x40;
+export const O_EXCL = 0x80;
+export const O_TRUNC = 0x200;
+export const O_CLOEXEC = 0x80000;
+
+// mmap(2), mprotect(2)
+export const PROT_NONE = 0;
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+export const MAP_SHARED = 0x01;
+export const MAP_PRIVATE = 0x02;
+export const MAP_FIXED = 0x10;
+export const MAP_ANONYMOUS = 0x20;
+export const MAP_NORESERVE = 0x4000;
+/** Linux 4.17+: map at the address given, or fail with EEXIST if anything is mapped there (never clobbers). */
+export const MAP_FIXED_NOREPLACE = 0x100000;
+/** What mmap returns on failure: (void *) -1. */
+export const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
+
+// msync(2)
+export const MS_ASYNC = 1;
+export const MS_INVALIDATE = 2;
+export const MS_SYNC = 4;
+
+// flock(2)
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+export const LOCK_UN = 8;
+
+// memfd_create(2)
+export const MFD_CLOEXEC = 1;
+
+// sysconf(3)
+export const _SC_PAGESIZE = 30;
+
+// stat(2) mode bits
+export const S_IRUSR = 0o400;
+export const S_IWUSR = 0o200;
+/** The sticky bit: on a shared memory object, the mark of one this package created (see posix/lifetime.ts). */
+export const S_ISVTX = 0o1000;
+
+/** The longest name of a shared memory object, its leading slash included (NAME_MAX). */
+export const NAME_MAX = 255;

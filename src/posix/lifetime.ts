@@ -1,0 +1,91 @@
+/**
+ * Named sections on Linux that live as on Windows: as long as a process of this package uses them, and no longer.
+ *
+ * POSIX names live until shm_unlink, not until the last close: a segment left behind by a process that was killed
+ * stays in /dev/shm with its old contents. So each process of this package that uses a named section holds a shared
+ * flock on its file descriptor for as long as it uses it (the kernel drops the lock when the process ends, however it
+ * ends), and the segments this package creates carry a mark, the sticky bit of their mode (S_ISVTX, which means
+ * nothing for a regular file and is set with fchmod, after the creator holds its lock). Then:
+ *
+ * - close(): the last user (its flock upgrades to exclusive without waiting) unlinks the name, if the segment is one of
+ *   this package's, so the name goes with its last user as on Windows;
+ * - create() and open() that find a marked segment nobody locks know it was left by a process that ended without
+ *   closing: they unlink it, and create() makes a new, zeroed one (never reporting `alreadyExisted`), open() reports
+ *   ENOENT, as Windows would;
+ * - a segment another program created (Python, C) has no mark: this package never unlinks it (FileMapping.unlink()
+ *   does, when asked), and uses it as it is.
+ *
+ * Races: every step that found the name re-checks, once it holds its lock, that the name still refers to the segment it
+ * opened (same inode), and starts again otherwise: a segment being unlinked by its last user, or replaced, is never
+ * joined. A C or Python peer joins the lifetime by holding flock(fd, LOCK_SH) while it uses the segment.
+ */
+import { fstatSync, statSync } from 'node:fs';
+import { LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, S_ISVTX } from './constants.js';
+import type { Libc } from './libc.js';
+
+/** Where glibc and musl keep shared memory objects: the name's file, for the inode check. */
+const SHM_DIR = '/dev/shm';
+
+/** What was found under a name that exists. */
+export type Found = 'in-use' | 'stale' | 'foreign' | 'replaced';
+
+/** The inode of the file descriptor (fstat through Node), and whether this package made the segment. */
+function identity(fd: number): { ino: number; dev: number; ours: boolean } {
+  const stats = statFd(fd);
+  return { ino: stats.ino, dev: stats.dev, ours: (stats.mode & S_ISVTX) !== 0 };
+}
+
+/** fstat, through Node: no `struct stat` to declare (its layout differs between C libraries and architectures). */
+export function statFd(fd: number): { ino: number; dev: number; mode: number; size: number; uid: number } {
+  return fstatSync(fd);
+}
+
+/** Whether `name` still names the segment of `fd`. */
+export function stillNamed(name: string, fd: number): boolean {
+  try {
+    const named = statSync(`${SHM_DIR}${name}`);
+    const own = identity(fd);
+    return named.ino === own.ino && named.dev === own.dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Looks at a segment found under `name` (its fd freshly opened): 'stale' (this package's, nobody uses it: the caller
+ * unlinks it), 'replaced' (the name no longer refers to it: start again), or 'in-use' / 'foreign' once this process
+ * holds its shared lock on it.
+ */
+export function join(libc: Libc, name: string, fd: number): Found {
+  const { ours } = identity(fd);
+  if (ours && libc.flock(fd, LOCK_EX | LOCK_NB) === 0) {
+    // Nobody holds it: a process that made it ended without closing. Unlink only what the name still refers to.
+    if (!stillNamed(name, fd)) return 'replaced';
+    libc.shm_unlink(name);
+    return 'stale';
+  }
+  if (libc.flock(fd, LOCK_SH) !== 0) return 'replaced';
+  return stillNamed(name, fd) ? (ours ? 'in-use' : 'foreign') : 'replaced';
+}
+
+/** Marks a segment this process just created (and holds its shared lock on) as this package's. */
+export function markOurs(libc: Libc, fd: number, mode: number): number {
+  return libc.fchmod(fd, mode | S_ISVTX);
+}
+
+/** Takes this process's shared lock on a segment it created. */
+export function holdShared(libc: Libc, fd: number): number {
+  return libc.flock(fd, LOCK_SH);
+}
+
+/**
+ * Before the last close of this process's descriptor: unlinks the name if no other process uses the segment and this
+ * package made it. Returns whether it unlinked.
+ */
+export function leave(libc: Libc, name: string, fd: number): boolean {
+  const { ours } = identity(fd);
+  if (!ours || libc.flock(fd, LOCK_EX | LOCK_NB) !== 0) return false;
+  const unlinked = stillNamed(name, fd) && libc.shm_unlink(name) === 0;
+  libc.flock(fd, LOCK_UN);
+  return unlinked;
+}

@@ -1,0 +1,102 @@
+// Named sections on Linux live as on Windows: while a process of this package uses them, and no longer, also when the
+// creator is killed; a segment another program created is never removed unless asked (src/posix/lifetime.ts).
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/linux-runtime.mjs';
+import { onLinux, run, SCENARIOS, uniqueName } from './harness.js';
+
+// The package as built, loaded natively in this process (on Linux): the other side of every test.
+type Package = typeof import('../../src/index.js');
+const load = async (): Promise<Package> => (await import(join(ROOT, 'dist', 'index.cjs'))) as Package;
+
+const shm = (name: string) => `/dev/shm/${name}`;
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+/** Starts section-holder.mjs and resolves once it has said "ready". */
+function holder(name: string, text: string, mode: 'exit' | 'wait' | 'hang'): Promise<{ child: ChildProcessWithoutNullStreams; alreadyExisted: boolean; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [join(SCENARIOS, 'section-holder.mjs'), name, text, mode], { stdio: 'pipe' });
+  children.push(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /ready (true|false)/u.exec(out);
+      if (match) resolve({ child, alreadyExisted: match[1] === 'true', exited });
+    });
+    child.once('exit', (code) => reject(new Error(`section-holder.mjs ended (${code}) before it was ready: ${out}`)));
+  });
+}
+
+describe.runIf(onLinux)('the lifetime of named sections on Linux', () => {
+  it.each(['SIGKILL', 'exit'] as const)('never lets the next create() find what a creator ended by %s left, nor call it alreadyExisted', async (how) => {
+    const { FileMapping } = await load();
+    const name = uniqueName('killed');
+    const first = await holder(name, 'old contents', how === 'exit' ? 'exit' : 'hang');
+    if (how === 'SIGKILL') first.child.kill('SIGKILL');
+    await first.exited;
+    expect(existsSync(shm(name))).toBe(true); // left behind, as POSIX leaves it
+    const fresh = FileMapping.create({ name, size: 65536 });
+    const view = fresh.map();
+    expect({ alreadyExisted: fresh.alreadyExisted, firstByte: view.readU8(0) }).toEqual({ alreadyExisted: false, firstByte: 0 });
+    view.unmap();
+    fresh.close();
+    expect(existsSync(shm(name))).toBe(false);
+  });
+
+  it('reports a name left by a killed creator as missing to open(), and removes it', async () => {
+    const { FileMapping } = await load();
+    const name = uniqueName('killed-open');
+    const first = await holder(name, 'old contents', 'hang');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(() => FileMapping.open(name)).toThrow(expect.objectContaining({ code: 'ENOENT', message: expect.stringContaining('left behind by a process that ended without closing it') }));
+    expect(existsSync(shm(name))).toBe(false);
+  });
+
+  it('keeps a section while any process uses it, and removes it with its last user', async () => {
+    const { FileMapping } = await load();
+    const name = uniqueName('shared');
+    const first = await holder(name, 'from the holder', 'wait');
+    const mine = FileMapping.open(name);
+    const view = mine.map();
+    expect(view.readString(0)).toBe('from the holder');
+    first.child.stdin.write('close\n');
+    expect(await first.exited).toBe(0);
+    // The holder closed; this process still uses the section: it stays, name and contents.
+    expect(existsSync(shm(name))).toBe(true);
+    const again = FileMapping.create({ name, size: 65536 });
+    expect(again.alreadyExisted).toBe(true);
+    again.close();
+    view.unmap();
+    mine.close();
+    expect(existsSync(shm(name))).toBe(false);
+  });
+
+  it('uses a segment another program created as it is, never removes it, and unlinks it only when asked', async () => {
+    const { FileMapping } = await load();
+    const name = uniqueName('foreign');
+    // What a C or Python program leaves: a plain segment, no lock, no mark.
+    const made = await run('python3', ['-c', `import os; fd = os.open(${JSON.stringify(shm(name))}, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600); os.ftruncate(fd, 4096); os.write(fd, b'foreign'); os.close(fd)`]);
+    expect(made.code, made.stderr).toBe(0);
+    try {
+      const joined = FileMapping.create({ name, size: 4096 });
+      expect(joined.alreadyExisted).toBe(true);
+      const view = joined.map();
+      expect(view.readString(0)).toBe('foreign');
+      view.unmap();
+      joined.close();
+      expect(existsSync(shm(name))).toBe(true);
+      expect(FileMapping.unlink(name)).toBe(true);
+      expect(existsSync(shm(name))).toBe(false);
+      expect(FileMapping.unlink(name)).toBe(false);
+    } finally {
+      rmSync(shm(name), { force: true });
+    }
+  });
+});
