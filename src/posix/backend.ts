@@ -60,6 +60,7 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
   let interlocked: Interlocked | undefined;
   /** The sections this backend opened, by descriptor (a descriptor number is not reused while it is open). */
   const sections = new Map<number, Section>();
+  let leavingAtExit = false;
   const fail = (syscall: string, action: string, path?: string) => posixError(libc, libc.errno(), syscall, action, path);
   const sectionOf = (handle: NativeHandle): Section => {
     const section = sections.get(handle as number);
@@ -96,6 +97,15 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
 
   function adopt(fd: number, name: string | undefined): void {
     sections.set(fd, { fd, name });
+    if (name !== undefined && !leavingAtExit) {
+      // A process that ends normally without closing (the end of its script, process.exit()) leaves its names as
+      // Windows would, with their last user: Windows closes a process's handles when it ends, POSIX keeps names. A
+      // process killed by a signal cannot run this; the next create() or open() of the name removes what it left.
+      leavingAtExit = true;
+      process.once('exit', () => {
+        for (const section of sections.values()) if (section.name !== undefined) leave(libc, section.name, section.fd);
+      });
+    }
   }
 
   function createNamed(options: ParsedCreateOptions, what: string): SectionInfo {

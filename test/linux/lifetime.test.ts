@@ -34,11 +34,18 @@ function holder(name: string, text: string, mode: 'exit' | 'wait' | 'hang'): Pro
 }
 
 describe.runIf(onLinux)('the lifetime of named sections on Linux', () => {
-  it.each(['SIGKILL', 'exit'] as const)('never lets the next create() find what a creator ended by %s left, nor call it alreadyExisted', async (how) => {
+  it('removes the names of a process that ends without closing, as Windows does with its handles', async () => {
+    const name = uniqueName('exit');
+    const first = await holder(name, 'old contents', 'exit');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(shm(name))).toBe(false);
+  });
+
+  it('never lets the next create() find what a creator killed with SIGKILL left, nor call it alreadyExisted', async () => {
     const { FileMapping } = await load();
     const name = uniqueName('killed');
-    const first = await holder(name, 'old contents', how === 'exit' ? 'exit' : 'hang');
-    if (how === 'SIGKILL') first.child.kill('SIGKILL');
+    const first = await holder(name, 'old contents', 'hang');
+    first.child.kill('SIGKILL');
     await first.exited;
     expect(existsSync(shm(name))).toBe(true); // left behind, as POSIX leaves it
     const fresh = FileMapping.create({ name, size: 65536 });
