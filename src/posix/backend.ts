@@ -88,8 +88,17 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
     return Number(libc.sysconf(_SC_PAGESIZE));
   }
 
-  /** Reserves the section's memory now: tmpfs overcommits, and a page it cannot give later is a SIGBUS. */
+  /**
+   * Reserves the section's memory now: tmpfs overcommits, and a page it cannot give later is a SIGBUS. posix_fallocate
+   * allocates every page, and a memfd (or a /dev/shm larger than the memory) has no limit of its own: a size beyond
+   * the memory the machine has would bring the OOM killer, not ENOSPC. So that case is refused first, as Windows
+   * refuses a section past its commit limit.
+   */
   function reserve(fd: number, size: bigint, what: string, path: string | undefined): void {
+    const room = availableMemory();
+    if (room !== undefined && size > room) {
+      throw posixError(libc, errnoOf(libc, 'ENOSPC'), 'posix_fallocate', `${what}: reserving its ${size} bytes, more than the ${room} bytes of memory this machine has available (MemAvailable and SwapFree)`, path);
+    }
     if (libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: setting its size`, path);
     const errno = libc.posix_fallocate(fd, 0n, size);
     if (errno !== 0) throw posixError(libc, errno, 'posix_fallocate', `${what}: reserving its ${size} bytes`, path);
@@ -360,5 +369,16 @@ function minimumMapAddress(): number {
     return Math.max(Number.parseInt(readFileSync('/proc/sys/vm/mmap_min_addr', 'utf8'), 10) || 0, 4096);
   } catch {
     return 65536;
+  }
+}
+
+/** The memory the machine can still give (MemAvailable + SwapFree of /proc/meminfo, in bytes), or undefined. */
+function availableMemory(): bigint | undefined {
+  try {
+    const meminfo = readFileSync('/proc/meminfo', 'utf8');
+    const kib = (field: string) => BigInt(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'mu').exec(meminfo)?.[1] ?? '0');
+    return (kib('MemAvailable') + kib('SwapFree')) * 1024n;
+  } catch {
+    return undefined;
   }
 }
