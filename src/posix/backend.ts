@@ -25,24 +25,18 @@ import {
   O_RDWR,
   PROT_READ,
   PROT_WRITE,
-  S_IRUSR,
-  S_IWUSR,
 } from './constants.js';
-import { posixError } from './errors.js';
+import { errnoNumber, posixError } from './errors.js';
 import { posixInterlocked } from './interlocked.js';
 import { getLibc, type Libc } from './libc.js';
-import { holdShared, join, leave, markOurs, statFd } from './lifetime.js';
+import { createOrJoin, leave, MODE, openAndJoin, statFd } from './lifetime.js';
 import { shmName } from './names.js';
 import { checkOwner, ownerOf } from './owner.js';
 
 /** Windows' SEC_* attributes: only the default, 'commit', means anything here. */
 const WINDOWS_ONLY_ATTRIBUTES = ['reserve', 'large-pages', 'no-cache', 'write-combine', 'image', 'image-no-execute'] as const;
-/** The mode of a new segment: its owner reads and writes it (as CPython's shared_memory makes them). */
-const MODE = S_IRUSR | S_IWUSR;
 /** The largest size or offset libc takes (off_t is a signed 64-bit integer). */
 const MAX_OFF_T = 2n ** 63n - 1n;
-/** How many times create() and open() start again when a segment is replaced under them (see lifetime.ts). */
-const ATTEMPTS = 100;
 
 /** Whether a view of this access writes to the section (and so needs a descriptor open for writing). */
 const WRITES: ReadonlySet<Access> = new Set(['write', 'all']);
@@ -97,7 +91,7 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
   function reserve(fd: number, size: bigint, what: string, path: string | undefined): void {
     const room = availableMemory();
     if (room !== undefined && size > room) {
-      throw posixError(libc, errnoOf(libc, 'ENOSPC'), 'posix_fallocate', `${what}: reserving its ${size} bytes, more than the ${room} bytes of memory this machine has available (MemAvailable and SwapFree)`, path);
+      throw posixError(libc, errnoNumber(libc, 'ENOSPC'), 'posix_fallocate', `${what}: reserving its ${size} bytes, more than the ${room} bytes of memory this machine has available (MemAvailable and SwapFree)`, path);
     }
     if (libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: setting its size`, path);
     const errno = libc.posix_fallocate(fd, 0n, size);
@@ -119,39 +113,22 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
 
   function createNamed(options: ParsedCreateOptions, what: string): SectionInfo {
     const name = shmName(options.name as string, 'FileMapping.create() options');
-    const writes = options.protection === 'readwrite';
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
-      if (fd >= 0) {
-        try {
-          if (holdShared(libc, fd) !== 0) throw fail('flock', `${what}: taking its lock`, options.name);
-          reserve(fd, options.size as bigint, what, options.name);
-          if (markOurs(libc, fd, MODE) !== 0) throw fail('fchmod', `${what}: marking it`, options.name);
-        } catch (error) {
-          libc.shm_unlink(name);
-          libc.close(fd);
-          throw error;
-        }
-        adopt(fd, name);
-        return { handle: fd, alreadyExisted: false, size: options.size, protection: options.protection, file: undefined, defaultAccess: DEFAULT_ACCESS[options.protection], lengthFromMapping: false };
-      }
-      const errno = libc.errno();
-      if (libc.errnoNames.get(errno) !== 'EEXIST') throw posixError(libc, errno, 'shm_open', what, options.name);
-      const existing = libc.shm_open(name, writes ? O_RDWR | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0);
-      if (existing < 0) {
-        if (libc.errnoNames.get(libc.errno()) === 'ENOENT') continue; // gone in between: create it
-        throw fail('shm_open', `${what} (opening the existing one)`, options.name);
-      }
-      const found = join(libc, name, existing);
-      if (found === 'stale' || found === 'replaced' || options.exclusive) {
-        libc.close(existing);
-        if (found === 'stale' || found === 'replaced') continue;
-        throw posixError(libc, errnoOf(libc, 'EEXIST'), 'shm_open', `${what} (exclusive)`, options.name, 'section');
-      }
-      adopt(existing, found === 'in-use' ? name : undefined);
-      return { handle: existing, alreadyExisted: true, size: BigInt(statFd(existing).size), protection: undefined, file: undefined, defaultAccess: DEFAULT_ACCESS[options.protection], lengthFromMapping: false };
-    }
-    throw new Error(`${what}: the name kept being replaced by other processes (${ATTEMPTS} attempts)`);
+    const held = createOrJoin(libc, name, options.name as string, what, {
+      exclusive: options.exclusive,
+      writes: options.protection === 'readwrite',
+      kind: 'section',
+      initialize: (fd) => reserve(fd, options.size as bigint, what, options.name),
+    });
+    adopt(held.fd, held.ours ? name : undefined);
+    return {
+      handle: held.fd,
+      alreadyExisted: !held.created,
+      size: held.created ? options.size : BigInt(statFd(held.fd).size),
+      protection: held.created ? options.protection : undefined,
+      file: undefined,
+      defaultAccess: DEFAULT_ACCESS[options.protection],
+      lengthFromMapping: false,
+    };
   }
 
   function createAnonymous(options: ParsedCreateOptions, what: string): SectionInfo {
@@ -308,7 +285,7 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
       // Before Linux 4.17 MAP_FIXED_NOREPLACE is unknown and the address only a hint: never keep a view elsewhere.
       if (request.address !== undefined && address !== request.address) {
         libc.munmap(address, length);
-        throw posixError(libc, errnoOf(libc, 'EEXIST'), 'mmap', `mapping ${what} at address 0x${request.address.toString(16)}: the system placed it elsewhere (the range is in use, or this kernel has no MAP_FIXED_NOREPLACE)`, name);
+        throw posixError(libc, errnoNumber(libc, 'EEXIST'), 'mmap', `mapping ${what} at address 0x${request.address.toString(16)}: the system placed it elsewhere (the range is in use, or this kernel has no MAP_FIXED_NOREPLACE)`, name);
       }
       return { address, length };
     },
@@ -329,38 +306,16 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
 
   function openNamed(given: string, options: ParsedOpenOptions): SectionInfo {
     const name = shmName(given, 'FileMapping.open() name');
-    const what = `opening section "${given}" for ${options.access} access`;
-    const flags = (WRITES.has(options.access) ? O_RDWR : O_RDONLY) | O_CLOEXEC;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const fd = libc.shm_open(name, flags, 0);
-      if (fd < 0) throw fail('shm_open', what, given);
-      const found = join(libc, name, fd);
-      if (found === 'stale') {
-        // Left by a process that ended without closing: as on Windows, the name is gone with its last user.
-        libc.close(fd);
-        throw posixError(libc, errnoOf(libc, 'ENOENT'), 'shm_open', `${what} (it was left behind by a process that ended without closing it, and is now removed)`, given);
-      }
-      if (found === 'replaced') {
-        libc.close(fd);
-        continue;
-      }
-      try {
-        if (options.expectedOwner !== undefined) checkOwner(statFd(fd).uid, options.expectedOwner, `section "${given}"`, given);
-      } catch (error) {
-        libc.close(fd);
-        throw error;
-      }
-      adopt(fd, found === 'in-use' ? name : undefined);
-      return { handle: fd, alreadyExisted: true, size: BigInt(statFd(fd).size), protection: undefined, file: undefined, defaultAccess: options.access, lengthFromMapping: false };
+    const held = openAndJoin(libc, name, given, `opening section "${given}" for ${options.access} access`, WRITES.has(options.access));
+    try {
+      if (options.expectedOwner !== undefined) checkOwner(statFd(held.fd).uid, options.expectedOwner, `section "${given}"`, given);
+    } catch (error) {
+      libc.close(held.fd);
+      throw error;
     }
-    throw new Error(`${what}: the name kept being replaced by other processes (${ATTEMPTS} attempts)`);
+    adopt(held.fd, held.ours ? name : undefined);
+    return { handle: held.fd, alreadyExisted: true, size: BigInt(statFd(held.fd).size), protection: undefined, file: undefined, defaultAccess: options.access, lengthFromMapping: false };
   }
-}
-
-/** The number of an errno name on this OS. */
-function errnoOf(libc: Libc, name: string): number {
-  for (const [number, known] of libc.errnoNames) if (known === name) return number;
-  throw new Error(`No errno ${name} on this OS`);
 }
 
 /** vm.mmap_min_addr: the lowest address a process may map (64 KiB by default). */

@@ -59,3 +59,9 @@ export function posixError(libc: Libc, errno: number, syscall: string, action: s
   const nativeCode = libc.errnoNames.get(errno) ?? `E${errno}`;
   return new PosixError({ errno, nativeCode, syscall, action, systemMessage: libc.strerror(errno), path, kind, hint });
 }
+
+/** The number of an errno name on this OS (from koffi's table). */
+export function errnoNumber(libc: Libc, name: string): number {
+  for (const [number, known] of libc.errnoNames) if (known === name) return number;
+  throw new Error(`No errno ${name} on this OS`);
+}

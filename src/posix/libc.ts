@@ -35,6 +35,18 @@ export interface Libc {
   /** Copies n bytes; an address is a bigint, a Buffer stands for its own memory. */
   memcpy(dest: bigint | Uint8Array, src: bigint | Uint8Array, n: number): void;
   strerror(errnum: number): string;
+  /** syscall(2) with arguments given as koffi's variadic pairs (type name, value). */
+  syscall(number: number, ...args: unknown[]): number | bigint;
+  /** clock_gettime into a 16-byte struct timespec. */
+  clock_gettime(clockid: number, tp: Buffer): number;
+  pthread_mutexattr_init(attr: Buffer): number;
+  pthread_mutexattr_setpshared(attr: Buffer, pshared: number): number;
+  pthread_mutexattr_setrobust(attr: Buffer, robust: number): number;
+  pthread_mutex_init(mutex: bigint, attr: Buffer): number;
+  /** These return an error number (0 on success), not -1 and errno. */
+  pthread_mutex_trylock(mutex: bigint): number;
+  pthread_mutex_unlock(mutex: bigint): number;
+  pthread_mutex_consistent(mutex: bigint): number;
   /** errno after the last call (koffi.errno()). */
   errno(): number;
   /** Not libc: an ArrayBuffer over `length` bytes at `address`, without copy (koffi.view). */
@@ -94,6 +106,15 @@ function declareLibc(koffi: Koffi): Libc {
       return koffi.load('librt.so.1').func(prototype);
     }
   };
+  /** A pthread function of libc, or of libpthread.so.0 where glibc before 2.34 keeps it. */
+  const pthread = (prototype: string) => {
+    try {
+      return fn(prototype);
+    } catch (error) {
+      if (glibc === undefined) throw error;
+      return koffi.load('libpthread.so.0').func(prototype);
+    }
+  };
   const optional = (prototype: string) => {
     try {
       return fn(prototype);
@@ -130,6 +151,16 @@ function declareLibc(koffi: Koffi): Libc {
     getpid: fn('int getpid()'),
     memcpy: fn('void *memcpy(void *dest, const void *src, size_t n)'),
     strerror: fn('const char *strerror(int errnum)'),
+    syscall: fn('long syscall(long number, ...)'),
+    clock_gettime: fn('int clock_gettime(int clockid, void *tp)'),
+    // glibc before 2.34 keeps the pthread functions in libpthread.so.0: rt() looks there too.
+    pthread_mutexattr_init: pthread('int pthread_mutexattr_init(void *attr)'),
+    pthread_mutexattr_setpshared: pthread('int pthread_mutexattr_setpshared(void *attr, int pshared)'),
+    pthread_mutexattr_setrobust: pthread('int pthread_mutexattr_setrobust(void *attr, int robust)'),
+    pthread_mutex_init: pthread('int pthread_mutex_init(void *mutex, void *attr)'),
+    pthread_mutex_trylock: pthread('int pthread_mutex_trylock(void *mutex)'),
+    pthread_mutex_unlock: pthread('int pthread_mutex_unlock(void *mutex)'),
+    pthread_mutex_consistent: pthread('int pthread_mutex_consistent(void *mutex)'),
     errno: () => koffi.errno(),
     viewMemory: (address, length) => koffi.view(address, length),
     // An anonymous prototype: koffi's type names are global to the process.

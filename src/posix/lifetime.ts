@@ -20,8 +20,15 @@
  * joined. A C or Python peer joins the lifetime by holding flock(fd, LOCK_SH) while it uses the segment.
  */
 import { fstatSync, statSync } from 'node:fs';
-import { LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, S_ISVTX } from './constants.js';
+import type { ObjectKind } from '../errors.js';
+import { LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, S_IRUSR, S_ISVTX, S_IWUSR } from './constants.js';
+import { errnoNumber, posixError } from './errors.js';
 import type { Libc } from './libc.js';
+
+/** The mode of a new segment: its owner reads and writes it (as CPython's shared_memory makes them). */
+export const MODE = S_IRUSR | S_IWUSR;
+/** How many times a create or an open starts again when a segment is replaced under it. */
+const ATTEMPTS = 100;
 
 /** Where glibc and musl keep shared memory objects: the name's file, for the inode check. */
 const SHM_DIR = '/dev/shm';
@@ -88,4 +95,77 @@ export function leave(libc: Libc, name: string, fd: number): boolean {
   const unlinked = stillNamed(name, fd) && libc.shm_unlink(name) === 0;
   libc.flock(fd, LOCK_UN);
   return unlinked;
+}
+
+/** A named segment this process now holds (its shared lock taken), and whether the package's protocol applies to it. */
+export interface HeldSegment {
+  fd: number;
+  /** True when this call created it. */
+  created: boolean;
+  /** The package made it (marked): the last user removes its name. False for a segment another program made. */
+  ours: boolean;
+}
+
+/**
+ * Creates the segment `name` (the shm name of `given`), or joins the one that has the name (unless `exclusive`): a
+ * stale one of the package's is removed and made anew, as lifetime's protocol says. `initialize` prepares a new one
+ * (its size, its contents) before it is marked and so before any other process of the package uses it.
+ */
+export function createOrJoin(
+  libc: Libc,
+  name: string,
+  given: string,
+  what: string,
+  options: { exclusive: boolean; writes: boolean; kind: ObjectKind; initialize: (fd: number) => void },
+): HeldSegment {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
+    if (fd >= 0) {
+      try {
+        if (holdShared(libc, fd) !== 0) throw posixError(libc, libc.errno(), 'flock', `${what}: taking its lock`, given);
+        options.initialize(fd);
+        if (markOurs(libc, fd, MODE) !== 0) throw posixError(libc, libc.errno(), 'fchmod', `${what}: marking it`, given);
+      } catch (error) {
+        libc.shm_unlink(name);
+        libc.close(fd);
+        throw error;
+      }
+      return { fd, created: true, ours: true };
+    }
+    const errno = libc.errno();
+    if (libc.errnoNames.get(errno) !== 'EEXIST') throw posixError(libc, errno, 'shm_open', what, given);
+    const existing = libc.shm_open(name, (options.writes ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
+    if (existing < 0) {
+      if (libc.errnoNames.get(libc.errno()) === 'ENOENT') continue; // gone in between: create it
+      throw posixError(libc, libc.errno(), 'shm_open', `${what} (opening the existing one)`, given);
+    }
+    const found = join(libc, name, existing);
+    if (found === 'stale' || found === 'replaced' || options.exclusive) {
+      libc.close(existing);
+      if (found === 'stale' || found === 'replaced') continue;
+      throw posixError(libc, errnoNumber(libc, 'EEXIST'), 'shm_open', `${what} (exclusive)`, given, options.kind);
+    }
+    return { fd: existing, created: false, ours: found === 'in-use' };
+  }
+  throw new Error(`${what}: the name kept being replaced by other processes (${ATTEMPTS} attempts)`);
+}
+
+/** Opens the segment `name` another process created and joins it; ENOENT when none has it (or only a stale one). */
+export function openAndJoin(libc: Libc, name: string, given: string, what: string, writes: boolean): HeldSegment {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const fd = libc.shm_open(name, (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
+    if (fd < 0) throw posixError(libc, libc.errno(), 'shm_open', what, given);
+    const found = join(libc, name, fd);
+    if (found === 'replaced') {
+      libc.close(fd);
+      continue;
+    }
+    if (found === 'stale') {
+      // Left by a process that ended without closing: as on Windows, the name is gone with its last user.
+      libc.close(fd);
+      throw posixError(libc, errnoNumber(libc, 'ENOENT'), 'shm_open', `${what} (it was left behind by a process that ended without closing it, and is now removed)`, given);
+    }
+    return { fd, created: false, ours: found === 'in-use' };
+  }
+  throw new Error(`${what}: the name kept being replaced by other processes (${ATTEMPTS} attempts)`);
 }
