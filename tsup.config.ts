@@ -14,26 +14,28 @@ const entries = {
 };
 
 /**
- * The wait thread's code, bundled into one CommonJS script that the package carries as a string
- * (FILEMAPPING_WAITER_SOURCE) and starts with new Worker(source, { eval: true }): the package looks up no file of its
- * own at run time, so it works bundled into one file or packed in an asar archive. The thread loads koffi from the
- * path the main thread gives it; import.meta.url is only used by the source's require (package-require.ts), which the
- * thread never calls.
+ * The wait threads' code (one script per OS), each bundled into one CommonJS script that the package carries as a
+ * string (FILEMAPPING_WAITER_SOURCE_WIN32, _POSIX) and starts with new Worker(source, { eval: true }): the package looks
+ * up no file of its own at run time, so it works bundled into one file or packed in an asar archive. A thread loads
+ * koffi from the path the main thread gives it; import.meta.url is only used by the source's require
+ * (core/package-require.ts), which a thread never calls.
  */
-const waiterSource = buildSync({
-  entryPoints: ['src/win32/waiter-worker.ts'],
-  bundle: true,
-  write: false,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  // The thread loads koffi from the path it is given (loadKernel32); the main thread's require('koffi') and
-  // require('./zod.cjs') (of modules it shares, never called here) stay out.
-  external: ['koffi', './zod.cjs'],
-  define: { 'import.meta.url': JSON.stringify('file:///filemapping-wait-thread') },
-  logLevel: 'error',
-}).outputFiles[0]?.text;
-if (!waiterSource) throw new Error('esbuild produced no wait thread script');
+function waiterSource(entry: string): string {
+  const text = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // The main thread's require('koffi') and require('./zod.cjs'), in modules a thread shares but never calls there.
+    external: ['koffi', './zod.cjs'],
+    define: { 'import.meta.url': JSON.stringify('file:///filemapping-wait-thread') },
+    logLevel: 'error',
+  }).outputFiles[0]?.text;
+  if (!text) throw new Error(`esbuild produced no wait thread script from ${entry}`);
+  return text;
+}
 
 // zod's licence heads the copy of the part of it the package carries (dist/zod.cjs).
 const zodPackage = JSON.parse(readFileSync('node_modules/zod/package.json', 'utf8')) as { version: string };
@@ -60,7 +62,12 @@ export default defineConfig([
     external: ['koffi', './zod.cjs'],
     // FILEMAPPING_BUILT: the package's require() is the module's own (src/package-require.ts), and import.meta.url,
     // used only from source, is not needed: no shim computes it from __filename, which an ESM bundle lacks.
-    define: { FILEMAPPING_BUILT: 'true', FILEMAPPING_WAITER_SOURCE: JSON.stringify(waiterSource), 'import.meta.url': 'undefined' },
+    define: {
+      FILEMAPPING_BUILT: 'true',
+      FILEMAPPING_WAITER_SOURCE_WIN32: JSON.stringify(waiterSource('src/win32/waiter-worker.ts')),
+      FILEMAPPING_WAITER_SOURCE_POSIX: JSON.stringify(waiterSource('src/posix/waiter-worker.ts')),
+      'import.meta.url': 'undefined',
+    },
     // Classes keep their own names (Win32Error, not _Win32Error): esbuild renames a class that refers to itself.
     keepNames: true,
   },

@@ -7,7 +7,7 @@
  *
  * This is the one place that picks the OS's backend. Unit tests install a fake with setBackendForTesting().
  */
-import type { ObjectOwner } from './core/owner.js';
+import type { ExpectedOwner, ObjectOwner } from './core/owner.js';
 import { PlatformNotSupportedError } from './errors.js';
 import type { Access, ParsedCreateOptions, ParsedOpenOptions, Protection } from './section/options.js';
 import type { Interlocked } from './view/interlocked.js';
@@ -70,6 +70,85 @@ export interface MemoryAccess {
   interlocked(): Interlocked;
 }
 
+/** The named objects that coordinate processes. */
+export type SyncKind = 'mutex' | 'event' | 'semaphore';
+
+/**
+ * What a wait thread waits on, as it crosses to the thread (structured-cloneable): a Win32 HANDLE, or on Linux the
+ * address of an object's words in this process, or a process (its pidfd) whose end is waited for.
+ */
+export type Waitable = bigint | { readonly kind: SyncKind; readonly address: bigint; readonly manualReset: boolean } | { readonly kind: 'process'; readonly pidfd: number };
+
+/** What a create() of a mutex, event or semaphore asks for. */
+export interface SyncObjectRequest {
+  readonly kind: SyncKind;
+  readonly name: string | undefined;
+  readonly exclusive: boolean;
+  readonly security?: string | undefined;
+  readonly inheritable: boolean;
+  /** Events: stays signalled until reset() (true), or wakes one waiter and resets itself. */
+  readonly manualReset?: boolean;
+  readonly initialState?: boolean;
+  /** Semaphores. */
+  readonly initialCount?: number;
+  readonly maximumCount?: number;
+}
+
+/** What a backend made or opened for a mutex, event or semaphore. */
+export interface SyncObjectInfo {
+  readonly handle: NativeHandle;
+  readonly waitable: Waitable;
+  readonly alreadyExisted: boolean;
+  /** Whether an event resets itself by hand; undefined when it is not known (Windows does not tell it for an opened event). */
+  readonly manualReset: boolean | undefined;
+}
+
+/** How a wait ended. */
+export type WaitOutcome = 'signaled' | 'abandoned' | 'timeout';
+
+/** The wait threads of an OS (see sync/waiter.ts): their code, and how one is started and woken. */
+export interface WaitThreadPlatform {
+  /** The most distinct waitables one thread waits on at once. */
+  readonly capacity: number;
+  /** The thread's code, as the build bundles it; undefined when the package runs from source. */
+  readonly source: string | undefined;
+  /** Waits on the same waitable share its slot: its key. */
+  key(waitable: Waitable): string | bigint;
+  /** Where koffi is, for the thread to load it (its own require() resolves from the working directory). */
+  koffiPath(): string;
+  /** What a new thread is started with beside its port and shared slots, and how to wake it. */
+  wakeup(): { readonly data: Record<string, unknown>; wake(): void; dispose(): void };
+  /** The error for a native failure the thread answered (`errno`) while waiting on or releasing something. */
+  failure(errno: number, operation: 'wait' | 'release', what: string): Error;
+}
+
+/** What the mutexes, events, semaphores and channels need of an OS. */
+export interface SyncAccess {
+  /** The options of a create() this OS does not have, each with the reason. */
+  unsupportedOptions(request: SyncObjectRequest): Array<{ option: string; reason: string }>;
+  createObject(request: SyncObjectRequest, what: string): SyncObjectInfo;
+  openObject(kind: SyncKind, name: string, expectedOwner: ExpectedOwner | undefined, what: string): SyncObjectInfo;
+  closeObject(handle: NativeHandle, what: string, name: string | undefined): void;
+  objectOwner(handle: NativeHandle, what: string, name: string | undefined): ObjectOwner | undefined;
+  setEvent(handle: NativeHandle, what: string, name: string | undefined): void;
+  resetEvent(handle: NativeHandle, what: string, name: string | undefined): void;
+  /** Adds `count` to a semaphore's count; returns the count before. Past the maximum: a SystemCallError (EOVERFLOW). */
+  releaseSemaphore(handle: NativeHandle, count: number, what: string, name: string | undefined): number;
+  /** Waits on the calling thread for the first of `waitables` (not mutexes: see the wait threads). */
+  waitHere(waitables: readonly Waitable[], timeoutMs: number, what: string, name: string | undefined): { result: WaitOutcome; index: number };
+  readonly threads: WaitThreadPlatform;
+  /** This process's id, and this thread's (Win32 ids; Linux pid and tid), as a channel records its role holders. */
+  processId(): number;
+  threadId(): number;
+  /** A handle on process `pid` for watching its end, or undefined if it is gone. */
+  openProcess(pid: number): { handle: NativeHandle; waitable: Waitable } | undefined;
+  closeProcess(handle: NativeHandle): void;
+  /** Whether the process of a handle from openProcess() still runs. */
+  processAlive(handle: NativeHandle): boolean;
+  /** Whether thread `id` of this process still runs (ids are reused: a new thread with the id counts as alive). */
+  threadAlive(id: number): boolean;
+}
+
 /** What the classes need of an operating system. */
 export interface Backend {
   /** The platform this backend serves ('win32', 'linux'). */
@@ -97,6 +176,7 @@ export interface Backend {
   /** Writes the view's dirty pages in that range to the backing file. */
   flushView(address: bigint, length: number, what: string): void;
   readonly memory: MemoryAccess;
+  readonly sync: SyncAccess;
 }
 
 let override: Backend | undefined;

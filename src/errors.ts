@@ -72,6 +72,9 @@ export class SystemCallError extends Error {
   /** The object's name or the file path involved, if any. */
   readonly path: string | undefined;
 
+  /** What it was made of, for retold(). */
+  readonly #options: SystemCallErrorOptions;
+
   constructor(options: SystemCallErrorOptions, init?: { cause?: unknown }) {
     const system = options.systemMessage.trim().replace(/\s+$/u, '') || 'no system message';
     const hint = options.hint;
@@ -82,6 +85,17 @@ export class SystemCallError extends Error {
     this.syscall = options.syscall;
     this.systemMessage = system;
     this.path = options.path;
+    this.#options = options;
+  }
+
+  /**
+   * @internal The same failure told as part of something larger (a channel's event, for a channel): a new error of the
+   * same class, with this one as its cause.
+   */
+  retold(action: string, path: string | undefined, hint: string | undefined): SystemCallError {
+    const error = new SystemCallError({ ...this.#options, action, path, hint }, { cause: this });
+    Object.setPrototypeOf(error, Object.getPrototypeOf(this) as object);
+    return error;
   }
 }
 Object.defineProperty(SystemCallError.prototype, 'name', { value: 'SystemCallError' });

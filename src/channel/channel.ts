@@ -8,18 +8,15 @@
  * direction are served one at a time, in the order they were made: a second pending receiveAsync() waits for the
  * first instead of racing it for the wake-up.
  */
-import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
-import { isWin32Error, Win32Error, win32Error, withObjectKind } from '../win32/errors.js';
+import { ALREADY_EXISTS_HINTS, FileMappingValidationError, isSystemCallError, ObjectClosedError, SystemCallError } from '../errors.js';
 import { FileMapping } from '../section/file-mapping.js';
 import { memoryOf, type MappedView } from '../view/mapped-view.js';
 import { MAX_NAME_LENGTH, parseName, parseOptions } from '../section/options.js';
-import { kernel32 } from '../win32/kernel32.js';
+import { backend, type SyncAccess, type Waitable } from '../backend.js';
 import { NamedEvent } from '../sync/named-event.js';
 import { NamedMutex } from '../sync/named-mutex.js';
-import { asyncWaitSchema, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
+import { asyncWaitSchema, waitableOf, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
 import { Waiter } from '../sync/waiter.js';
-import { ERROR_ALREADY_EXISTS, INFINITE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
-import type { Kernel32 } from '../win32/kernel32.js';
 import { createSchema, openSchema, syncSchema, type ChannelOpenOptions, type ChannelOptions, type SyncWaitOptions } from './options.js';
 import { Peers } from './peers.js';
 import { HEADER_BYTES, Ring, type Holder, type Role } from './ring.js';
@@ -77,7 +74,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   /** The longest message this channel carries, in bytes. */
   readonly maxMessageLength: number;
 
-  readonly #k32: Kernel32;
+  readonly #sync: SyncAccess;
   readonly #pid: number;
   /** This end's role holder: this process and this thread (worker threads share the pid). */
   readonly #me: Holder;
@@ -104,16 +101,16 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     this.name = name;
     this.#key = name.replace(/^Local\\/u, '');
     this.alreadyExisted = mapping.alreadyExisted;
-    this.#k32 = kernel32();
-    this.#pid = this.#k32.GetCurrentProcessId();
-    this.#me = { pid: this.#pid, thread: this.#k32.GetCurrentThreadId() };
+    this.#sync = backend().sync;
+    this.#pid = this.#sync.processId();
+    this.#me = { pid: this.#pid, thread: this.#sync.threadId() };
     this.#mapping = mapping;
     this.#view = view;
     this.#copyMode = view.copyMode;
     this.#ring = ring;
     this.maxMessageLength = ring.maxMessageLength;
     [this.#data, this.#space] = events;
-    this.#peers = new Peers(this.#k32, this);
+    this.#peers = new Peers(this.#sync, this);
   }
 
   /**
@@ -199,7 +196,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       if (this.#trySend(bytes)) return true;
-      const outcome = this.#block('writer', () => this.#ring.hasRoom(bytes.length), deadline, (handles, ms) => this.#waitHere(handles, ms));
+      const outcome = this.#block('writer', () => this.#ring.hasRoom(bytes.length), deadline, (targets, _event, ms) => this.#waitHere(targets, ms));
       if (outcome === 'timeout') return false;
     }
   }
@@ -216,8 +213,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       for (;;) {
         parsed.signal?.throwIfAborted();
         if (this.#trySend(bytes)) return true;
-        const outcome = await this.#block('writer', () => this.#ring.hasRoom(bytes.length), deadline, (handles, ms) =>
-          this.#waitThere(handles, ms, parsed.signal),
+        const outcome = await this.#block('writer', () => this.#ring.hasRoom(bytes.length), deadline, (targets, event, ms) =>
+          this.#waitThere(targets, event, ms, parsed.signal),
         );
         if (outcome === 'timeout') return false;
       }
@@ -232,7 +229,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     for (;;) {
       const message = this.#tryReceive();
       if (message) return message;
-      if (this.#block('reader', () => !this.#ring.empty, deadline, (handles, ms) => this.#waitHere(handles, ms)) === 'timeout') {
+      if (this.#block('reader', () => !this.#ring.empty, deadline, (targets, _event, ms) => this.#waitHere(targets, ms)) === 'timeout') {
         return undefined;
       }
     }
@@ -251,8 +248,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
         parsed.signal?.throwIfAborted();
         const message = this.#tryReceive();
         if (message) return message;
-        const outcome = await this.#block('reader', () => !this.#ring.empty, deadline, (handles, ms) =>
-          this.#waitThere(handles, ms, parsed.signal),
+        const outcome = await this.#block('reader', () => !this.#ring.empty, deadline, (targets, event, ms) =>
+          this.#waitThere(targets, event, ms, parsed.signal),
         );
         if (outcome === 'timeout') return undefined;
       }
@@ -420,7 +417,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    * One wait of a blocked side: raise the waiting flag, look once more (the peer may have acted in between: this
    * order loses no wake-up), then wait on the wake event and the peer's process. Throws when the peer died.
    */
-  #block<R extends Wake | Promise<Wake>>(role: Role, ready: () => boolean, deadline: number, wait: (handles: bigint[], ms: number) => R): R | 'woken' {
+  #block<R extends Wake | Promise<Wake>>(role: Role, ready: () => boolean, deadline: number, wait: (targets: Waitable[], event: NamedEvent, ms: number) => R): R | 'woken' {
     const event = role === 'reader' ? this.#data : this.#space;
     if (!event) throw new ObjectClosedError('channel', `wait on channel "${this.name}"`);
     const flag = role === 'reader' ? 'readerWaiting' : 'writerWaiting';
@@ -433,7 +430,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     const peerPid = this.#ring.holder(peerRole).pid;
     // The handles of peers that left are closed here, while no wait uses them.
     if (this.#pendingWaits === 0) this.#peers.keepOnly([this.#ring.holder('writer').pid, this.#ring.holder('reader').pid]);
-    const peer = peerPid !== 0 && peerPid !== this.#pid ? this.#peers.handle(peerPid) : undefined;
+    const peer = peerPid !== 0 && peerPid !== this.#pid ? this.#peers.waitable(peerPid) : undefined;
     const ms = deadline === Infinity ? Infinity : Math.max(0, Math.round(deadline - performance.now()));
     const settle = (outcome: Wake): 'timeout' | 'woken' => {
       this.#ring[flag] = false;
@@ -443,7 +440,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       if (role === 'reader' && !this.#ring.empty) return 'woken';
       throw new ChannelPeerExitedError(peerRole, peerPid, `channel "${this.name}"`);
     };
-    const result: Wake | Promise<Wake> = wait(peer === undefined ? [event.handle] : [event.handle, peer], ms);
+    const woken = waitableOf(event);
+    const result: Wake | Promise<Wake> = wait(peer === undefined ? [woken] : [woken, peer], event, ms);
     return (result instanceof Promise ? result.then(settle, (error: unknown) => {
       this.#ring[flag] = false;
       throw error;
@@ -451,24 +449,22 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   }
 
   /** Waits on this thread (the synchronous API). */
-  #waitHere(handles: bigint[], ms: number): Wake {
-    const result = this.#k32.WaitForMultipleObjects(handles.length, handles, false, ms === Infinity ? INFINITE : ms);
-    if (result === WAIT_TIMEOUT) return 'timeout';
-    if (result === WAIT_FAILED) {
-      throw win32Error(this.#k32, this.#k32.GetLastError(), 'WaitForMultipleObjects', `waiting on channel "${this.name}"`, this.name);
-    }
-    return result === WAIT_OBJECT_0 ? 'woken' : 'peer';
+  #waitHere(targets: Waitable[], ms: number): Wake {
+    const { result, index } = this.#sync.waitHere(targets, ms, `channel "${this.name}"`, this.name);
+    if (result === 'timeout') return 'timeout';
+    return index === 0 ? 'woken' : 'peer';
   }
 
   /** Waits on the wait thread (the asynchronous API). A wake event consumed after an abort is set again. */
-  async #waitThere(handles: bigint[], ms: number, signal: AbortSignal | undefined): Promise<Wake> {
+  async #waitThere(targets: Waitable[], event: NamedEvent, ms: number, signal: AbortSignal | undefined): Promise<Wake> {
     // A signal of this wait's own: listeners are added to it, never to the end's closing signal (one per pending wait
     // would warn of a leak past ten).
     const combined = AbortSignal.any(signal ? [signal, this.#closing.signal] : [this.#closing.signal]);
     this.#pendingWaits++;
     try {
-      const { result, index } = await Waiter.get().waitAny(handles, workerTimeout(ms), `waiting on channel "${this.name}"`, combined, (i) => {
-        if (i === 0) this.#k32.SetEvent(handles[0] as bigint);
+      const { result, index } = await Waiter.get().waitAny(targets, workerTimeout(ms), `waiting on channel "${this.name}"`, combined, (i) => {
+        // The event is still open: close() releases the parts once no wait holds them.
+        if (i === 0) event.set();
       });
       if (result === 'timeout') return 'timeout';
       return index === 0 ? 'woken' : 'peer';
@@ -501,17 +497,15 @@ function part<T>(name: string, what: string, make: () => T): T {
   try {
     return make();
   } catch (error) {
-    if (!isWin32Error(error)) throw error;
+    if (!isSystemCallError(error) || !(error instanceof SystemCallError)) throw error;
     const object = what.replace('NAME', name);
-    if (error.errno === ERROR_ALREADY_EXISTS) {
-      const action = `creating channel "${name}" (exclusive): its ${object} exists already`;
-      throw new Win32Error({ errno: error.errno, syscall: error.syscall, action, systemMessage: error.systemMessage, path: name, kind: 'channel' }, { cause: error });
+    if (error.code === 'EEXIST') {
+      throw error.retold(`creating channel "${name}" (exclusive): its ${object} exists already`, name, ALREADY_EXISTS_HINTS.channel);
     }
     if (error.syscall === 'ConvertStringSecurityDescriptorToSecurityDescriptorW') {
-      const action = `reading the security option of channel "${name}" (see the cause for the SDDL)`;
-      throw new Win32Error({ errno: error.errno, syscall: error.syscall, action, systemMessage: error.systemMessage, path: name }, { cause: error });
+      throw error.retold(`reading the security option of channel "${name}" (see the cause for the SDDL)`, name, undefined);
     }
-    throw withObjectKind(error, 'channel');
+    throw error;
   }
 }
 

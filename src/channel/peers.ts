@@ -1,45 +1,43 @@
 /**
- * The peers of a channel end: a SYNCHRONIZE handle on each process that holds the other role, so that a waiting side
- * also wakes when its peer dies, and the liveness checks of a role holder (another process, or a thread of this one).
+ * The peers of a channel end: a handle on each process that holds the other role (a process handle on Windows, a
+ * pidfd on Linux), so that a waiting side also wakes when its peer dies, and the liveness checks of a role holder
+ * (another process, or a thread of this one).
  */
+import type { NativeHandle, SyncAccess, Waitable } from '../backend.js';
 import { OwnedHandle } from '../core/owned-handle.js';
-import { ERROR_INVALID_PARAMETER, SYNCHRONIZE, WAIT_OBJECT_0 } from '../win32/constants.js';
-import type { Kernel32 } from '../win32/kernel32.js';
+
+interface Peer {
+  handle: OwnedHandle<NativeHandle>;
+  waitable: Waitable;
+}
 
 export class Peers {
-  readonly #k32: Kernel32;
+  readonly #sync: SyncAccess;
   readonly #owner: object;
-  /** Process handles of the peers this end watches, by pid. */
-  readonly #handles = new Map<number, OwnedHandle<bigint>>();
+  /** Handles of the peers this end watches, by pid. */
+  readonly #peers = new Map<number, Peer>();
 
   /** `owner`: the channel end, whose collection closes the handles left open (see OwnedHandle). */
-  constructor(k32: Kernel32, owner: object) {
-    this.#k32 = k32;
+  constructor(sync: SyncAccess, owner: object) {
+    this.#sync = sync;
     this.#owner = owner;
   }
 
   /** How many process handles this end holds (for the tests). */
   get size(): number {
-    return this.#handles.size;
+    return this.#peers.size;
   }
 
-  /** A SYNCHRONIZE handle on process `pid`, kept until forget(); undefined if that process is gone. */
-  handle(pid: number): bigint | undefined {
-    let peer = this.#handles.get(pid);
-    if (peer === undefined) {
-      const opened = this.#k32.OpenProcess(SYNCHRONIZE, false, pid);
-      if (opened === null) return undefined;
-      const k32 = this.#k32;
-      peer = new OwnedHandle(opened, (handle) => k32.CloseHandle(handle), this.#owner);
-      this.#handles.set(pid, peer);
-    }
-    return peer.value;
+  /** What a wait watches to learn that process `pid` ended, kept until forget(); undefined if that process is gone. */
+  waitable(pid: number): Waitable | undefined {
+    return this.#peer(pid)?.waitable;
   }
 
   /** Whether process `pid` runs: false once it has exited or when it cannot be opened. */
   alive(pid: number): boolean {
-    const handle = this.handle(pid);
-    return handle !== undefined && this.#k32.WaitForSingleObject(handle, 0) !== WAIT_OBJECT_0;
+    const peer = this.#peer(pid);
+    const handle = peer?.handle.value;
+    return handle !== undefined && this.#sync.processAlive(handle);
   }
 
   /**
@@ -47,7 +45,7 @@ export class Peers {
    * short-lived peers keeps no handle of those that left. Call it only while no wait uses a handle.
    */
   keepOnly(keep: readonly number[]): void {
-    for (const [pid, peer] of this.#handles) {
+    for (const [pid, peer] of this.#peers) {
       if (keep.includes(pid)) continue;
       this.#close(pid, peer);
     }
@@ -55,27 +53,28 @@ export class Peers {
 
   /** Closes every handle. */
   clear(): void {
-    for (const [pid, peer] of this.#handles) this.#close(pid, peer);
+    for (const [pid, peer] of this.#peers) this.#close(pid, peer);
   }
 
-  /**
-   * Whether thread `id` of this process still runs: a worker thread that ended without close() leaves its role
-   * behind in the ring, and the role is free again once its thread is gone. OpenThread fails with
-   * ERROR_INVALID_PARAMETER for an id no thread has; any other failure (access denied) leaves it taken as alive.
-   * Thread ids are reused: a new thread given the same id keeps the role taken, as a live holder would.
-   */
+  /** Whether thread `id` of this process still runs (see SyncAccess.threadAlive). */
   threadAlive(id: number): boolean {
-    const handle = this.#k32.OpenThread(SYNCHRONIZE, false, id);
-    if (handle === null) return this.#k32.GetLastError() !== ERROR_INVALID_PARAMETER;
-    try {
-      return this.#k32.WaitForSingleObject(handle, 0) !== WAIT_OBJECT_0;
-    } finally {
-      this.#k32.CloseHandle(handle);
-    }
+    return this.#sync.threadAlive(id);
   }
 
-  #close(pid: number, peer: OwnedHandle<bigint>): void {
-    this.#handles.delete(pid);
-    peer.letGo();
+  #peer(pid: number): Peer | undefined {
+    let peer = this.#peers.get(pid);
+    if (peer === undefined) {
+      const opened = this.#sync.openProcess(pid);
+      if (opened === undefined) return undefined;
+      const sync = this.#sync;
+      peer = { handle: new OwnedHandle(opened.handle, (handle) => sync.closeProcess(handle), this.#owner), waitable: opened.waitable };
+      this.#peers.set(pid, peer);
+    }
+    return peer;
+  }
+
+  #close(pid: number, peer: Peer): void {
+    this.#peers.delete(pid);
+    peer.handle.letGo();
   }
 }

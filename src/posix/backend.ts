@@ -31,6 +31,7 @@ import { posixInterlocked } from './interlocked.js';
 import { getLibc, type Libc } from './libc.js';
 import { createOrJoin, leave, MODE, openAndJoin, statFd } from './lifetime.js';
 import { shmName } from './names.js';
+import { posixSync } from './sync.js';
 import { checkOwner, ownerOf } from './owner.js';
 
 /** Windows' SEC_* attributes: only the default, 'commit', means anything here. */
@@ -302,6 +303,7 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
     },
 
     memory,
+    sync: posixSync(libc, () => memory.interlocked()),
   };
 
   function openNamed(given: string, options: ParsedOpenOptions): SectionInfo {

@@ -8,6 +8,7 @@
  * Which C library: glibc from 2.34 has `shm_open` in libc.so.6, before it in librt.so.1; musl has everything in its
  * one library. Anything else fails with an error naming the library found.
  */
+import { createRequire } from 'node:module';
 import { built, sourceRequire } from '../core/package-require.js';
 
 /** The libc functions the package calls, typed. A function that returns -1 sets errno. */
@@ -66,6 +67,20 @@ export function getLibc(): Libc {
   // A lazy require keeps koffi (and its native binary) out of the import graph until a section is made.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, and visible to bundlers
   loaded ??= declareLibc((built ? require('koffi') : sourceRequire()('koffi')) as Koffi);
+  return loaded;
+}
+
+/**
+ * The file koffi is loaded from, for a wait thread: its code is evaluated from a string (no file of the package is
+ * looked up at run time), and such a thread's own require() resolves from the working directory, not from here.
+ */
+export function koffiPathOf(): string {
+  return built ? require.resolve('koffi') : sourceRequire().resolve('koffi');
+}
+
+/** libc declared through the koffi at `path` (koffiPathOf() of the main thread): for a wait thread. */
+export function loadLibc(path: string): Libc {
+  loaded ??= declareLibc(createRequire(path)(path) as Koffi);
   return loaded;
 }
 

@@ -1,26 +1,25 @@
 /**
  * What named mutexes, semaphores and events share: one owner for the handle, create-or-open by name with
- * `alreadyExisted` and `exclusive`, close, dispose, and the finalizer safety net.
+ * `alreadyExisted` and `exclusive`, close, dispose, and the finalizer safety net. The OS is reached through the backend
+ * (src/backend.ts): kernel objects on Windows, objects in shared memory on Linux.
  */
 import type { z } from 'zod';
-import { ObjectClosedError, type ObjectKind } from '../errors.js';
-import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../section/options.js';
-import type { ExpectedOwner, ObjectOwner } from '../core/owner.js';
-import { checkOwner, readOwner } from '../win32/owner.js';
-import { withSecurityAttributes } from '../win32/security.js';
-import { win32Error } from '../win32/errors.js';
+import { backend, type Backend, type NativeHandle, type SyncKind, type SyncObjectInfo, type SyncObjectRequest, type Waitable } from '../backend.js';
 import { OwnedHandle } from '../core/owned-handle.js';
+import type { ExpectedOwner, ObjectOwner } from '../core/owner.js';
 import { lazy, zod } from '../core/zod.js';
-import { ERROR_ALREADY_EXISTS, ERROR_SUCCESS, INFINITE, READ_CONTROL, SYNCHRONIZE } from '../win32/constants.js';
-import { kernel32, type HANDLE, type Kernel32 } from '../win32/kernel32.js';
+import { ObjectClosedError, PlatformNotSupportedError } from '../errors.js';
+import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../section/options.js';
 
+/** The longest timeout a wait takes in milliseconds (2^32 - 2: Win32's INFINITE is 2^32 - 1). */
+const MAX_TIMEOUT_MS = 0xffff_fffe;
 
 /** The schemas, built on first use (see zod.ts). */
 const schemas = lazy(() => {
   const z = zod();
   const timeout = z
     .number({ error: 'Expected milliseconds: a number from 0 to 4294967294, or Infinity' })
-    .refine((ms) => ms === Infinity || (Number.isInteger(ms) && ms >= 0 && ms < INFINITE), {
+    .refine((ms) => ms === Infinity || (Number.isInteger(ms) && ms >= 0 && ms <= MAX_TIMEOUT_MS), {
       error: 'Expected milliseconds: an integer from 0 to 4294967294, or Infinity',
     })
     .default(Infinity);
@@ -83,10 +82,9 @@ export interface AsyncWaitOptions {
   signal?: AbortSignal;
 }
 
-/** Validates a sync wait's timeout and converts it to a DWORD (INFINITE for Infinity). */
+/** Validates a sync wait's timeout: milliseconds, or Infinity. */
 export function parseTimeout(timeoutMs: unknown, context: string): number {
-  const ms = parseOptions(schemas().syncWait, { timeoutMs }, context).timeoutMs;
-  return ms === Infinity ? INFINITE : ms;
+  return parseOptions(schemas().syncWait, { timeoutMs }, context).timeoutMs;
 }
 
 /** The wait thread's form of a timeout: -1 for forever. */
@@ -94,102 +92,68 @@ export function workerTimeout(timeoutMs: number): number {
   return timeoutMs === Infinity ? -1 : timeoutMs;
 }
 
-/** How a subclass creates or opens its kind of object. */
-export interface KernelObjectKind {
-  /** 'mutex', 'semaphore', 'event': for messages, and the hint of ERROR_ALREADY_EXISTS. */
-  noun: Extract<ObjectKind, 'mutex' | 'semaphore' | 'event'>;
-  createFunction: string;
-  openFunction: string;
-  /** The rights open() asks for. */
-  openAccess: number;
-}
-
+/** What a subclass's constructor gets: the backend that made the object, and what it made. */
 export interface Created {
-  k32: Kernel32;
-  handle: bigint;
+  backend: Backend;
+  info: SyncObjectInfo;
   name: string | undefined;
-  alreadyExisted: boolean;
 }
 
-/** Calls a Create*W function and turns its result into a handle or a Win32Error. */
-export function createNamed(
-  kind: KernelObjectKind,
-  name: string | undefined,
-  options: { exclusive: boolean; security?: string | undefined; inheritable: boolean },
-  create: (k32: Kernel32, attributes: Buffer | null, name: string | null) => HANDLE,
-): Created {
-  const exclusive = options.exclusive;
-  if (name !== undefined) parseOptions(nameSchema, name, `${kind.noun} name`);
-  const k32 = kernel32();
-  const what = `creating ${name === undefined ? `an anonymous ${kind.noun}` : `${kind.noun} "${name}"`}`;
-  const [handle, errno] = withSecurityAttributes(k32, options, what, (attributes) => {
-    k32.SetLastError(ERROR_SUCCESS);
-    const created = create(k32, attributes, name ?? null);
-    return [created, k32.GetLastError()] as const;
-  });
-  if (handle === null) throw win32Error(k32, errno, kind.createFunction, what, name);
-  const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
-  if (alreadyExisted && exclusive) {
-    k32.CloseHandle(handle);
-    const action = `${what} (exclusive)`;
-    throw win32Error(k32, errno, kind.createFunction, action, name, kind.noun);
-  }
-  return { k32, handle, name, alreadyExisted };
+/** Creates an object of `request.kind` through the backend (after the checks every create() makes). */
+export function createObject(request: SyncObjectRequest): Created {
+  if (request.name !== undefined) parseOptions(nameSchema, request.name, `${request.kind} name`);
+  const system = backend();
+  const unsupported = system.sync.unsupportedOptions(request)[0];
+  if (unsupported) throw new PlatformNotSupportedError(system.platform, unsupported);
+  const what = `creating ${request.name === undefined ? `an anonymous ${request.kind}` : `${request.kind} "${request.name}"`}`;
+  return { backend: system, info: system.sync.createObject(request, what), name: request.name };
 }
 
 /**
- * Calls an Open*W function with SYNCHRONIZE and the kind's rights, and READ_CONTROL when the owner is to be checked
- * (GetSecurityInfo needs it); a handle whose owner is not the expected one is closed before the error is thrown.
+ * Opens an existing object of `kind` by name. With an expected owner, an object owned by anyone else is closed and
+ * refused with an UnexpectedOwnerError.
  */
-export function openNamed(
-  kind: KernelObjectKind,
-  name: string,
-  open: (k32: Kernel32, access: number, name: string) => HANDLE,
-  options: ParsedOpenObjectOptions = {},
-): Created {
-  parseOptions(nameSchema, name, `${kind.noun} name`);
-  const k32 = kernel32();
-  const expectedOwner = options.expectedOwner;
-  const handle = open(k32, SYNCHRONIZE | kind.openAccess | (expectedOwner === undefined ? 0 : READ_CONTROL), name);
-  const errno = k32.GetLastError();
-  if (handle === null) throw win32Error(k32, errno, kind.openFunction, `opening ${kind.noun} "${name}"`, name);
-  if (expectedOwner !== undefined) checkOwner(k32, handle, expectedOwner, `${kind.noun} "${name}"`, name);
-  return { k32, handle, name, alreadyExisted: true };
+export function openObject(kind: SyncKind, name: string, options: ParsedOpenObjectOptions = {}): Created {
+  parseOptions(nameSchema, name, `${kind} name`);
+  const system = backend();
+  return { backend: system, info: system.sync.openObject(kind, name, options.expectedOwner, `opening ${kind} "${name}"`), name };
 }
 
-/** A kernel object handle with one owner. */
+/** @internal What the waits on `object` wait on, for a Channel that waits on its events with other things. */
+export let waitableOf: (object: KernelObject) => Waitable;
+
+/** A named object's handle with one owner. */
 export abstract class KernelObject implements Disposable {
   /** The object's name, or undefined for an anonymous one. */
   readonly name: string | undefined;
   /** True when create() found an object of this name and opened it; always true for open(). */
   readonly alreadyExisted: boolean;
 
-  protected readonly k32: Kernel32;
+  protected readonly backend: Backend;
+  /** What the waits wait on: the handle on Windows, the object's words on Linux. */
+  protected readonly waitable: Waitable;
   /** The handle: owned by this object, held open by each wait in progress (closing it under a wait is undefined). */
-  readonly #handle: OwnedHandle<bigint>;
-  readonly #noun: string;
+  readonly #handle: OwnedHandle<NativeHandle>;
+  readonly #native: NativeHandle;
+  readonly #noun: SyncKind;
   /** Aborted by close(): cancels the asynchronous waits in progress. */
   readonly #closing = new AbortController();
 
-  protected constructor(created: Created, noun: string) {
-    this.k32 = created.k32;
+  protected constructor(created: Created, noun: SyncKind) {
+    this.backend = created.backend;
     this.name = created.name;
-    this.alreadyExisted = created.alreadyExisted;
+    this.alreadyExisted = created.info.alreadyExisted;
+    this.waitable = created.info.waitable;
+    this.#native = created.info.handle;
     this.#noun = noun;
-    const { k32, name } = created;
+    const { backend: system, name } = created;
     const what = this.describe();
-    this.#handle = new OwnedHandle(
-      created.handle,
-      (handle) => {
-        if (!k32.CloseHandle(handle)) throw win32Error(k32, k32.GetLastError(), 'CloseHandle', `closing ${what}`, name);
-      },
-      this,
-    );
+    this.#handle = new OwnedHandle(created.info.handle, (handle) => system.sync.closeObject(handle, what, name), this);
   }
 
-  /** The handle, for `filemapping/win32`. Owned by this object: do not close it. */
+  /** The handle, for the raw layer `filemapping/win32` (on Linux, the object's file descriptor). Owned by this object. */
   get handle(): bigint {
-    return this.checkOpen('use the handle of');
+    return BigInt(this.checkOpen('use the handle of'));
   }
 
   /** True once close() has run. */
@@ -198,13 +162,12 @@ export abstract class KernelObject implements Disposable {
   }
 
   /**
-   * Who owns the object (GetSecurityInfo): its SID and, when the system knows it, `DOMAIN\\name`. Undefined when it
-   * has none, which Windows never leaves a named object without but Wine does (objects created without `security`).
-   * Needs READ_CONTROL on the handle: create() has it, open() asks for it only with `expectedOwner` (otherwise
-   * ERROR_ACCESS_DENIED).
+   * Who owns the object: its SID and, when the system knows it, the account's name (on Linux the owning user, as the
+   * SID S-1-22-1-UID). Undefined when it has none, which Windows never leaves a named object without but Wine does.
+   * On Windows it needs READ_CONTROL on the handle: create() has it, open() asks for it only with `expectedOwner`.
    */
   owner(): ObjectOwner | undefined {
-    return readOwner(this.k32, this.checkOpen('read the owner of'), this.describe(), this.name);
+    return this.backend.sync.objectOwner(this.checkOpen('read the owner of'), this.describe(), this.name);
   }
 
   /**
@@ -219,17 +182,17 @@ export abstract class KernelObject implements Disposable {
   }
 
   /**
-   * Runs an asynchronous wait on the handle, cancelled by `signal` or by close(). The handle stays open until the
-   * wait has settled.
+   * Runs an asynchronous wait on the object, cancelled by `signal` or by close(). The handle stays open until the wait
+   * has settled.
    */
-  protected async waitOnHandle<T>(signal: AbortSignal | undefined, wait: (handle: bigint, signal: AbortSignal) => Promise<T>): Promise<T> {
+  protected async waitOnHandle<T>(signal: AbortSignal | undefined, wait: (waitable: Waitable, signal: AbortSignal) => Promise<T>): Promise<T> {
     this.checkOpen('wait on');
     // A signal of this wait's own: listeners are added to it, never to the object's closing signal (one per pending
     // wait would warn of a leak past ten).
     const combined = AbortSignal.any(signal ? [signal, this.#closing.signal] : [this.#closing.signal]);
-    const handle = this.#handle.hold();
+    this.#handle.hold();
     try {
-      return await wait(handle, combined);
+      return await wait(this.waitable, combined);
     } finally {
       try {
         this.#handle.release();
@@ -243,7 +206,12 @@ export abstract class KernelObject implements Disposable {
     this.close();
   }
 
-  protected checkOpen(operation: string): bigint {
+  /** The native handle while a wait holds it, even after close() (a cancelled wait's giveBack). */
+  protected heldNative(): NativeHandle {
+    return this.#native;
+  }
+
+  protected checkOpen(operation: string): NativeHandle {
     const handle = this.#handle.value;
     if (handle === undefined) throw new ObjectClosedError(this.#noun, `${operation} ${this.describe()}`);
     return handle;
@@ -251,5 +219,9 @@ export abstract class KernelObject implements Disposable {
 
   protected describe(): string {
     return this.name === undefined ? `an anonymous ${this.#noun}` : `${this.#noun} "${this.name}"`;
+  }
+
+  static {
+    waitableOf = (object) => object.waitable;
   }
 }

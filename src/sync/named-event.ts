@@ -1,24 +1,21 @@
 /**
- * NamedEvent and NamedSemaphore: kernel objects without an owner thread, so a synchronous wait runs on the calling
- * thread and an asynchronous one on the wait thread.
+ * NamedEvent and NamedSemaphore: objects without an owner thread, so a synchronous wait runs on the calling thread and
+ * an asynchronous one on a wait thread.
  */
-import { parseOptions } from '../section/options.js';
-import { win32Error } from '../win32/errors.js';
 import { lazy, zod } from '../core/zod.js';
-import { EVENT_MODIFY_STATE, SEMAPHORE_MODIFY_STATE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from '../win32/constants.js';
+import { parseOptions } from '../section/options.js';
 import {
   asyncWaitSchema,
   createBaseSchema,
-  createNamed,
+  createObject,
   KernelObject,
-  openNamed,
+  openObject,
   openObjectSchema,
   parseTimeout,
   workerTimeout,
   type AsyncWaitOptions,
   type Created,
   type SecurityCreateOptions,
-  type KernelObjectKind,
   type OpenObjectOptions,
 } from './kernel-object.js';
 import { Waiter } from './waiter.js';
@@ -29,29 +26,24 @@ export type SignalResult = 'signaled' | 'timeout';
 abstract class Waitable extends KernelObject {
   /** Waits, blocking this thread, up to `timeoutMs` (default forever). A timeout is a result, not an exception. */
   wait(timeoutMs?: number): SignalResult {
-    const dword = parseTimeout(timeoutMs, `${this.describe()}.wait() timeout`);
-    const handle = this.checkOpen('wait on');
-    const result = this.k32.WaitForSingleObject(handle, dword);
-    if (result === WAIT_OBJECT_0) return 'signaled';
-    if (result === WAIT_TIMEOUT) return 'timeout';
-    const errno = result === WAIT_FAILED ? this.k32.GetLastError() : 0;
-    throw win32Error(this.k32, errno, 'WaitForSingleObject', `waiting on ${this.describe()}`, this.name);
+    const ms = parseTimeout(timeoutMs, `${this.describe()}.wait() timeout`);
+    this.checkOpen('wait on');
+    const { result } = this.backend.sync.waitHere([this.waitable], ms, this.describe(), this.name);
+    return result === 'timeout' ? 'timeout' : 'signaled';
   }
 
   /** Waits without blocking the event loop (on the wait thread). Rejects only on abort or a Win32 failure. */
   async waitAsync(options: AsyncWaitOptions = {}): Promise<SignalResult> {
     const parsed = parseOptions(asyncWaitSchema, options, `${this.describe()}.waitAsync() options`);
-    const result = await this.waitOnHandle(parsed.signal, (handle, signal) =>
-      Waiter.get().wait(handle, workerTimeout(parsed.timeoutMs), `waiting on ${this.describe()}`, signal, () => this.giveBack(handle)),
+    const result = await this.waitOnHandle(parsed.signal, (waitable, signal) =>
+      Waiter.get().wait(waitable, workerTimeout(parsed.timeoutMs), `waiting on ${this.describe()}`, signal, () => this.giveBack()),
     );
     return result === 'timeout' ? 'timeout' : 'signaled';
   }
 
   /** Undoes a wait that succeeded after it was cancelled (the handle is still open then, even after close()). */
-  protected abstract giveBack(handle: bigint): void;
+  protected abstract giveBack(): void;
 }
-
-const EVENT: KernelObjectKind = { noun: 'event', createFunction: 'CreateEventW', openFunction: 'OpenEventW', openAccess: EVENT_MODIFY_STATE };
 
 const eventOptionsSchema = lazy(() =>
   createBaseSchema().extend({
@@ -73,53 +65,39 @@ export interface EventOptions extends SecurityCreateOptions {
 export class NamedEvent extends Waitable {
   readonly #manualReset: boolean | undefined;
 
-  private constructor(created: Created, manualReset: boolean | undefined) {
+  private constructor(created: Created) {
     super(created, 'event');
-    this.#manualReset = manualReset;
+    this.#manualReset = created.info.manualReset;
   }
 
   /** Creates the event, or opens the existing one of this name (`alreadyExisted`), unless `exclusive`. */
   static create(name: string | undefined, options: EventOptions = {}): NamedEvent {
     const parsed = parseOptions(eventOptionsSchema, options, 'NamedEvent.create() options');
-    const created = createNamed(EVENT, name, parsed, (k32, attributes, n) => k32.CreateEventW(attributes, parsed.manualReset, parsed.initialState, n));
-    return new NamedEvent(created, created.alreadyExisted ? undefined : parsed.manualReset);
+    return new NamedEvent(createObject({ kind: 'event', name, ...parsed }));
   }
 
   /** Opens an existing event by name; with `expectedOwner`, only one owned by that user (see OpenObjectOptions). */
   static open(name: string, options: OpenObjectOptions = {}): NamedEvent {
     const parsed = parseOptions(openObjectSchema, options, 'NamedEvent.open() options');
-    return new NamedEvent(
-      openNamed(EVENT, name, (k32, access, n) => k32.OpenEventW(access, false, n), parsed),
-      undefined,
-    );
+    return new NamedEvent(openObject('event', name, parsed));
   }
 
   /** Signals the event (SetEvent). */
   set(): void {
-    if (!this.k32.SetEvent(this.checkOpen('set'))) {
-      throw win32Error(this.k32, this.k32.GetLastError(), 'SetEvent', `setting ${this.describe()}`, this.name);
-    }
+    this.backend.sync.setEvent(this.checkOpen('set'), this.describe(), this.name);
   }
 
   /** Resets a manual-reset event (ResetEvent). */
   reset(): void {
-    if (!this.k32.ResetEvent(this.checkOpen('reset'))) {
-      throw win32Error(this.k32, this.k32.GetLastError(), 'ResetEvent', `resetting ${this.describe()}`, this.name);
-    }
+    this.backend.sync.resetEvent(this.checkOpen('reset'), this.describe(), this.name);
   }
 
-  protected giveBack(handle: bigint): void {
+  protected giveBack(): void {
     // An auto-reset event consumed by a cancelled wait is set again; a manual-reset one was never consumed.
-    if (this.#manualReset !== true) this.k32.SetEvent(handle);
+    if (this.#manualReset !== true) this.backend.sync.setEvent(this.heldNative(), this.describe(), this.name);
   }
 }
 
-const SEMAPHORE: KernelObjectKind = {
-  noun: 'semaphore',
-  createFunction: 'CreateSemaphoreW',
-  openFunction: 'OpenSemaphoreW',
-  openAccess: SEMAPHORE_MODIFY_STATE,
-};
 /** The semaphore's schemas, built on first use (see zod.ts). */
 const semaphoreSchemas = lazy(() => {
   const z = zod();
@@ -151,30 +129,22 @@ export class NamedSemaphore extends Waitable {
   /** Creates the semaphore, or opens the existing one of this name (`alreadyExisted`), unless `exclusive`. */
   static create(name: string | undefined, options: SemaphoreOptions = {}): NamedSemaphore {
     const parsed = parseOptions(semaphoreSchemas().options, options, 'NamedSemaphore.create() options');
-    return new NamedSemaphore(
-      createNamed(SEMAPHORE, name, parsed, (k32, attributes, n) =>
-        k32.CreateSemaphoreW(attributes, parsed.initialCount, parsed.maximumCount, n),
-      ),
-    );
+    return new NamedSemaphore(createObject({ kind: 'semaphore', name, ...parsed }));
   }
 
   /** Opens an existing semaphore by name; with `expectedOwner`, only one owned by that user (see OpenObjectOptions). */
   static open(name: string, options: OpenObjectOptions = {}): NamedSemaphore {
     const parsed = parseOptions(openObjectSchema, options, 'NamedSemaphore.open() options');
-    return new NamedSemaphore(openNamed(SEMAPHORE, name, (k32, access, n) => k32.OpenSemaphoreW(access, false, n), parsed));
+    return new NamedSemaphore(openObject('semaphore', name, parsed));
   }
 
   /** Adds `releaseCount` (default 1) to the count (ReleaseSemaphore); returns the count before. Past the maximum: ERROR_TOO_MANY_POSTS. */
   release(releaseCount = 1): number {
     parseOptions(semaphoreSchemas().release, { releaseCount }, 'NamedSemaphore.release()');
-    const previous: [number] = [0];
-    if (!this.k32.ReleaseSemaphore(this.checkOpen('release'), releaseCount, previous)) {
-      throw win32Error(this.k32, this.k32.GetLastError(), 'ReleaseSemaphore', `releasing ${releaseCount} of ${this.describe()}`, this.name);
-    }
-    return previous[0];
+    return this.backend.sync.releaseSemaphore(this.checkOpen('release'), releaseCount, this.describe(), this.name);
   }
 
-  protected giveBack(handle: bigint): void {
-    this.k32.ReleaseSemaphore(handle, 1, null);
+  protected giveBack(): void {
+    this.backend.sync.releaseSemaphore(this.heldNative(), 1, this.describe(), this.name);
   }
 }

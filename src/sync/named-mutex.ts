@@ -1,27 +1,26 @@
 /**
  * NamedMutex: a Win32 mutex shared by name, locked and unlocked from anywhere in this process.
  *
- * A Win32 mutex belongs to the thread that acquired it, and only that thread may release it. Every lock of this
- * process is therefore taken by the wait thread (sync/waiter.ts), which also releases it: `await lockAsync()` then
+ * A mutex belongs to the thread that acquired it, and only that thread may release it (a Win32 mutex, and the robust
+ * pthread mutex of Linux alike). Every lock of this process is therefore taken by a wait thread (sync/waiter.ts), and
+ * released by the same one: `await lockAsync()` then
  * `unlock()` always works, whatever thread the wait ran on. A Win32 mutex is also recursive for its owner thread,
  * which would let two locks of this process through at once; here the mutex is not recursive: within the process
  * a second lock waits for unlock(), as in any other process.
  */
 import { parseOptions } from '../section/options.js';
-import { MUTEX_MODIFY_STATE } from '../win32/constants.js';
 import {
   asyncWaitSchema,
   createBaseSchema,
-  createNamed,
+  createObject,
   KernelObject,
-  openNamed,
+  openObject,
   openObjectSchema,
   parseTimeout,
   workerTimeout,
   type AsyncWaitOptions,
   type Created,
   type SecurityCreateOptions,
-  type KernelObjectKind,
   type OpenObjectOptions,
 } from './kernel-object.js';
 import { Turns } from './turns.js';
@@ -40,8 +39,6 @@ export class LockTimeoutError extends Error {
   }
 }
 Object.defineProperty(LockTimeoutError.prototype, 'name', { value: 'LockTimeoutError' });
-
-const MUTEX: KernelObjectKind = { noun: 'mutex', createFunction: 'CreateMutexW', openFunction: 'OpenMutexW', openAccess: MUTEX_MODIFY_STATE };
 
 /** This process's turns at its mutexes, by kernel object (see turns.ts). */
 export const turns = new Turns();
@@ -62,19 +59,19 @@ export class NamedMutex extends KernelObject {
   private constructor(created: Created) {
     super(created, 'mutex');
     // "x" and "Local\x" are one object; an anonymous mutex is its own.
-    this.#key = created.name === undefined ? `handle:${created.handle}` : created.name.replace(/^Local\\/u, '');
+    this.#key = created.name === undefined ? `handle:${String(created.info.handle)}` : created.name.replace(/^Local\\/u, '');
   }
 
   /** Creates the mutex (not owned), or opens the existing one of this name (`alreadyExisted`), unless `exclusive`. */
   static create(name: string | undefined, options: MutexOptions = {}): NamedMutex {
     const parsed = parseOptions(createBaseSchema, options, 'NamedMutex.create() options');
-    return new NamedMutex(createNamed(MUTEX, name, parsed, (k32, attributes, n) => k32.CreateMutexW(attributes, false, n)));
+    return new NamedMutex(createObject({ kind: 'mutex', name, ...parsed }));
   }
 
   /** Opens an existing mutex by name; with `expectedOwner`, only one owned by that user (see OpenObjectOptions). */
   static open(name: string, options: OpenObjectOptions = {}): NamedMutex {
     const parsed = parseOptions(openObjectSchema, options, 'NamedMutex.open() options');
-    return new NamedMutex(openNamed(MUTEX, name, (k32, access, n) => k32.OpenMutexW(access, false, n), parsed));
+    return new NamedMutex(openObject('mutex', name, parsed));
   }
 
   /** True while this object holds the lock. */
@@ -88,8 +85,8 @@ export class NamedMutex extends KernelObject {
    * with no timeout, throws instead of hanging forever.
    */
   lock(timeoutMs?: number): LockResult {
-    const dword = parseTimeout(timeoutMs, `${this.describe()}.lock() timeout`);
-    const handle = this.checkOpen('lock');
+    const ms = parseTimeout(timeoutMs, `${this.describe()}.lock() timeout`);
+    this.checkOpen('lock');
     if (!turns.tryTake(this.#key)) {
       if (timeoutMs === undefined || timeoutMs === Infinity) {
         throw new Error(`Cannot lock ${this.describe()} synchronously: this process already holds it, and waiting would never end`);
@@ -98,7 +95,7 @@ export class NamedMutex extends KernelObject {
     }
     let result;
     try {
-      result = Waiter.get().waitSync(handle, dword === 0xffff_ffff ? -1 : dword, `locking ${this.describe()}`, true);
+      result = Waiter.get().waitSync(this.waitable, workerTimeout(ms), `locking ${this.describe()}`, true);
     } catch (error) {
       turns.pass(this.#key);
       throw error;
@@ -109,18 +106,18 @@ export class NamedMutex extends KernelObject {
   /** Locks without blocking the event loop. Resolves to 'acquired', 'abandoned' or 'timeout'; rejects on abort. */
   async lockAsync(options: AsyncWaitOptions = {}): Promise<LockResult> {
     const parsed = parseOptions(asyncWaitSchema, options, `${this.describe()}.lockAsync() options`);
-    return this.waitOnHandle(parsed.signal, async (handle, signal) => {
+    return this.waitOnHandle(parsed.signal, async (waitable, signal) => {
       const started = performance.now();
       if (!(await turns.take(this.#key, parsed.timeoutMs, signal))) return 'timeout';
       const left = parsed.timeoutMs === Infinity ? Infinity : Math.max(0, Math.round(parsed.timeoutMs - (performance.now() - started)));
       let result;
       try {
         result = await Waiter.get().wait(
-          handle,
+          waitable,
           workerTimeout(left),
           `locking ${this.describe()}`,
           signal,
-          () => Waiter.get().releaseMutex(handle, `releasing ${this.describe()} after a cancelled lock`),
+          () => Waiter.get().releaseMutex(waitable, `releasing ${this.describe()} after a cancelled lock`),
           true,
         );
       } catch (error) {
@@ -134,8 +131,8 @@ export class NamedMutex extends KernelObject {
   /** Unlocks (ReleaseMutex on the thread that locked). Throws if this object does not hold the lock. */
   unlock(): void {
     if (!this.#holding) throw new Error(`Cannot unlock ${this.describe()}: this object does not hold it`);
-    const handle = this.checkOpen('unlock');
-    Waiter.get().releaseMutex(handle, `unlocking ${this.describe()}`);
+    this.checkOpen('unlock');
+    Waiter.get().releaseMutex(this.waitable, `unlocking ${this.describe()}`);
     this.#holding = false;
     turns.pass(this.#key);
   }

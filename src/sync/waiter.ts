@@ -1,20 +1,18 @@
 /**
- * The main thread's side of the wait threads (src/win32/waiter-worker.ts), started on first use, as many as the pending
- * waits need: each one waits on at most WAIT_THREAD_CAPACITY distinct handles at once, and every pending wait is in one
- * thread's wait, so each is tried in every round however many there are.
+ * The main thread's side of the wait threads (each OS's: win32/waiter-worker.ts, posix/waiter-worker.ts), started on
+ * first use, as many as the pending waits need: each one waits on at most its platform's `capacity` distinct objects at
+ * once, and every pending wait is in one thread's wait, so each is tried in every round however many there are.
  *
  * Asynchronous waits go there so that the event loop never blocks; mutex waits (synchronous ones too) go there so that
  * the thread that acquired a mutex is the one that releases it, and `await lock()` then `unlock()` always works.
  *
- * A thread's code travels with the package as a string (FILEMAPPING_WAITER_SOURCE, written by the build from
- * waiter-worker.ts) and is evaluated by `new Worker(source, { eval: true })`: no file of the package is looked up at run
+ * A thread's code travels with the package as a string (written by the build from the OS's waiter-worker.ts) and is
+ * evaluated by `new Worker(source, { eval: true })`: no file of the package is looked up at run
  * time, so the package works bundled into one file and from inside an asar archive. A thread that cannot start fails
  * the call that needed it, with the thread's own error; it never raises an uncaught 'error' event.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { win32Error } from '../win32/errors.js';
-import { MAXIMUM_WAIT_OBJECTS } from '../win32/constants.js';
-import { kernel32, koffiPath, type Kernel32 } from '../win32/kernel32.js';
+import { backend, type Waitable, type WaitThreadPlatform } from '../backend.js';
 import {
   FAILURE_TEXT_BYTES,
   OUTCOMES,
@@ -27,17 +25,10 @@ import {
   type Outcome,
   type WaiterReply,
   type WaiterRequest,
-  type WaitThreadData,
-} from '../win32/waiter-protocol.js';
-
-/** The built wait thread's code (tsup.config.ts); undefined when the package runs from source. */
-declare const FILEMAPPING_WAITER_SOURCE: string | undefined;
+} from './waiter-protocol.js';
 
 /** How long the first use waits for a thread to start before giving up with an error. */
 const START_TIMEOUT_MS = 30_000;
-
-/** The most distinct handles one thread waits on: WaitForMultipleObjects takes 64, one of them the thread's wake event. */
-export const WAIT_THREAD_CAPACITY = MAXIMUM_WAIT_OBJECTS - 1;
 
 /** What a wait ends with: the object was signalled, or was a mutex its holder left without releasing, or time ran out. */
 export type WaitResult = 'signaled' | 'abandoned' | 'timeout';
@@ -72,30 +63,27 @@ ${source}
 }`;
 }
 
-/** One wait thread: its worker, its wake event, and the handles of the waits it has been given. */
+/** One wait thread: its worker, how it is woken, and the objects of the waits it has been given. */
 class WaitThread {
-  readonly #k32: Kernel32;
-  readonly #wake: bigint;
+  readonly #platform: WaitThreadPlatform;
+  readonly #wakeup: ReturnType<WaitThreadPlatform['wakeup']>;
   readonly #port: MessagePort;
   readonly #state: Int32Array;
   readonly #worker: Worker;
   readonly #replies = new Map<number, (reply: WaiterReply) => void>();
-  /** The distinct handles of this thread's pending waits, with how many waits use each. */
-  readonly #handles = new Map<bigint, number>();
+  /** The distinct objects of this thread's pending waits (by key), with how many waits use each. */
+  readonly #targets = new Map<string | bigint, number>();
   /** Set once the thread has ended or failed: it takes no more requests. */
   #gone: Error | undefined;
 
-  constructor(k32: Kernel32) {
-    this.#k32 = k32;
-    if (typeof FILEMAPPING_WAITER_SOURCE !== 'string') {
+  constructor(platform: WaitThreadPlatform) {
+    this.#platform = platform;
+    const source = platform.source;
+    if (source === undefined) {
       throw new Error('The filemapping wait thread runs from the built package (npm run build): this copy runs from source');
     }
-    const path = koffiPath();
-    // An anonymous auto-reset event: setting it wakes the thread to read its requests.
-    const wake = k32.CreateEventW(null, false, false, null);
-    const errno = k32.GetLastError();
-    if (wake === null) throw win32Error(k32, errno, 'CreateEventW', 'creating the wake event of a wait thread');
-    this.#wake = wake;
+    const path = platform.koffiPath();
+    this.#wakeup = platform.wakeup();
     const shared = new SharedArrayBuffer(SHARED_BYTES);
     this.#state = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
@@ -103,13 +91,13 @@ class WaitThread {
     this.#port.on('message', (reply: WaiterReply) => this.#replies.get(reply.id)?.(reply));
     this.#port.unref();
     try {
-      this.#worker = new Worker(guarded(FILEMAPPING_WAITER_SOURCE), {
+      this.#worker = new Worker(guarded(source), {
         eval: true,
-        workerData: { wake, port: port2, shared, koffiPath: path } satisfies WaitThreadData,
+        workerData: { ...this.#wakeup.data, port: port2, shared, koffiPath: path },
         transferList: [port2],
       });
     } catch (error) {
-      k32.CloseHandle(wake);
+      this.#wakeup.dispose();
       port1.close();
       throw new Error(`The filemapping wait thread could not start: ${(error as Error).message}`, { cause: error });
     }
@@ -134,55 +122,55 @@ class WaitThread {
     return this.#gone === undefined;
   }
 
-  /** How many of `handles` this thread is not waiting on yet. */
-  newHandles(handles: readonly bigint[]): number {
-    return new Set(handles.filter((handle) => !this.#handles.has(handle))).size;
+  /** How many of `targets` this thread is not waiting on yet. */
+  newTargets(targets: readonly Waitable[]): number {
+    return new Set(targets.map((target) => this.#platform.key(target)).filter((key) => !this.#targets.has(key))).size;
   }
 
-  /** Whether a wait on `handles` fits beside this thread's other waits. */
-  fits(handles: readonly bigint[]): boolean {
-    return this.alive && this.#handles.size + this.newHandles(handles) <= WAIT_THREAD_CAPACITY;
+  /** Whether a wait on `targets` fits beside this thread's other waits. */
+  fits(targets: readonly Waitable[]): boolean {
+    return this.alive && this.#targets.size + this.newTargets(targets) <= this.#platform.capacity;
   }
 
   /** Posts an asynchronous request; `answer` gets its reply. */
   post(request: WaiterRequest, answer?: (reply: WaiterReply) => void): void {
     if (this.#gone) throw this.#gone;
     if (answer) {
-      const handles = request.op === 'wait' ? request.handles : [];
-      this.#hold(handles, 1);
+      const targets = request.op === 'wait' ? request.targets : [];
+      this.#hold(targets, 1);
       this.#replies.set(request.id, (reply) => {
         this.#replies.delete(request.id);
-        this.#hold(handles, -1);
+        this.#hold(targets, -1);
         if (this.#replies.size === 0) this.#port.unref();
         answer(reply);
       });
       this.#port.ref();
     }
     this.#port.postMessage(request);
-    this.#k32.SetEvent(this.#wake);
+    this.#wakeup.wake();
   }
 
-  /** Posts a synchronous request and blocks until the thread answers it: one of `expected`, or a thrown Win32Error. */
-  sync(request: WaiterRequest, syscall: string, what: string, expected: readonly Outcome[]): { outcome: Outcome; index: number } {
+  /** Posts a synchronous request and blocks until the thread answers it: one of `expected`, or a thrown error. */
+  sync(request: WaiterRequest, what: string, expected: readonly Outcome[]): { outcome: Outcome; index: number } {
     if (this.#gone) throw this.#gone;
     // The thread answers by writing the request's id (as an Int32) to SLOT.done, then notifying. Wait for that id, not
     // for any change nor for the first wake-up: the notify of the previous answer can come after this thread has read
     // that answer and is already waiting for the next one (it saw SLOT.done change before the notify), and a stale
     // wake-up taken for this answer read the previous one ('acquired' for a lock the thread had not yet tried).
     const ticket = request.id | 0;
-    const handles = request.op === 'wait' ? request.handles : [];
-    this.#hold(handles, 1);
+    const targets = request.op === 'wait' ? request.targets : [];
+    this.#hold(targets, 1);
     try {
       this.#port.postMessage(request);
-      this.#k32.SetEvent(this.#wake);
+      this.#wakeup.wake();
       for (let seen = Atomics.load(this.#state, SLOT.done); seen !== ticket; seen = Atomics.load(this.#state, SLOT.done)) {
         Atomics.wait(this.#state, SLOT.done, seen);
       }
     } finally {
-      this.#hold(handles, -1);
+      this.#hold(targets, -1);
     }
     const outcome = OUTCOMES[Atomics.load(this.#state, SLOT.outcome)] as Outcome;
-    if (outcome === 'failed') throw win32Error(this.#k32, Atomics.load(this.#state, SLOT.errno), syscall, what);
+    if (outcome === 'failed') throw this.#platform.failure(Atomics.load(this.#state, SLOT.errno), request.op === 'release' ? 'release' : 'wait', what);
     // Never take an answer meant for another kind of request for this one (a 'released' read as a lock acquired).
     if (!expected.includes(outcome)) {
       throw new Error(`The filemapping wait thread answered '${outcome}' to ${what} (expected ${expected.join(' or ')}): this is a bug`);
@@ -194,14 +182,19 @@ class WaitThread {
   stop(): void {
     if (this.#gone === undefined) this.#gone = new Error('The filemapping wait threads are stopping');
     this.#port.postMessage({ op: 'stop', id: 0, sync: false } satisfies WaiterRequest);
-    this.#k32.SetEvent(this.#wake);
+    this.#wakeup.wake();
   }
 
-  #hold(handles: readonly bigint[], delta: 1 | -1): void {
-    for (const handle of new Set(handles)) {
-      const count = (this.#handles.get(handle) ?? 0) + delta;
-      if (count > 0) this.#handles.set(handle, count);
-      else this.#handles.delete(handle);
+  /** The error for a native failure this thread answered. */
+  failure(errno: number, what: string): Error {
+    return this.#platform.failure(errno, 'wait', what);
+  }
+
+  #hold(targets: readonly Waitable[], delta: 1 | -1): void {
+    for (const key of new Set(targets.map((target) => this.#platform.key(target)))) {
+      const count = (this.#targets.get(key) ?? 0) + delta;
+      if (count > 0) this.#targets.set(key, count);
+      else this.#targets.delete(key);
     }
   }
 
@@ -219,10 +212,10 @@ class WaitThread {
 export class Waiter {
   static #instance: Waiter | undefined;
 
-  readonly #k32: Kernel32;
+  readonly #platform: WaitThreadPlatform;
   readonly #threads: WaitThread[] = [];
-  /** The thread that acquired each mutex (by handle) this process holds: only that thread can release it. */
-  readonly #owners = new Map<bigint, WaitThread>();
+  /** The thread that acquired each mutex (by key) this process holds: only that thread can release it. */
+  readonly #owners = new Map<string | bigint, WaitThread>();
 
   /** The process's wait threads (the first one started on first use). */
   static get(): Waiter {
@@ -231,7 +224,7 @@ export class Waiter {
   }
 
   private constructor() {
-    this.#k32 = kernel32();
+    this.#platform = backend().sync.threads;
     this.#threadFor([]);
     process.once('exit', () => {
       for (const thread of this.#threads) thread.stop();
@@ -247,20 +240,21 @@ export class Waiter {
    * Waits on a wait thread, blocking this thread until it answers. `mutex`: the wait acquires a mutex, which
    * releaseMutex() then releases on the same thread.
    */
-  waitSync(handle: bigint, timeoutMs: number, what: string, mutex = false): WaitResult {
-    const thread = this.#threadFor([handle]);
-    const request: WaiterRequest = { op: 'wait', id: nextId++, handles: [handle], timeoutMs, sync: true };
-    const result = thread.sync(request, 'WaitForSingleObject', what, WAIT_OUTCOMES).outcome as WaitResult;
-    if (mutex && result !== 'timeout') this.#owners.set(handle, thread);
+  waitSync(target: Waitable, timeoutMs: number, what: string, mutex = false): WaitResult {
+    const thread = this.#threadFor([target]);
+    const request: WaiterRequest = { op: 'wait', id: nextId++, targets: [target], timeoutMs, sync: true };
+    const result = thread.sync(request, what, WAIT_OUTCOMES).outcome as WaitResult;
+    if (mutex && result !== 'timeout') this.#owners.set(this.#platform.key(target), thread);
     return result;
   }
 
   /** Releases a mutex that a wait thread acquired, on that thread. */
-  releaseMutex(handle: bigint, what: string): void {
-    const thread = this.#owners.get(handle);
+  releaseMutex(target: Waitable, what: string): void {
+    const key = this.#platform.key(target);
+    const thread = this.#owners.get(key);
     if (!thread) throw new Error(`Cannot release ${what}: no wait thread of this process acquired it (this is a bug)`);
-    this.#owners.delete(handle);
-    thread.sync({ op: 'release', id: nextId++, handle, sync: true }, 'ReleaseMutex', what, ['released']);
+    this.#owners.delete(key);
+    thread.sync({ op: 'release', id: nextId++, target, sync: true }, what, ['released']);
   }
 
   /**
@@ -269,19 +263,19 @@ export class Waiter {
    * event again) before the promise rejects with the signal's reason.
    */
   wait(
-    handle: bigint,
+    target: Waitable,
     timeoutMs: number,
     what: string,
     signal: AbortSignal | undefined,
     giveBack: () => void,
     mutex = false,
   ): Promise<WaitResult> {
-    return this.waitAny([handle], timeoutMs, what, signal, giveBack, mutex).then(({ result }) => result);
+    return this.waitAny([target], timeoutMs, what, signal, giveBack, mutex).then(({ result }) => result);
   }
 
-  /** wait() for the first of a few handles; `index` says which one ended the wait. */
+  /** wait() for the first of a few objects; `index` says which one ended the wait. */
   waitAny(
-    handles: bigint[],
+    targets: Waitable[],
     timeoutMs: number,
     what: string,
     signal: AbortSignal | undefined,
@@ -289,14 +283,14 @@ export class Waiter {
     mutex = false,
   ): Promise<{ result: WaitResult; index: number }> {
     signal?.throwIfAborted();
-    const thread = this.#threadFor(handles);
+    const thread = this.#threadFor(targets);
     const id = nextId++;
     return new Promise<{ result: WaitResult; index: number }>((resolve, reject) => {
       const onAbort = () => thread.post({ op: 'cancel', id: nextId++, target: id, sync: false });
-      thread.post({ op: 'wait', id, handles, timeoutMs, sync: false }, (reply) => {
+      thread.post({ op: 'wait', id, targets, timeoutMs, sync: false }, (reply) => {
         signal?.removeEventListener('abort', onAbort);
         if (reply.outcome === 'failed') {
-          reject(reply.error === undefined ? win32Error(this.#k32, reply.errno ?? 0, 'WaitForMultipleObjects', what) : new Error(reply.error));
+          reject(reply.error === undefined ? thread.failure(reply.errno ?? 0, what) : new Error(reply.error));
           return;
         }
         if (reply.outcome === 'cancelled') {
@@ -304,7 +298,7 @@ export class Waiter {
           return;
         }
         const index = reply.index ?? 0;
-        if (mutex && reply.outcome !== 'timeout') this.#owners.set(handles[index] as bigint, thread);
+        if (mutex && reply.outcome !== 'timeout') this.#owners.set(this.#platform.key(targets[index] as Waitable), thread);
         if (signal?.aborted && reply.outcome !== 'timeout') {
           giveBack(index);
           reject(signal.reason);
@@ -317,15 +311,15 @@ export class Waiter {
   }
 
   /**
-   * A thread for a wait on `handles`: one already waiting on all of them (the copies cost no room), else the first
+   * A thread for a wait on `targets`: one already waiting on all of them (the copies cost no room), else the first
    * with room, else a new one.
    */
-  #threadFor(handles: readonly bigint[]): WaitThread {
+  #threadFor(targets: readonly Waitable[]): WaitThread {
     const live = this.#threads.filter((thread) => thread.alive);
     const thread =
-      live.find((t) => handles.length > 0 && t.newHandles(handles) === 0 && t.fits(handles)) ?? live.find((t) => t.fits(handles));
+      live.find((t) => targets.length > 0 && t.newTargets(targets) === 0 && t.fits(targets)) ?? live.find((t) => t.fits(targets));
     if (thread) return thread;
-    const started = new WaitThread(this.#k32);
+    const started = new WaitThread(this.#platform);
     this.#threads.push(started);
     return started;
   }

@@ -26,6 +26,7 @@ import { win32Interlocked } from './interlocked.js';
 import { kernel32, type Kernel32, type SYSTEM_INFO } from './kernel32.js';
 import { checkOwner, readOwner } from './owner.js';
 import { withSecurityAttributes } from './security.js';
+import { win32Sync } from './sync.js';
 import { OPEN_ACCESS, sectionFlags, VIEW_ACCESS } from './section-flags.js';
 
 /**
@@ -177,6 +178,7 @@ export function win32Backend(k32: Kernel32 = kernel32()): Backend {
     },
 
     memory,
+    sync: win32Sync(k32),
   };
 }
 

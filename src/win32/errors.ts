@@ -136,19 +136,8 @@ function hintFor({ errno, syscall, kind, hint }: Win32ErrorOptions): string | un
   return hint ?? SYSCALL_HINTS.get(`${syscall}:${errno}`) ?? (kind === undefined ? undefined : KIND_HINTS.get(errno)?.[kind]) ?? HINTS.get(errno);
 }
 
-/**
- * @internal `error` told about an object of `kind`, for an object built on another kind's create(): a Channel's
- * section is made by FileMapping.create(), but its ERROR_ALREADY_EXISTS should say Channel.open(). A new Win32Error
- * with `error` as `cause` when that changes the hint; anything else (another code, another error, a Win32Error of
- * another copy of the package) is returned as it is, so that a catch block can rethrow what this returns.
- */
-export let withObjectKind: (error: unknown, kind: ObjectKind) => unknown;
-
 /** A kernel32 call failed. `code` is portable (see SystemCallError); `nativeCode` is the Win32 name. */
 export class Win32Error extends SystemCallError {
-  /** What it was built from, for withObjectKind(). */
-  readonly #options: Win32ErrorOptions;
-
   /** `init.cause`: the error this one was made from, if any. */
   constructor(options: Win32ErrorOptions, init?: { cause?: unknown }) {
     const nativeCode = errorName(options.errno);
@@ -165,15 +154,6 @@ export class Win32Error extends SystemCallError {
       },
       init,
     );
-    this.#options = options;
-  }
-
-  static {
-    withObjectKind = (error, kind) => {
-      if (typeof error !== 'object' || error === null || !(#options in error)) return error;
-      const options = { ...error.#options, kind };
-      return hintFor(options) === hintFor(error.#options) ? error : new Win32Error(options, { cause: error });
-    };
   }
 }
 Object.defineProperty(Win32Error.prototype, 'name', { value: 'Win32Error' });

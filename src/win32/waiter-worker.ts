@@ -1,6 +1,6 @@
 /**
  * One wait thread: a worker thread that performs waits that must not block the event loop, and waits on mutexes.
- * The main thread (sync/waiter.ts) runs as many as it needs, each given at most WAIT_THREAD_CAPACITY distinct handles.
+ * The main thread (sync/waiter.ts) runs as many as it needs, each given at most 63 distinct handles (its capacity).
  *
  * Why threads of the package's own: koffi's async calls run on libuv's thread pool (4 threads by default), so a long
  * wait there would starve file and crypto work; and a Win32 mutex belongs to the thread that acquired it, so a mutex
@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { INFINITE, MAXIMUM_WAIT_OBJECTS, WAIT_ABANDONED, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from './constants.js';
 import { loadKernel32, type Kernel32 } from './kernel32.js';
-import { OUTCOMES, READY, SLOT, type WaiterReply, type WaiterRequest, type WaitThreadData } from './waiter-protocol.js';
+import { OUTCOMES, READY, SLOT, type WaiterReply, type WaiterRequest, type WaitThreadData } from '../sync/waiter-protocol.js';
 
 /** The longest single native wait (see round()). */
 const SLICE_MS = 250;
@@ -28,7 +28,7 @@ interface Pending {
   sync: boolean;
 }
 
-const { wake, port, shared, koffiPath } = workerData as WaitThreadData;
+const { wake, port, shared, koffiPath } = workerData as WaitThreadData & { wake: bigint };
 const state = new Int32Array(shared);
 const pending: Pending[] = [];
 let rotation = 0;
@@ -56,7 +56,7 @@ function drain(): boolean {
       case 'wait':
         pending.push({
           id: request.id,
-          handles: request.handles,
+          handles: request.targets as bigint[],
           deadline: request.timeoutMs < 0 ? Infinity : performance.now() + request.timeoutMs,
           sync: request.sync,
         });
@@ -68,7 +68,7 @@ function drain(): boolean {
         break;
       }
       case 'release': {
-        const released = k32.ReleaseMutex(request.handle);
+        const released = k32.ReleaseMutex(request.target as bigint);
         const errno = k32.GetLastError();
         reply(request, released ? { outcome: 'released' } : { outcome: 'failed', errno });
         break;

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { FileMappingValidationError, isSystemCallError, ObjectClosedError, PlatformNotSupportedError, SystemCallError, type ObjectKind } from '../../src/errors.js';
-import { isWin32Error, Win32Error, withObjectKind, type Win32ErrorOptions } from '../../src/win32/errors.js';
+import { isWin32Error, Win32Error, type Win32ErrorOptions } from '../../src/win32/errors.js';
 import { FileMapping } from '../../src/section/file-mapping.js';
 import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
 import { NamedMutex } from '../../src/sync/named-mutex.js';
@@ -223,33 +223,20 @@ describe('an exclusive create() that finds the name taken', () => {
   });
 });
 
-describe('withObjectKind', () => {
+describe('retold', () => {
   const exists = (kind?: ObjectKind): Win32Error =>
     make({ errno: 183, syscall: 'CreateFileMappingW', action: 'creating section "Local\\c" of 4160 bytes, read-write (exclusive)', kind });
 
-  it("retells a section's ERROR_ALREADY_EXISTS as a channel's, keeping everything else and the original as cause", () => {
+  it("tells a part's failure as the whole's: the same class and native detail, a new action and hint, the original as cause", () => {
     const section = exists('section');
-    const channel = withObjectKind(section, 'channel') as Win32Error;
+    const channel = section.retold('creating channel "Local\\c" (exclusive): its section exists already', 'Local\\c', 'A channel hint.');
     expect(channel).toBeInstanceOf(Win32Error);
-    expect(channel.message).toBe(section.message.replace(/ A section [^]*$/, ' A channel with this name already exists: join it with Channel.open(), or pick another name.'));
-    expect(channel).toMatchObject({ errno: 183, nativeCode: 'ERROR_ALREADY_EXISTS', syscall: 'CreateFileMappingW', path: 'Local\\x', systemMessage: section.systemMessage });
+    expect(channel.name).toBe('Win32Error');
+    expect(channel.message).toBe(`CreateFileMappingW failed creating channel "Local\\c" (exclusive): its section exists already: ERROR_ALREADY_EXISTS (183): ${section.systemMessage} A channel hint.`);
+    expect(channel).toMatchObject({ errno: 183, code: 'EEXIST', nativeCode: 'ERROR_ALREADY_EXISTS', syscall: 'CreateFileMappingW', path: 'Local\\c' });
     expect(channel.cause).toBe(section);
     expect(isWin32Error(channel)).toBe(true);
-  });
-
-  it('gives the kind to an error made without one', () => {
-    expect((withObjectKind(exists(), 'mutex') as Error).message).toContain('open it with NamedMutex.open()');
-  });
-
-  it.each<[string, unknown]>([
-    ['a Win32Error already of that kind', exists('channel')],
-    ['a Win32Error whose hint does not depend on the kind', make({ errno: 2, kind: 'section' })],
-    ['a Win32Error of another copy of the package', Object.assign(new Error('x'), { [Symbol.for('filemapping.Win32Error')]: true, errno: 183 })],
-    ['another error', new Error('ERROR_ALREADY_EXISTS')],
-    ['a string', 'thrown'],
-    ['undefined', undefined],
-  ])('returns %s as it is', (_what, error) => {
-    expect(withObjectKind(error, 'channel')).toBe(error);
+    expect(isSystemCallError(channel)).toBe(true);
   });
 });
 

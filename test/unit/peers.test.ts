@@ -2,6 +2,7 @@
 // peers that left (a long-lived reader with many short-lived writers once kept one handle for every writer it saw).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Peers } from '../../src/channel/peers.js';
+import { win32Sync } from '../../src/win32/sync.js';
 import { FakeKernel32, setKernel32ForTesting } from './fake-kernel32.js';
 
 describe('Peers', () => {
@@ -13,15 +14,15 @@ describe('Peers', () => {
   afterEach(() => setKernel32ForTesting(undefined));
 
   it('keeps one handle per peer, and closes those of peers that no longer hold a role', () => {
-    const peers = new Peers(k32, {});
-    const handles = [101, 102, 103].map((pid) => peers.handle(pid));
-    expect(peers.handle(101)).toBe(handles[0]);
+    const peers = new Peers(win32Sync(k32), {});
+    const handles = [101, 102, 103].map((pid) => peers.waitable(pid));
+    expect(peers.waitable(101)).toBe(handles[0]);
     expect(peers.size).toBe(3);
     peers.keepOnly([103, 0]);
     expect(peers.size).toBe(1);
     expect(k32.closedHandles).toEqual([handles[0], handles[1]]);
     for (let pid = 200; pid < 300; pid++) {
-      peers.handle(pid);
+      peers.waitable(pid);
       peers.keepOnly([pid]);
     }
     expect(peers.size).toBe(1);

@@ -1,14 +1,18 @@
-/** What the main thread and a wait thread (waiter-worker.ts) say to each other. */
+/**
+ * What the main thread and a wait thread say to each other (sync/waiter.ts, and each OS's thread: win32/waiter-worker.ts,
+ * posix/waiter-worker.ts).
+ */
 import type { MessagePort } from 'node:worker_threads';
+import type { Waitable } from '../backend.js';
 
 /**
- * A wait for any of `handles` (one or a few): `timeoutMs` < 0 waits forever. `sync` requests are answered in shared
+ * A wait for any of `targets` (one or a few): `timeoutMs` < 0 waits forever. `sync` requests are answered in shared
  * memory, the others on the port.
  */
 export interface WaitRequest {
   op: 'wait';
   id: number;
-  handles: bigint[];
+  targets: Waitable[];
   timeoutMs: number;
   sync: boolean;
 }
@@ -19,11 +23,11 @@ export interface CancelRequest {
   target: number;
   sync: false;
 }
-/** ReleaseMutex on the wait thread, which owns every mutex it acquired. */
+/** Releases a mutex on the wait thread that acquired it (only that thread may). */
 export interface ReleaseRequest {
   op: 'release';
   id: number;
-  handle: bigint;
+  target: Waitable;
   sync: boolean;
 }
 export interface StopRequest {
@@ -39,18 +43,16 @@ export type Outcome = (typeof OUTCOMES)[number];
 export interface WaiterReply {
   id: number;
   outcome: Outcome;
-  /** The Win32 error of a 'failed' outcome. */
+  /** The native error of a 'failed' outcome (a Win32 code, or errno). */
   errno?: number;
-  /** Which of the handles ended a 'signaled' or 'abandoned' wait. */
+  /** Which of the targets ended a 'signaled' or 'abandoned' wait. */
   index?: number;
-  /** Why a 'failed' wait failed when it is not a Win32 error: the thread ended. */
+  /** Why a 'failed' wait failed when it is not a native error: the thread ended. */
   error?: string;
 }
 
-/** What a wait thread is started with. */
+/** What a wait thread is started with, beside what its OS adds (how it is woken: WaitThreadPlatform.wakeup()). */
 export interface WaitThreadData {
-  /** The auto-reset event that wakes the thread to read its requests. */
-  wake: bigint;
   port: MessagePort;
   /** SHARED_BYTES: the slots below, then the text of a start failure. */
   shared: SharedArrayBuffer;

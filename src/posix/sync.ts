@@ -1,0 +1,221 @@
+/**
+ * The Linux side of the mutexes, events, semaphores and channels: objects in shared memory (posix/objects.ts) named
+ * and living as sections do, waits with futexes (posix/wait-loop.ts), peers watched through pidfds, and the wait
+ * threads' platform (a wake word per thread, posix/waiter-worker.ts).
+ */
+import { existsSync } from 'node:fs';
+import type { NativeHandle, SyncAccess, SyncKind, SyncObjectInfo, Waitable, WaitThreadPlatform } from '../backend.js';
+import type { Interlocked } from '../view/interlocked.js';
+import { MAP_ANONYMOUS, MAP_FAILED, MAP_SHARED, MFD_CLOEXEC, O_CLOEXEC, O_CREAT, O_EXCL, O_RDWR, PROT_READ, PROT_WRITE } from './constants.js';
+import { errnoNumber, posixError } from './errors.js';
+import { FUTEX_WAITV_MAX, futex } from './futex.js';
+import { koffiPathOf, type Libc } from './libc.js';
+import { createOrJoin, leave, MODE, openAndJoin, statFd } from './lifetime.js';
+import { shmName } from './names.js';
+import {
+  initialize,
+  kindAt,
+  manualResetAt,
+  OBJECT_BYTES,
+  releaseSemaphore,
+  resetEvent,
+  setEvent,
+  SYS_gettid,
+  SYS_pidfd_open,
+  SYS_pidfd_send_signal,
+  type ObjectTools,
+} from './objects.js';
+import { checkOwner, ownerOf } from './owner.js';
+import { waitHere } from './wait-loop.js';
+
+/** The built wait thread's code (tsup.config.ts); undefined when the package runs from source. */
+declare const FILEMAPPING_WAITER_SOURCE_POSIX: string | undefined;
+
+/** An object this process has open: its descriptor, where it is mapped, and its shm name when the last user removes it. */
+interface Held {
+  fd: number;
+  address: bigint;
+  name: string | undefined;
+}
+
+export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAccess {
+  const futexes = futex(libc);
+  let tools: ObjectTools | undefined;
+  // The interlocked page is made on first use (a koffi function per operation over a page of code).
+  const use = (): ObjectTools => (tools ??= { libc, futex: futexes, interlocked: interlockedOf() });
+  const objects = new Map<number, Held>();
+  const heldOf = (handle: NativeHandle): Held => {
+    const held = objects.get(handle as number);
+    if (!held) throw new Error(`No object of this process has descriptor ${String(handle)}: this is a bug`);
+    return held;
+  };
+  let leavingAtExit = false;
+
+  /** Maps a held object's page, checks its kind (waiting a moment for a creator that is still writing it), keeps it. */
+  function adopt(fd: number, kind: SyncKind, name: string | undefined, given: string | undefined, what: string): SyncObjectInfo & { manualReset: boolean | undefined } {
+    const size = statFd(fd).size;
+    const address = size === OBJECT_BYTES ? libc.mmap(null, BigInt(OBJECT_BYTES), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0n) : MAP_FAILED;
+    let found = address === MAP_FAILED ? undefined : kindAt(use(), address);
+    // A creator that has not marked its object yet is still writing it (see lifetime.ts): its magic comes last.
+    for (let i = 0; i < 100 && address !== MAP_FAILED && found === undefined; i++) {
+      futexes.wait(address, 0, 10);
+      found = kindAt(use(), address);
+    }
+    if (found !== kind) {
+      if (address !== MAP_FAILED) libc.munmap(address, BigInt(OBJECT_BYTES));
+      libc.close(fd);
+      throw posixError(
+        libc,
+        errnoNumber(libc, 'EINVAL'),
+        'shm_open',
+        `${what}: the name holds ${found === undefined ? 'something else (a section, or data of another program)' : `a ${found}`}`,
+        given,
+        undefined,
+        'The name is taken by another kind of object (a section, a mutex, an event, a semaphore): they share one namespace, as on Windows, so pick another name.',
+      );
+    }
+    objects.set(fd, { fd, address, name });
+    if (name !== undefined && !leavingAtExit) {
+      // As sections do: a process that ends normally without closing leaves its names with their last user.
+      leavingAtExit = true;
+      process.once('exit', () => {
+        for (const held of objects.values()) if (held.name !== undefined) leave(libc, held.name, held.fd);
+      });
+    }
+    const manualReset = kind === 'event' ? manualResetAt(use(), address) : undefined;
+    return { handle: fd, waitable: { kind, address, manualReset: manualReset ?? false }, alreadyExisted: true, manualReset };
+  }
+
+  /** A new segment's contents: the page, then the object written into it. */
+  function write(fd: number, kind: SyncKind, request: Parameters<SyncAccess['createObject']>[0], what: string, given: string | undefined): void {
+    if (libc.ftruncate(fd, BigInt(OBJECT_BYTES)) !== 0) throw posixError(libc, libc.errno(), 'ftruncate', what, given);
+    const address = libc.mmap(null, BigInt(OBJECT_BYTES), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0n);
+    if (address === MAP_FAILED) throw posixError(libc, libc.errno(), 'mmap', what, given);
+    try {
+      const error = initialize(use(), kind, address, request);
+      if (error !== 0) throw posixError(libc, error, 'pthread_mutex_init', what, given);
+    } finally {
+      libc.munmap(address, BigInt(OBJECT_BYTES));
+    }
+  }
+
+  const threads: WaitThreadPlatform = {
+    // futex_waitv takes 128 words, one of them the thread's wake word.
+    capacity: FUTEX_WAITV_MAX - 1,
+    source: typeof FILEMAPPING_WAITER_SOURCE_POSIX === 'string' ? FILEMAPPING_WAITER_SOURCE_POSIX : undefined,
+    key: (waitable) => (typeof waitable === 'bigint' ? waitable : waitable.kind === 'process' ? `process:${waitable.pidfd}` : `${waitable.kind}:${waitable.address}`),
+    koffiPath: koffiPathOf,
+    wakeup() {
+      // A word of a page of this process's own: a thread sleeps on it with its other words, and posting a request
+      // changes it and wakes the thread.
+      const page = libc.mmap(null, 4096n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0n);
+      if (page === MAP_FAILED) throw posixError(libc, libc.errno(), 'mmap', 'making the wake word of a wait thread');
+      return {
+        data: { wakeAddress: page },
+        wake: () => {
+          use().interlocked.add32(page, 1);
+          futexes.wake(page, 1);
+        },
+        dispose: () => void libc.munmap(page, 4096n),
+      };
+    },
+    failure: (errno, operation, what) => posixError(libc, errno, operation === 'wait' ? 'futex_waitv' : 'pthread_mutex_unlock', what),
+  };
+
+  return {
+    unsupportedOptions(request) {
+      const refused: Array<{ option: string; reason: string }> = [];
+      if (request.security !== undefined) refused.push({ option: 'security', reason: 'an SDDL security descriptor is a Windows thing; an object is created with mode 0600 (its owner uses it)' });
+      if (request.inheritable) refused.push({ option: 'inheritable', reason: "handles for child processes are a Windows thing; give a child the object's name instead" });
+      return refused;
+    },
+
+    createObject(request, what) {
+      const kind = request.kind;
+      if (request.name === undefined) {
+        const fd = libc.memfd_create ? libc.memfd_create(`filemapping-${kind}`, MFD_CLOEXEC) : anonymousFd(libc);
+        if (fd < 0) throw posixError(libc, libc.errno(), 'memfd_create', what);
+        try {
+          write(fd, kind, request, what, undefined);
+        } catch (error) {
+          libc.close(fd);
+          throw error;
+        }
+        return { ...adopt(fd, kind, undefined, undefined, what), alreadyExisted: false };
+      }
+      const name = shmName(request.name, `${kind} name`);
+      const held = createOrJoin(libc, name, request.name, what, {
+        exclusive: request.exclusive,
+        writes: true,
+        kind,
+        initialize: (fd) => write(fd, kind, request, what, request.name),
+      });
+      return { ...adopt(held.fd, kind, held.ours ? name : undefined, request.name, what), alreadyExisted: !held.created };
+    },
+
+    openObject(kind, given, expectedOwner, what) {
+      const name = shmName(given, `${kind} name`);
+      const held = openAndJoin(libc, name, given, what, true);
+      try {
+        if (expectedOwner !== undefined) checkOwner(statFd(held.fd).uid, expectedOwner, `${kind} "${given}"`, given);
+      } catch (error) {
+        libc.close(held.fd);
+        throw error;
+      }
+      return adopt(held.fd, kind, held.ours ? name : undefined, given, what);
+    },
+
+    closeObject(handle, what, name) {
+      const held = heldOf(handle);
+      objects.delete(held.fd);
+      libc.munmap(held.address, BigInt(OBJECT_BYTES));
+      if (held.name !== undefined) leave(libc, held.name, held.fd);
+      if (libc.close(held.fd) !== 0) throw posixError(libc, libc.errno(), 'close', `closing ${what}`, name);
+    },
+
+    objectOwner: (handle) => ownerOf(statFd(heldOf(handle).fd).uid),
+
+    setEvent: (handle) => setEvent(use(), heldOf(handle).address),
+    resetEvent: (handle) => resetEvent(use(), heldOf(handle).address),
+
+    releaseSemaphore(handle, count, what, name) {
+      const previous = releaseSemaphore(use(), heldOf(handle).address, count);
+      if (previous === undefined) {
+        throw posixError(libc, errnoNumber(libc, 'EOVERFLOW'), 'sem_post', `releasing ${count} of ${what}: that would pass its maximum count`, name);
+      }
+      return previous;
+    },
+
+    waitHere(waitables, timeoutMs, what, name) {
+      const found = waitHere(use(), waitables, timeoutMs);
+      if ('failed' in found) throw posixError(libc, found.failed, 'futex', `waiting on ${what}`, name);
+      return { result: found.outcome, index: found.index };
+    },
+
+    threads,
+
+    processId: () => process.pid,
+    threadId: () => Number(libc.syscall(SYS_gettid)),
+
+    openProcess(pid) {
+      const pidfd = Number(libc.syscall(SYS_pidfd_open, 'int', pid, 'uint32_t', 0));
+      if (pidfd < 0) return undefined;
+      return { handle: pidfd, waitable: { kind: 'process', pidfd } satisfies Waitable };
+    },
+
+    closeProcess: (handle) => void libc.close(handle as number),
+
+    processAlive: (handle) => Number(libc.syscall(SYS_pidfd_send_signal, 'int', handle as number, 'int', 0, 'void *', null, 'uint32_t', 0)) === 0,
+
+    threadAlive: (id) => existsSync(`/proc/self/task/${id}`),
+  };
+}
+
+/** Before memfd_create: a shared memory object of a name nobody else picks, unlinked at once. */
+function anonymousFd(libc: Libc): number {
+  const name = `/filemapping-anonymous-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
+  if (fd >= 0) libc.shm_unlink(name);
+  return fd;
+}
+

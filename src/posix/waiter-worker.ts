@@ -1,0 +1,119 @@
+/**
+ * One wait thread on Linux (see sync/waiter.ts for why there are threads of the package's own, and win32/waiter-worker.ts
+ * for Windows'): it waits on every pending wait at once, sleeping in futex_waitv on each object's word and on its wake
+ * word, which the main thread changes (and wakes) when it posts a request. Every pending wait is tried in every round;
+ * a mutex is locked, and unlocked, by this thread (a pthread mutex belongs to the thread that locked it).
+ */
+import { performance } from 'node:perf_hooks';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { Waitable } from '../backend.js';
+import { OUTCOMES, READY, SLOT, type WaiterReply, type WaiterRequest, type WaitThreadData } from '../sync/waiter-protocol.js';
+import { futex } from './futex.js';
+import { posixInterlocked } from './interlocked.js';
+import { loadLibc } from './libc.js';
+import { unlockMutex, type ObjectTools, type ObjectWaitable } from './objects.js';
+import { sleepOn, tryEach } from './wait-loop.js';
+
+/** The longest single sleep: Node can stop this thread only between native calls (see win32/waiter-worker.ts). */
+const SLICE_MS = 250;
+
+interface Pending {
+  id: number;
+  targets: Waitable[];
+  deadline: number;
+  sync: boolean;
+  /** It slept once at least: a mutex it takes keeps the waiters' bit. */
+  slept: boolean;
+}
+
+const { port, shared, koffiPath, wakeAddress } = workerData as WaitThreadData & { wakeAddress: bigint };
+const state = new Int32Array(shared);
+const pending: Pending[] = [];
+let tools: ObjectTools;
+
+function reply(request: { id: number; sync: boolean }, answer: Omit<WaiterReply, 'id'>): void {
+  if (request.sync) {
+    Atomics.store(state, SLOT.outcome, OUTCOMES.indexOf(answer.outcome));
+    Atomics.store(state, SLOT.errno, answer.errno ?? 0);
+    Atomics.store(state, SLOT.index, answer.index ?? 0);
+    // Last, the request's id: the main thread waits for that value, so every slot above is written before it reads.
+    Atomics.store(state, SLOT.done, request.id | 0);
+    Atomics.notify(state, SLOT.done);
+  } else {
+    port.postMessage({ id: request.id, ...answer } satisfies WaiterReply);
+  }
+}
+
+/** Handles what the main thread asked; false once asked to stop. */
+function drain(): boolean {
+  for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
+    const request = message.message as WaiterRequest;
+    switch (request.op) {
+      case 'wait':
+        pending.push({
+          id: request.id,
+          targets: request.targets,
+          deadline: request.timeoutMs < 0 ? Infinity : performance.now() + request.timeoutMs,
+          sync: request.sync,
+          slept: false,
+        });
+        break;
+      case 'cancel': {
+        const index = pending.findIndex((p) => p.id === request.target);
+        if (index >= 0) reply(pending.splice(index, 1)[0] as Pending, { outcome: 'cancelled' });
+        break;
+      }
+      case 'release': {
+        const error = unlockMutex(tools, request.target as ObjectWaitable);
+        reply(request, error === 0 ? { outcome: 'released' } : { outcome: 'failed', errno: error });
+        break;
+      }
+      case 'stop':
+        return false;
+    }
+  }
+  return true;
+}
+
+/** One round: read requests, try every pending wait (oldest first), answer what ended, sleep. False once asked to stop. */
+function round(): boolean {
+  // The wake word is read before the requests: a request posted after this changes it, and the sleep below ends at once.
+  const wake = { address: wakeAddress, value: tools.interlocked.load32(wakeAddress) };
+  if (!drain()) return false;
+  const now = performance.now();
+  for (let i = 0; i < pending.length; ) {
+    const p = pending[i] as Pending;
+    const found = tryEach(tools, p.targets, p.slept);
+    if (found === undefined && p.deadline > now) {
+      i++;
+      continue;
+    }
+    pending.splice(i, 1);
+    if (found === undefined) reply(p, { outcome: 'timeout' });
+    else if ('failed' in found) reply(p, { outcome: 'failed', errno: found.failed });
+    else reply(p, { outcome: found.outcome, index: found.index });
+  }
+  const nearest = Math.min(...pending.map((p) => p.deadline));
+  const timeout = Math.min(Number.isFinite(nearest) ? Math.max(0, Math.ceil(nearest - performance.now())) : SLICE_MS, SLICE_MS);
+  if (sleepOn(tools, pending.flatMap((p) => p.targets), [wake], timeout)) for (const p of pending) p.slept = true;
+  return true;
+}
+
+function run(): void {
+  // A failure here reaches the main thread, blocked until this thread is ready, through the guard around this code
+  // (see guarded() in sync/waiter.ts).
+  const libc = loadLibc(koffiPath);
+  tools = { libc, futex: futex(libc), interlocked: posixInterlocked(libc) };
+  Atomics.store(state, SLOT.ready, READY);
+  Atomics.notify(state, SLOT.ready);
+  // The main thread may be blocked on a synchronous answer: an exception here must answer, never end the thread.
+  for (;;) {
+    try {
+      if (!round()) break;
+    } catch {
+      for (const p of pending.splice(0)) reply(p, { outcome: 'failed', errno: 0 });
+    }
+  }
+}
+
+run();
