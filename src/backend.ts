@@ -153,6 +153,11 @@ export interface SyncAccess {
 export interface Backend {
   /** The platform this backend serves ('win32', 'linux'). */
   readonly platform: string;
+  /**
+   * The most UTF-8 bytes a name may have after its Local\ or Global\ prefix, where the OS counts bytes (Linux: 254, the
+   * shm name's 255 with its slash); undefined where the option schemas' 260 characters are the rule (Windows).
+   */
+  readonly nameBytes: number | undefined;
   systemInfo(): SystemInfo;
   /** The options of `create()` this OS does not have, each with the reason: refused before anything is made. */
   unsupportedCreateOptions(options: ParsedCreateOptions): Array<{ option: string; reason: string }>;

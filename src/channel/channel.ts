@@ -485,6 +485,14 @@ function parseChannelName(name: unknown, context: string): string {
       `Must be at most ${MAX_CHANNEL_NAME_LENGTH} characters for a channel (got ${parsed.length}): its events are named NAME${PARTS.data} and NAME${PARTS.space}, and a name is at most ${MAX_NAME_LENGTH} characters`,
     ]);
   }
+  // Where the OS counts a name's bytes (Linux), the parts' names must fit too.
+  const bytes = backend().nameBytes;
+  const used = Buffer.byteLength(parsed.replace(/^(?:Global|Local|Session\\\d+)\\/u, ''), 'utf8') + PARTS.space.length;
+  if (bytes !== undefined && used > bytes) {
+    throw new FileMappingValidationError(context, [
+      `Must be at most ${bytes - PARTS.space.length} bytes for a channel on this OS (got ${used - PARTS.space.length}, after any Local\\ or Global\\ prefix): its events are named NAME${PARTS.data} and NAME${PARTS.space}, and a name is at most ${bytes} bytes here`,
+    ]);
+  }
   return parsed;
 }
 

@@ -18,6 +18,7 @@ import {
   MAP_SHARED,
   MFD_CLOEXEC,
   MS_SYNC,
+  NAME_MAX,
   O_CLOEXEC,
   O_CREAT,
   O_EXCL,
@@ -196,6 +197,7 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
 
   return {
     platform: 'linux',
+    nameBytes: NAME_MAX - 1,
 
     systemInfo() {
       if (!system) {

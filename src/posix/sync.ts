@@ -53,13 +53,16 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
 
   /** Maps a held object's page, checks its kind (waiting a moment for a creator that is still writing it), keeps it. */
   function adopt(fd: number, kind: SyncKind, name: string | undefined, given: string | undefined, what: string): SyncObjectInfo & { manualReset: boolean | undefined } {
-    const size = statFd(fd).size;
-    const address = size === OBJECT_BYTES ? libc.mmap(null, BigInt(OBJECT_BYTES), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0n) : MAP_FAILED;
-    let found = address === MAP_FAILED ? undefined : kindAt(use(), address);
-    // A creator that has not marked its object yet is still writing it (see lifetime.ts): its magic comes last.
-    for (let i = 0; i < 100 && address !== MAP_FAILED && found === undefined; i++) {
-      futexes.wait(address, 0, 10);
-      found = kindAt(use(), address);
+    // A creator that has not marked its object yet may still be writing it (see lifetime.ts): its size comes first, its
+    // magic last. Give it a moment (a second at most) before judging what the name holds.
+    let address = MAP_FAILED;
+    let found: SyncKind | undefined;
+    for (let i = 0; i < 100 && found === undefined; i++) {
+      if (address === MAP_FAILED && statFd(fd).size === OBJECT_BYTES) {
+        address = libc.mmap(null, BigInt(OBJECT_BYTES), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0n);
+      }
+      if (address !== MAP_FAILED) found = kindAt(use(), address);
+      if (found === undefined) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
     }
     if (found !== kind) {
       if (address !== MAP_FAILED) libc.munmap(address, BigInt(OBJECT_BYTES));
@@ -150,7 +153,8 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
         kind,
         initialize: (fd) => write(fd, kind, request, what, request.name),
       });
-      return { ...adopt(held.fd, kind, held.ours ? name : undefined, request.name, what), alreadyExisted: !held.created };
+      // The magic adopt() checks proves the package made it, marked yet or not: it takes part in the lifetime protocol.
+      return { ...adopt(held.fd, kind, name, request.name, what), alreadyExisted: !held.created };
     },
 
     openObject(kind, given, expectedOwner, what) {
@@ -162,7 +166,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
         libc.close(held.fd);
         throw error;
       }
-      return adopt(held.fd, kind, held.ours ? name : undefined, given, what);
+      return adopt(held.fd, kind, name, given, what);
     },
 
     closeObject(handle, what, name) {

@@ -60,6 +60,7 @@ export function win32Backend(k32: Kernel32 = kernel32()): Backend {
 
   return {
     platform: 'win32',
+    nameBytes: undefined,
 
     systemInfo() {
       if (!system) {

@@ -1,0 +1,85 @@
+// Named mutexes, events and semaphores natively on Linux, from the scenario files the Windows suite runs under Wine:
+// the same results, the portable error codes, and a holder that dies reported as 'abandoned'.
+import { describe, expect, it } from 'vitest';
+import { onLinux, runScenario, scenario, uniqueName, versions } from './harness.js';
+
+type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
+
+const error = (name: string, more: Record<string, unknown> = {}) => ({ error: expect.objectContaining({ name, ...more }) });
+
+describe.runIf(onLinux).each(versions)('synchronisation objects on Linux, Node %s', (version) => {
+  it('behaves as on Windows: locks, handovers, aborts, withLock, events, semaphores, closes and names', async () => {
+    const report = await scenario<Report>(version, 'sync.mjs', [uniqueName('sync')]);
+    expect(report.mutexAsyncThenUnlock).toEqual({ locked: 'acquired', held: true, again: 'acquired', heldAfter: false });
+    expect(report.mutexInProcess).toMatchObject({ first: 'acquired', blockedAsync: 'timeout', blockedSync: 'timeout', handedOver: 'acquired' });
+    expect(report.mutexInProcess.forever).toEqual(error('Error', { message: expect.stringContaining('waiting would never end') }));
+    expect(report.mutexAbort).toEqual({ aborted: error('AbortError'), after: 'acquired' });
+    expect(report.withLock).toMatchObject({ value: 'ran', heldAfterThrow: false, asyncValue: 'ran async', relock: 'acquired' });
+    expect(report.withLock.timeout).toEqual(error('LockTimeoutError'));
+    expect(report.events).toMatchObject({
+      autoFirst: 'signaled',
+      autoSecond: 'timeout',
+      manualTwice: ['signaled', 'signaled'],
+      manualAfterReset: 'timeout',
+      asyncSignaled: 'signaled',
+      ticksDuringWait: true,
+      asyncTimeout: 'timeout',
+      seenThroughOpen: 'signaled',
+    });
+    expect(report.semaphores).toMatchObject({ takes: ['signaled', 'signaled', 'timeout'], previous: 0, countKept: 'signaled' });
+    expect(report.semaphores.tooMany).toEqual(error('PosixError', { code: 'EOVERFLOW' }));
+    expect(report.concurrentWaitsOneObject).toEqual({ signaled: 12, acquired: 12, warnings: [] });
+    expect(report.zeroTimeout).toEqual({ missed: 0, eventMissed: 0 });
+    const closed = error('ObjectClosedError');
+    expect(report.closeWhileWaiting).toEqual({ event: closed, lock: closed, semaphore: closed, after: 'signaled' });
+    const n = report.names;
+    expect(n).toMatchObject({ first: false, second: true, exclusive: 'created' });
+    // Windows answers ERROR_INVALID_HANDLE for an exclusive create on another kind's name; Linux finds the name
+    // taken first (EEXIST), and a mutex on a section's name is refused as another kind's (EINVAL).
+    expect(n.taken).toEqual(error('PosixError', { code: 'EEXIST' }));
+    expect(n.missing).toEqual(error('PosixError', { code: 'ENOENT' }));
+    expect(n.clash).toEqual(error('PosixError', { code: 'EINVAL', message: expect.stringContaining('taken by another kind of object') }));
+    expect(n.afterClose).toEqual(closed);
+  });
+
+  it('keeps every other wait prompt and correct while hundreds of async waits are pending', async () => {
+    expect(await scenario<Report>(version, 'many-waits.mjs', [uniqueName('many'), '200'])).toEqual({
+      lockWithTimeout: ['acquired', 'acquired', 'acquired'],
+      lockAsyncWithTimeout: ['acquired', 'acquired', 'acquired'],
+      zeroTimeoutLocks: { missed: 0 },
+      zeroTimeoutSemaphore: 0,
+      setEventNoticed: 'signaled',
+      waitingChannels: 0,
+      idleWaitsEndWhenSet: { signaled: 200, of: 200 },
+    });
+  });
+
+  it('answers every synchronous request with its own answer, in 4 processes at once', async () => {
+    const rounds = 20_000;
+    const reports = await Promise.all(Array.from({ length: 4 }, () => scenario<Report>(version, 'sync-answers.mjs', [uniqueName('sync-answers'), String(rounds)])));
+    expect(reports).toEqual(Array.from({ length: 4 }, () => ({ rounds, acquired: rounds, missed: 0, error: null })));
+  });
+
+  it.each(['exit', 'kill', 'crash'])('reports an abandoned mutex to the next locker when its holder ends by %s', async (mode) => {
+    const name = uniqueName(`abandon-${mode}`);
+    const [holder, next] = await Promise.all([runScenario(version, 'holder.mjs', [name, mode]), scenario<{ first: string; second: string }>(version, 'next-holder.mjs', [name, mode])]);
+    if (mode === 'exit') expect(holder.code).toBe(0);
+    if (mode === 'kill') expect(holder.signal).toBe('SIGKILL');
+    if (mode === 'crash') expect(holder.signal).toBe('SIGABRT');
+    expect(next).toEqual({ first: 'abandoned', second: 'acquired' });
+  });
+
+  // An async wait runs on a thread of the package's own, never on libuv's pool (4 threads), which fs, dns and crypto
+  // need: with 8 waits pending, a file is still read.
+  it('keeps libuv’s thread pool free while 8 asynchronous waits are pending', async () => {
+    expect(await scenario<Report>(version, 'pool-health.mjs', [uniqueName('pool')])).toEqual({ read: true, hashed: true, pendingWhileReading: 8, ended: 8 });
+  });
+
+  it('releases what a worker thread left open when it ends, however it ends', async () => {
+    const report = await scenario<Record<string, { whileRunning: unknown[]; exitCode: number; afterExit: unknown[] }>>(version, 'worker-exit.mjs', [uniqueName('worker-exit')]);
+    const gone = error('PosixError', { code: 'ENOENT' });
+    for (const [ending, exitCode] of [['natural', 0], ['exit', 0], ['throws', 1]] as const) {
+      expect(report[ending], ending).toEqual({ whileRunning: [true, true, true, true], exitCode, afterExit: [gone, gone, gone, gone] });
+    }
+  });
+});
