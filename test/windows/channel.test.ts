@@ -83,6 +83,19 @@ describe.each(versions)('Channel between two processes, Windows node %s', (versi
   });
 });
 
+describe.each(versions)('Channel with a killed reader, Windows node %s', (version) => {
+  it('tells a writer waiting for room that the reader was killed, instead of waiting forever', async () => {
+    const name = uniqueName('killed-reader');
+    const [writer, reader] = await Promise.all([
+      scenario<Sent & { peerError?: { name: string; message: string } }>(version, PEER, [name, 'create', 'send', '1000', '1000', '4096']),
+      runScenario(version, PEER, [name, 'open', 'receive-then-die', '1000', '1000', '4096']),
+    ]);
+    expect(reader.stdout).toBe('');
+    expect(writer.sent).toBeLessThan(1000);
+    expect(writer.peerError).toMatchObject({ name: 'ChannelPeerExitedError', message: expect.stringContaining('The process reading') });
+  });
+});
+
 // Electron's main process forbids external buffers, so its end of a channel is in copy mode, and its peer is often a
 // plain Node process in zero-copy mode: both must share the ring word for word.
 const COPY = { FILEMAPPING_COPY_MODE: '1' };

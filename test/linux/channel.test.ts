@@ -1,0 +1,124 @@
+// Channel natively on Linux, from the scenario files the Windows suite runs under Wine: between processes (futex
+// wake-ups, backpressure, a peer killed on either side), in both view modes and across them, and within one process.
+import { describe, expect, it } from 'vitest';
+import { onLinux, runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
+
+type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
+
+interface Sent {
+  sent: number;
+  bytes: number;
+  sha256: string;
+  copyMode: boolean;
+}
+interface Received {
+  received: number;
+  bytes: number;
+  mismatches: number;
+  sha256: string;
+  peerError?: { name: string; message: string };
+  copyMode: boolean;
+}
+
+const PEER = 'channel-peer.mjs';
+const COPY = { FILEMAPPING_COPY_MODE: '1' };
+const ZERO_COPY = { FILEMAPPING_COPY_MODE: '0' };
+
+async function exchange(version: string, count: number, maxSize: number, capacity?: number, modes: { sender?: Record<string, string>; receiver?: Record<string, string> } = {}) {
+  const name = uniqueName('channel');
+  const extra = capacity === undefined ? [] : [String(capacity)];
+  const [sent, received] = await Promise.all([
+    scenario<Sent>(version, PEER, [name, 'create', 'send', String(count), String(maxSize), ...extra], modes.sender),
+    scenario<Received>(version, PEER, [name, 'open', 'receive', String(count), String(maxSize), ...extra], modes.receiver),
+  ]);
+  return { sent, received };
+}
+
+describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, Node %s', (version) => {
+  it('carries 100,000 messages of 1 byte to 64 KiB intact', async () => {
+    const { sent, received } = await exchange(version, 100_000, 65536);
+    expect(received).toMatchObject({ received: 100_000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
+    expect(received.peerError).toBeUndefined();
+  });
+
+  it('makes a sender wait while the ring is full, and loses nothing (a 4 KiB ring, messages up to 4000 bytes)', async () => {
+    const { sent, received } = await exchange(version, 5000, 4000, 4096);
+    expect(received).toMatchObject({ received: 5000, mismatches: 0, sha256: sent.sha256 });
+  });
+
+  it('delivers what a killed writer had sent, then tells the reader it is gone instead of waiting forever', async () => {
+    const name = uniqueName('killed');
+    const [writer, reader] = await Promise.all([
+      runScenario(version, PEER, [name, 'create', 'send-then-die', '20', '1000', '4096']),
+      scenario<Received>(version, PEER, [name, 'open', 'receive', '1000', '1000']),
+    ]);
+    expect(writer.signal).toBe('SIGKILL');
+    expect(reader).toMatchObject({ received: 20, mismatches: 0 });
+    expect(reader.peerError).toMatchObject({ name: 'ChannelPeerExitedError', message: expect.stringContaining('ended without closing it') });
+  });
+
+  it('tells a writer waiting for room that the reader was killed, instead of waiting forever', async () => {
+    const name = uniqueName('killed-reader');
+    const [writer, reader] = await Promise.all([
+      scenario<Sent & { peerError?: { name: string; message: string } }>(version, PEER, [name, 'create', 'send', '1000', '1000', '4096']),
+      runScenario(version, PEER, [name, 'open', 'receive-then-die', '1000', '1000', '4096']),
+    ]);
+    expect(reader.signal).toBe('SIGKILL');
+    expect(writer.sent).toBeLessThan(1000);
+    expect(writer.peerError).toMatchObject({ name: 'ChannelPeerExitedError', message: expect.stringContaining('The process reading') });
+  });
+
+  it.each([
+    ['copy', 'zero-copy', COPY, ZERO_COPY],
+    ['zero-copy', 'copy', ZERO_COPY, COPY],
+  ] as const)('carries 20,000 messages from a %s-mode sender to a %s-mode receiver', async (s, r, sender, receiver) => {
+    const { sent, received } = await exchange(version, 20_000, 65536, undefined, { sender, receiver });
+    expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
+    expect(received).toMatchObject({ received: 20_000, mismatches: 0, sha256: sent.sha256 });
+  });
+
+  it('fails an exclusive create when a squatter process holds one of its objects, naming the channel and the object', async () => {
+    const name = uniqueName('squat');
+    const [squatter, result] = await Promise.all([runScenario(version, 'squatter.mjs', [name]), scenario<Report>(version, 'channel-squat.mjs', [name])]);
+    expect(squatter.code).toBe(0);
+    expect(result.exclusive.refused.error).toMatchObject({ name: 'PosixError', code: 'EEXIST' });
+    expect(result.exclusive.refused.error.message).toContain(`creating channel "${name}" (exclusive): its event ${name}-data exists already`);
+    expect(result.afterSquatter).toBe('created');
+    // There is no SDDL on Linux: the option is refused, naming it.
+    expect(result.badSecurity.error).toMatchObject({ name: 'PlatformNotSupportedError', message: expect.stringContaining('security is not available on linux') });
+  });
+
+  it('lets two threads create the same channel at the same moment, 200 times, without a half-made header', async () => {
+    const report = await scenario<{ failures: string[]; created: number }>(version, 'channel-race.mjs', [uniqueName('race'), '200']);
+    expect(report.failures).toEqual([]);
+    expect(report.created).toBeGreaterThanOrEqual(200);
+  });
+});
+
+describe.runIf(onLinux).each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [version, mode, env] as const)))(
+  'Channel in one process on Linux, Node %s, %s mode',
+  (version, mode, env) => {
+    it('sends, times out, backs pressure, refuses, frees a dead worker thread’s role, iterates and cancels as on Windows', async () => {
+      const report = await scenario<Report>(version, 'channel-single.mjs', [uniqueName('channel-single')], env);
+      const copyMode = mode === 'copy';
+      expect(report.roundTrip).toEqual({ got: ['hello', [1, 2, 3], 0], empty: true, max: 4092, created: false, joined: true, copyMode: [copyMode, copyMode] });
+      expect(report.backpressure).toEqual({ sent: 4, fullAgain: false, first: 0, afterOneRead: true, rest: [1, 2, 3, 99] });
+      expect(report.refusals.missing.error).toMatchObject({ name: 'PosixError', code: 'ENOENT' });
+      expect(report.refusals.exclusive.error).toMatchObject({ code: 'EEXIST', message: expect.stringContaining('join it with Channel.open()') });
+      expect(report.workerRoles.whileAlive.error.message).toMatch(/Cannot use channel .* as its writer: thread \d+ of this process is its writer/u);
+      expect(report.workerRoles).toMatchObject({ exitCode: 0, afterExit: true, received: ['from the worker', 'from main'] });
+      expect(report.iterate).toEqual({ seen: ['one', 'two', 'three'], aborted: 'AbortError', after: 'after abort', iteration: 'ended', pendingReceive: 'ObjectClosedError' });
+    });
+
+    it('serves calls of one end in order, refuses aborted signals and long names, and keeps roles per end', async () => {
+      const report = await scenario<Report>(version, 'channel-calls.mjs', [uniqueName('channel-calls')], env);
+      expect(report.concurrentReceives).toEqual({ results: [{ value: 'a' }, { value: 'b' }], left: null });
+      expect(report.concurrentSends).toEqual({ results: [{ value: true }, { value: true }], received: [1, 2, 3] });
+      expect(report.abortedSignal).toMatchObject({ sentNothing: true, afterReceive: 'kept' });
+      expect(report.iteratorReturn).toEqual({ returned: { done: true }, pending: { done: true }, afterwards: 'stays', nextAfterReturn: { done: true } });
+      // Linux counts a name's bytes: 255 with the slash, so a channel name is at most 248 bytes.
+      expect(report.longNames.longest.error.message).toContain('at most 248 bytes for a channel on this OS');
+      expect(report.roleOfAnotherEnd.fromWorker).toMatch(/Cannot use channel .* as its reader: thread \d+ of this process is its reader/u);
+    });
+  },
+);
