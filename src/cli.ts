@@ -22,7 +22,7 @@ const HELP = `Usage: filemapping <command> [options]
   write NAME (--text T | --file F) [--offset N]
       Write T (as a C string, with its NUL) or the bytes of F at N (default 0).
   info NAME
-      Print the section's size (rounded up to the page size) as JSON.
+      Print the section's size as JSON (on Windows rounded up to the page size: sizeRoundedToPage).
   wait event|mutex|semaphore NAME [--timeout MS]
       Wait for the object (a mutex is released again at once; an event that does not exist yet is created, so a
       script can start waiting first). Exit code 3 on timeout.
@@ -166,7 +166,7 @@ function write(name: string, values: Values): void {
 
 function info(name: string): void {
   using mapping = FileMapping.open(name, { access: 'read' });
-  process.stdout.write(`${JSON.stringify({ name, size: Number(mapping.size), sizeRoundedToPage: true })}\n`);
+  process.stdout.write(`${JSON.stringify({ name, size: Number(mapping.size), sizeRoundedToPage: !mapping.sizeIsExact })}\n`);
 }
 
 async function waitFor(kind: string | undefined, name: string | undefined, values: Values): Promise<number> {

@@ -48,6 +48,11 @@ export class FileMapping implements Disposable {
    */
   readonly #handle: OwnedHandle<NativeHandle>;
   #size: bigint | undefined;
+  /**
+   * Whether `size` is the section's exact size in bytes (false where the system only tells it rounded up to the page
+   * size: a section Windows opened rather than this process created, and an image section).
+   */
+  readonly sizeIsExact: boolean;
   readonly #defaultAccess: Access;
   readonly #lengthFromMapping: boolean;
 
@@ -57,6 +62,7 @@ export class FileMapping implements Disposable {
     this.file = info.file;
     this.alreadyExisted = info.alreadyExisted;
     this.#size = info.size;
+    this.sizeIsExact = info.size !== undefined;
     this.protection = info.protection;
     this.#defaultAccess = info.defaultAccess;
     this.#lengthFromMapping = info.lengthFromMapping;
