@@ -1,8 +1,8 @@
-// A section backed by a file instead of the paging file: creates the file in a temporary folder grown to SIZE bytes,
-// writes through a view, flushes the view (FlushViewOfFile) so the bytes are in the file, closes everything, then
-// reads the file back with node:fs.
+// A section backed by a file instead of memory (the paging file, /dev/shm): creates the file in a temporary folder
+// grown to SIZE bytes, writes through a view, flushes the view (FlushViewOfFile, msync) so the bytes are in the file,
+// closes everything, then reads the file back with node:fs.
 //
-// Run (Windows, after `npm run build`):
+// Run (Windows or Linux, after `npm run build`):
 //   node examples/file-backed.mjs [SIZE]      SIZE in bytes, default 8192
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -14,10 +14,10 @@
 //
 // Messages are JSON strings: { type: 'job', id, below }, then { type: 'end' }; results { id, below, primes, pid }.
 //
-// Run (Windows, after `npm run build`), in two consoles or both at once:
+// Run (Windows or Linux, after `npm run build`), in two consoles or both at once:
 //   node examples/job-queue.mjs producer NAME [COUNT]      COUNT defaults to 5
 //   node examples/job-queue.mjs worker NAME
-// or `npm run demo -- jobs`, which starts both (under Wine on Linux).
+// or `npm run demo -- jobs`, which starts both (add `--wine` on Linux for Windows Node under Wine).
 import { clearTimeout, setTimeout } from 'node:timers';
 import { Channel, ChannelPeerExitedError, NamedEvent } from '../dist/index.js';
 

@@ -1,7 +1,7 @@
 // Maps the same section twice in one process: two views at different addresses over one memory, so a write through
 // either is seen through the other at once (the same holds between processes, which is what shared memory is).
 //
-// Run (Windows, after `npm run build`):
+// Run (Windows or Linux, after `npm run build`):
 //   node examples/map-twice.mjs
 import { FileMapping } from '../dist/index.js';
 

@@ -1,25 +1,25 @@
 // Moves a view: unmaps it, then maps the section again at an address of our choosing with map({ address })
-// (MapViewOfFileEx). The data does not move, it lives in the section; only where this process sees it changes.
+// (MapViewOfFileEx on Windows, mmap with MAP_FIXED_NOREPLACE on Linux). The data does not move, it lives in the section; only where this process sees it changes.
 //
-// The address must be free and a multiple of the allocation granularity (64 KiB on x64). To find one, reserve a
-// range of the right size with VirtualAlloc (reservations are always granularity-aligned), note its address and
-// release it. It is looked for while the first view is still mapped, so it is sure to differ from the first
-// address. Nothing else in this single-threaded script allocates in between; a program with other threads mapping
-// memory should be ready for map({ address }) to fail with ERROR_INVALID_ADDRESS and look again.
+// The address must be free and a multiple of the allocation granularity (64 KiB on Windows x64, the page size on
+// Linux). To find one, map a second view of the same size anywhere (the system places views at such addresses), note
+// its address and unmap it. It is looked for while the first view is still mapped, so it is sure to differ from the
+// first address. Nothing else in this single-threaded script maps memory in between; a program with other threads
+// mapping memory should be ready for map({ address }) to fail (code 'EEXIST' on Linux, where a view never replaces
+// what is mapped there; ERROR_INVALID_ADDRESS on Windows) and look again.
 //
-// Run (Windows, after `npm run build`):
+// Run (Windows or Linux, after `npm run build`):
 //   node examples/move-view.mjs
 import { FileMapping } from '../dist/index.js';
-import { MEM_RELEASE, MEM_RESERVE, PAGE_NOACCESS, VirtualAlloc, VirtualFree } from '../dist/win32/index.js';
 
 const SIZE = 1 << 20;
 const text = 'this text stays put while the view moves';
 
-/** A free, granularity-aligned address with `size` bytes free after it. */
-function freeAddress(size) {
-  const address = VirtualAlloc(null, size, MEM_RESERVE, PAGE_NOACCESS);
-  if (address === null) throw new Error('VirtualAlloc could not reserve an address range');
-  if (!VirtualFree(address, 0, MEM_RELEASE)) throw new Error('VirtualFree could not release the range');
+/** A free address with the section's size free after it, where the system itself would put a view. */
+function freeAddress(mapping) {
+  const probe = mapping.map();
+  const address = probe.address;
+  probe.unmap();
   return address;
 }
 
@@ -32,7 +32,7 @@ try {
     try {
       first.buffer.write(text, 0);
       console.log(`mapped at 0x${before.toString(16)} and wrote "${text}"`);
-      target = freeAddress(SIZE);
+      target = freeAddress(mapping);
     } finally {
       first.unmap();
     }

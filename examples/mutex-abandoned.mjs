@@ -1,14 +1,15 @@
 // An abandoned mutex, and what to do about it. A record in a named section is guarded by the mutex NAME-lock. This
 // process writes a consistent record, then starts a second process (this script again, as 'holder') that locks the
-// mutex, starts to change the record and exits halfway through, without unlocking. Windows then hands the mutex to
-// the next waiter marked as abandoned: lockAsync() resolves to 'abandoned', which means "acquired, but the previous
-// holder ended without unlocking". The lock is ours all the same; the data is suspect, so this process checks the
-// record's checksum, finds it torn, and restores the last good value before it unlocks.
+// mutex, starts to change the record and exits halfway through, without unlocking. Windows then hands the mutex to the
+// next waiter marked as abandoned (Linux does the same, through a robust mutex): lockAsync() resolves to 'abandoned',
+// which means "acquired, but the previous holder ended without unlocking". The lock is ours all the same; the data is
+// suspect, so this process checks the record's checksum, finds it torn, and restores the last good value before it
+// unlocks.
 //
 // Exiting, being killed and crashing all abandon a mutex the same way. No sleeping: the holder sets the event
 // NAME-held once it holds the lock, and every wait is bounded.
 //
-// Run (Windows, after `npm run build`):
+// Run (Windows or Linux, after `npm run build`):
 //   node examples/mutex-abandoned.mjs [NAME]      NAME defaults to Local\filemapping-abandoned-<pid>
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -9,10 +9,10 @@
 // The text is written as UTF-16 with a terminating NUL, like the C sample's TCHAR string in a UNICODE build, so the
 // docs' own C programs can read it too.
 //
-// Run (Windows, after `npm run build`), in two consoles or both at once:
+// Run (Windows or Linux, after `npm run build`), in two consoles or both at once:
 //   node examples/process1.mjs [NAME]      NAME defaults to Local\MyFileMapping
 //   node examples/process2.mjs [NAME]
-// or `npm run demo`, which starts both (under Wine on Linux).
+// or `npm run demo`, which starts both (`npm run demo -- --wine`: in Windows Node under Wine, on Linux).
 import { FileMapping, NamedMutex } from '../dist/index.js';
 import { HANDOFF_TIMEOUT_MS, namedEvent } from './named-event.mjs';
 

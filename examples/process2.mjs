@@ -9,10 +9,10 @@
 //
 // A read-only view's Buffer must only be read: writing into it is a page fault that ends the process.
 //
-// Run (Windows, after `npm run build`), in two consoles or both at once:
+// Run (Windows or Linux, after `npm run build`), in two consoles or both at once:
 //   node examples/process1.mjs [NAME]      NAME defaults to Local\MyFileMapping
 //   node examples/process2.mjs [NAME]
-// or `npm run demo`, which starts both (under Wine on Linux).
+// or `npm run demo`, which starts both (`npm run demo -- --wine`: in Windows Node under Wine, on Linux).
 import { FileMapping, NamedMutex } from '../dist/index.js';
 import { HANDOFF_TIMEOUT_MS, namedEvent } from './named-event.mjs';
 
@@ -35,7 +35,7 @@ try {
       const text = lock.withLock(({ abandoned }) => {
         if (abandoned) throw new Error(`mutex "${lock.name}" was abandoned: process 1 ended while writing, the message may be half-written`);
         console.log(`process 2: locked mutex "${lock.name}"`);
-        // The view of an opened section is the section rounded up to the page size: read up to the NUL.
+        // On Windows the view of an opened section is the section rounded up to the page size: read up to the NUL.
         return view.buffer.toString('utf16le', 0, terminator(view.buffer));
       }, HANDOFF_TIMEOUT_MS);
       console.log(`process 2: read "${text}", and unlocked`);

@@ -23,6 +23,10 @@ export type ObjectKind = 'section' | 'mutex' | 'event' | 'semaphore' | 'channel'
  * open it with. (Windows reports it only for an object of the same kind; another kind with the name gives
  * ERROR_INVALID_HANDLE.)
  */
+/** The hint of a view refused at a base address where something is already mapped (code 'EEXIST' on every OS). */
+export const ADDRESS_IN_USE_HINT =
+  'Something is already mapped in that range, and a view never replaces it: pick another address (one a view of this size was just unmapped from), or omit address.';
+
 export const ALREADY_EXISTS_HINTS: Readonly<Record<ObjectKind, string>> = {
   section: 'A section with this name already exists: open it with FileMapping.open(), or pick another name.',
   mutex: 'A mutex with this name already exists: open it with NamedMutex.open(), or pick another name.',

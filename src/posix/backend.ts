@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Backend, MemoryAccess, NativeHandle, SectionInfo, SystemInfo } from '../backend.js';
-import { FileMappingValidationError, PlatformNotSupportedError } from '../errors.js';
+import { ADDRESS_IN_USE_HINT, FileMappingValidationError, PlatformNotSupportedError } from '../errors.js';
 import { DEFAULT_ACCESS, type Access, type ParsedCreateOptions, type ParsedOpenOptions } from '../section/options.js';
 import type { Interlocked } from '../view/interlocked.js';
 import {
@@ -282,13 +282,14 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
       const flags = (copy ? MAP_PRIVATE : MAP_SHARED) | (request.address === undefined ? 0 : MAP_FIXED_NOREPLACE);
       const address = libc.mmap(request.address ?? null, length, prot, flags, fd, request.offset);
       if (address === MAP_FAILED) {
+        const errno = libc.errno();
         const extent = `${length} bytes${request.address === undefined ? '' : ` at address 0x${request.address.toString(16)}`}`;
-        throw fail('mmap', `mapping ${what} (${extent}, ${request.access} access)`, name);
+        throw posixError(libc, errno, 'mmap', `mapping ${what} (${extent}, ${request.access} access)`, name, undefined, errno === errnoNumber(libc, 'EEXIST') ? ADDRESS_IN_USE_HINT : undefined);
       }
       // Before Linux 4.17 MAP_FIXED_NOREPLACE is unknown and the address only a hint: never keep a view elsewhere.
       if (request.address !== undefined && address !== request.address) {
         libc.munmap(address, length);
-        throw posixError(libc, errnoNumber(libc, 'EEXIST'), 'mmap', `mapping ${what} at address 0x${request.address.toString(16)}: the system placed it elsewhere (the range is in use, or this kernel has no MAP_FIXED_NOREPLACE)`, name);
+        throw posixError(libc, errnoNumber(libc, 'EEXIST'), 'mmap', `mapping ${what} at address 0x${request.address.toString(16)}: the system placed it elsewhere (the range is in use, or this kernel has no MAP_FIXED_NOREPLACE)`, name, undefined, ADDRESS_IN_USE_HINT);
       }
       return { address, length };
     },

@@ -25,7 +25,12 @@ const MAX_INT64 = 2n ** 63n - 1n;
 
 /** libc, or a PlatformNotSupportedError where there is no backend for this OS (Windows: use filemapping/win32). */
 function libc(): Libc {
-  if (process.platform !== 'linux') throw new PlatformNotSupportedError(process.platform, { option: 'filemapping/posix', reason: 'it is the raw layer for Linux' });
+  if (process.platform !== 'linux') {
+    throw new PlatformNotSupportedError(process.platform, {
+      option: 'filemapping/posix',
+      reason: "it is libc's own API as this package declares it for Linux: use the idiomatic layer ('filemapping'), the same on every OS, or on Windows the raw layer filemapping/win32",
+    });
+  }
   return getLibc();
 }
 

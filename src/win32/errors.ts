@@ -3,7 +3,7 @@
  * same Win32 error), its `nativeCode` the Win32 name, and its message says what was being done, the system's own text
  * and, for the errors users meet most often, what to do.
  */
-import { ALREADY_EXISTS_HINTS, SystemCallError, type ObjectKind } from '../errors.js';
+import { ADDRESS_IN_USE_HINT, ALREADY_EXISTS_HINTS, SystemCallError, type ObjectKind } from '../errors.js';
 import {
   ERROR_ACCESS_DENIED,
   ERROR_ALREADY_EXISTS,
@@ -14,6 +14,7 @@ import {
   ERROR_FILE_INVALID,
   ERROR_FILE_NOT_FOUND,
   ERROR_HANDLE_DISK_FULL,
+  ERROR_INVALID_ADDRESS,
   ERROR_INVALID_HANDLE,
   ERROR_INVALID_NAME,
   ERROR_INVALID_PARAMETER,
@@ -63,6 +64,13 @@ const PORTABLE_CODES: ReadonlyMap<number, string> = new Map([
   [ERROR_NOACCESS, 'EFAULT'],
 ]);
 
+/**
+ * Portable codes that depend on the function as well as the code, keyed `syscall:errno`; looked up before
+ * PORTABLE_CODES. MapViewOfFileEx says ERROR_INVALID_ADDRESS for a base address already in use (alignment and bounds
+ * are checked before the call), which Linux's mmap with MAP_FIXED_NOREPLACE says as EEXIST.
+ */
+const SYSCALL_CODES: ReadonlyMap<string, string> = new Map([[`MapViewOfFileEx:${ERROR_INVALID_ADDRESS}`, 'EEXIST']]);
+
 const WIN32_ERROR = Symbol.for('filemapping.Win32Error');
 
 /** Hints that depend on the function as well as the code, keyed `syscall:errno`; looked up before HINTS. */
@@ -73,6 +81,7 @@ const SYSCALL_HINTS: ReadonlyMap<string, string> = new Map([
     `CreateFileW:${ERROR_ACCESS_DENIED}`,
     'The file cannot be opened for this protection: it may be read-only, a folder, or locked by another process.',
   ],
+  [`MapViewOfFileEx:${ERROR_INVALID_ADDRESS}`, ADDRESS_IN_USE_HINT],
 ]);
 
 /** Hints that depend on the kind of object as well as the code; looked up before HINTS when the kind is known. */
@@ -145,7 +154,7 @@ export class Win32Error extends SystemCallError {
       {
         errno: options.errno,
         nativeCode,
-        code: PORTABLE_CODES.get(options.errno) ?? nativeCode,
+        code: SYSCALL_CODES.get(`${options.syscall}:${options.errno}`) ?? PORTABLE_CODES.get(options.errno) ?? nativeCode,
         syscall: options.syscall,
         action: options.action,
         systemMessage: options.systemMessage,

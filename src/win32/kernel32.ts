@@ -200,7 +200,12 @@ let override: Kernel32 | undefined;
 /** The kernel32 functions, or a PlatformNotSupportedError off Windows (or the fake a unit test installed). */
 export function kernel32(): Kernel32 {
   if (override) return override;
-  if (process.platform !== 'win32') throw new PlatformNotSupportedError(process.platform);
+  if (process.platform !== 'win32') {
+    throw new PlatformNotSupportedError(process.platform, {
+      option: 'filemapping/win32',
+      reason: "it is kernel32's own API, which exists on Windows only: use the idiomatic layer ('filemapping'), the same on every OS, or on Linux the raw layer filemapping/posix",
+    });
+  }
   return getKernel32();
 }
 
