@@ -16,7 +16,6 @@ import {
   MAP_FIXED_NOREPLACE,
   MAP_PRIVATE,
   MAP_SHARED,
-  MFD_CLOEXEC,
   MS_SYNC,
   NAME_MAX,
   O_CLOEXEC,
@@ -30,7 +29,7 @@ import {
 import { errnoNumber, posixError } from './errors.js';
 import { posixInterlocked } from './interlocked.js';
 import { getLibc, type Libc } from './libc.js';
-import { createOrJoin, leave, MODE, openAndJoin, statFd } from './lifetime.js';
+import { anonymousFd, createOrJoin, leave, openAndJoin, statFd } from './lifetime.js';
 import { shmName } from './names.js';
 import { posixSync } from './sync.js';
 import { checkOwner, ownerOf } from './owner.js';
@@ -135,17 +134,8 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
 
   function createAnonymous(options: ParsedCreateOptions, what: string): SectionInfo {
     const size = options.size as bigint;
-    let fd: number;
-    if (libc.memfd_create) {
-      fd = libc.memfd_create('filemapping', MFD_CLOEXEC);
-      if (fd < 0) throw fail('memfd_create', what);
-    } else {
-      // Before memfd_create: a shared memory object of a name nobody else picks, unlinked at once.
-      const name = `/filemapping-anonymous-${process.pid}-${Math.random().toString(36).slice(2)}`;
-      fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
-      if (fd < 0) throw fail('shm_open', what);
-      libc.shm_unlink(name);
-    }
+    const { fd, syscall } = anonymousFd(libc, 'filemapping');
+    if (fd < 0) throw fail(syscall, what);
     try {
       reserve(fd, size, what, undefined);
     } catch (error) {
@@ -311,7 +301,7 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
 
   function openNamed(given: string, options: ParsedOpenOptions): SectionInfo {
     const name = shmName(given, 'FileMapping.open() name');
-    const held = openAndJoin(libc, name, given, `opening section "${given}" for ${options.access} access`, WRITES.has(options.access));
+    const held = openAndJoin(libc, name, given, `opening section "${given}" for ${options.access} access`, { writes: WRITES.has(options.access), kind: 'section' });
     try {
       if (options.expectedOwner !== undefined) checkOwner(statFd(held.fd).uid, options.expectedOwner, `section "${given}"`, given);
     } catch (error) {

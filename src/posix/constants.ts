@@ -50,6 +50,11 @@ export const S_IRUSR = 0o400;
 export const S_IWUSR = 0o200;
 /** The sticky bit: on a shared memory object, the mark of one this package created (see posix/lifetime.ts). */
 export const S_ISVTX = 0o1000;
+/**
+ * The set-group-ID bit: on a shared memory object of this package, the mark of a mutex, event or semaphore rather than
+ * a section (it means nothing without group execute permission; see posix/lifetime.ts).
+ */
+export const S_ISGID = 0o2000;
 
 /** The longest name of a shared memory object, its leading slash included (NAME_MAX). */
 export const NAME_MAX = 255;

@@ -15,18 +15,35 @@
  * - a segment another program created (Python, C) has no mark: this package never unlinks it (FileMapping.unlink()
  *   does, when asked), and uses it as it is.
  *
+ * Sections, mutexes, events and semaphores share one namespace, as on Windows. A mutex, event or semaphore is created
+ * with the set-group-ID bit in its mode (S_ISGID, from shm_open on, so before anything else can find it), which a
+ * section never has: a create or open of one kind that finds the other is refused with EINVAL, as Windows refuses it
+ * (ERROR_INVALID_HANDLE), instead of, say, mapping a mutex's page as a section's memory.
+ *
+ * - the first create() of a process also removes every other stale segment of this user's that the package made, so
+ *   that what killed processes left does not hold memory until its name is used again (once a minute old).
+ *
  * Races: every step that found the name re-checks, once it holds its lock, that the name still refers to the segment it
  * opened (same inode), and starts again otherwise: a segment being unlinked by its last user, or replaced, is never
  * joined. A C or Python peer joins the lifetime by holding flock(fd, LOCK_SH) while it uses the segment.
  */
-import { fstatSync, statSync } from 'node:fs';
+import { fstatSync, readdirSync, statSync } from 'node:fs';
 import type { ObjectKind } from '../errors.js';
-import { LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, S_IRUSR, S_ISVTX, S_IWUSR } from './constants.js';
+import { LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, MFD_CLOEXEC, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, S_IRUSR, S_ISGID, S_ISVTX, S_IWUSR } from './constants.js';
 import { errnoNumber, posixError } from './errors.js';
 import type { Libc } from './libc.js';
 
 /** The mode of a new segment: its owner reads and writes it (as CPython's shared_memory makes them). */
 export const MODE = S_IRUSR | S_IWUSR;
+
+/** The mode a new segment of `kind` is created with: a mutex, event or semaphore carries S_ISGID. */
+function modeOf(kind: ObjectKind): number {
+  return kind === 'section' ? MODE : MODE | S_ISGID;
+}
+
+/** What a name that holds another kind of object is refused with. */
+export const KIND_CLASH_HINT =
+  'The name is taken by another kind of object (a section, a mutex, an event, a semaphore): they share one namespace, as on Windows, so pick another name.';
 /** How many times a create or an open starts again when a segment is replaced under it. */
 const ATTEMPTS = 100;
 
@@ -76,13 +93,38 @@ export function join(libc: Libc, name: string, fd: number): Found {
 }
 
 /** Marks a segment this process just created (and holds its shared lock on) as this package's. */
-export function markOurs(libc: Libc, fd: number, mode: number): number {
-  return libc.fchmod(fd, mode | S_ISVTX);
+function markOurs(libc: Libc, fd: number, kind: ObjectKind): number {
+  return libc.fchmod(fd, modeOf(kind) | S_ISVTX);
+}
+
+/**
+ * Refuses a segment found under the name when it holds the other kind of object: a mutex, event or semaphore (S_ISGID)
+ * where a section is wanted, or a section (or another program's data) where one of those is wanted. Closes `fd` then.
+ */
+function checkKind(libc: Libc, fd: number, kind: ObjectKind, given: string, what: string): void {
+  const object = (statFd(fd).mode & S_ISGID) !== 0;
+  if (object === (kind !== 'section')) return;
+  libc.close(fd);
+  const holds = object ? 'a mutex, an event or a semaphore' : 'a section (or data of another program)';
+  throw posixError(libc, errnoNumber(libc, 'EINVAL'), 'shm_open', `${what}: the name holds ${holds}`, given, undefined, KIND_CLASH_HINT);
 }
 
 /** Takes this process's shared lock on a segment it created. */
-export function holdShared(libc: Libc, fd: number): number {
+function holdShared(libc: Libc, fd: number): number {
   return libc.flock(fd, LOCK_SH);
+}
+
+/**
+ * A segment with no name, for an anonymous section or object: a memfd, or before Linux 3.17 (and glibc 2.27) a shared
+ * memory object of a name nobody else picks, unlinked at once. Returns the descriptor (-1 on failure, errno set) and
+ * the call that made it.
+ */
+export function anonymousFd(libc: Libc, label: string): { fd: number; syscall: string } {
+  if (libc.memfd_create) return { fd: libc.memfd_create(label, MFD_CLOEXEC), syscall: 'memfd_create' };
+  const name = `/filemapping-anonymous-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
+  if (fd >= 0) libc.shm_unlink(name);
+  return { fd, syscall: 'shm_open' };
 }
 
 /**
@@ -106,6 +148,45 @@ export interface HeldSegment {
   ours: boolean;
 }
 
+let swept = false;
+/**
+ * A segment left behind is swept once it is this old (by its last change, mtime): one left a moment ago waits for the
+ * next process, or for its name to be used again. This keeps the sweep away from anything that is still being set up
+ * by a process that cannot be seen to be alive yet, and the lifetime tests deterministic.
+ */
+const SWEEP_AFTER_MS = 60_000;
+
+/**
+ * Once per process: removes the segments this user's processes of the package left behind (marked, owned by this
+ * user, locked by nobody), as join() removes one it finds under a name. Safe for the same reason: a user holds its
+ * shared lock for as long as it uses a segment, and a process that opened one but has not locked it yet re-checks that
+ * the name still refers to it. Best effort: whatever cannot be looked at is left alone.
+ */
+function sweepStale(libc: Libc): void {
+  if (swept) return;
+  swept = true;
+  const uid = process.geteuid?.();
+  let entries: string[];
+  try {
+    entries = readdirSync(SHM_DIR);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    try {
+      const stats = statSync(`${SHM_DIR}/${entry}`);
+      if ((stats.mode & S_ISVTX) === 0 || stats.uid !== uid || !stats.isFile() || Date.now() - stats.mtimeMs < SWEEP_AFTER_MS) continue;
+      const fd = libc.shm_open(`/${entry}`, O_RDONLY | O_CLOEXEC, 0);
+      if (fd < 0) continue;
+      // Locked by nobody, and still the one the name refers to: left behind.
+      if (libc.flock(fd, LOCK_EX | LOCK_NB) === 0 && stillNamed(`/${entry}`, fd)) libc.shm_unlink(`/${entry}`);
+      libc.close(fd);
+    } catch {
+      // Gone in between, or not ours to look at.
+    }
+  }
+}
+
 /**
  * Creates the segment `name` (the shm name of `given`), or joins the one that has the name (unless `exclusive`): a
  * stale one of the package's is removed and made anew, as lifetime's protocol says. `initialize` prepares a new one
@@ -118,13 +199,14 @@ export function createOrJoin(
   what: string,
   options: { exclusive: boolean; writes: boolean; kind: ObjectKind; initialize: (fd: number) => void },
 ): HeldSegment {
+  sweepStale(libc);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
+    const fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, modeOf(options.kind));
     if (fd >= 0) {
       try {
         if (holdShared(libc, fd) !== 0) throw posixError(libc, libc.errno(), 'flock', `${what}: taking its lock`, given);
         options.initialize(fd);
-        if (markOurs(libc, fd, MODE) !== 0) throw posixError(libc, libc.errno(), 'fchmod', `${what}: marking it`, given);
+        if (markOurs(libc, fd, options.kind) !== 0) throw posixError(libc, libc.errno(), 'fchmod', `${what}: marking it`, given);
       } catch (error) {
         libc.shm_unlink(name);
         libc.close(fd);
@@ -145,13 +227,18 @@ export function createOrJoin(
       if (found === 'stale' || found === 'replaced') continue;
       throw posixError(libc, errnoNumber(libc, 'EEXIST'), 'shm_open', `${what} (exclusive)`, given, options.kind);
     }
+    checkKind(libc, existing, options.kind, given, what);
     return { fd: existing, created: false, ours: found === 'in-use' };
   }
   throw new Error(`${what}: the name kept being replaced by other processes (${ATTEMPTS} attempts)`);
 }
 
-/** Opens the segment `name` another process created and joins it; ENOENT when none has it (or only a stale one). */
-export function openAndJoin(libc: Libc, name: string, given: string, what: string, writes: boolean): HeldSegment {
+/**
+ * Opens the segment `name` another process created and joins it; ENOENT when none has it (or only a stale one), EINVAL
+ * when it holds another kind of object than `kind`.
+ */
+export function openAndJoin(libc: Libc, name: string, given: string, what: string, options: { writes: boolean; kind: ObjectKind }): HeldSegment {
+  const { writes } = options;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const fd = libc.shm_open(name, (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
     if (fd < 0) throw posixError(libc, libc.errno(), 'shm_open', what, given);
@@ -165,6 +252,7 @@ export function openAndJoin(libc: Libc, name: string, given: string, what: strin
       libc.close(fd);
       throw posixError(libc, errnoNumber(libc, 'ENOENT'), 'shm_open', `${what} (it was left behind by a process that ended without closing it, and is now removed)`, given);
     }
+    checkKind(libc, fd, options.kind, given, what);
     return { fd, created: false, ours: found === 'in-use' };
   }
   throw new Error(`${what}: the name kept being replaced by other processes (${ATTEMPTS} attempts)`);

@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import type { NativeHandle, SyncAccess, SyncKind, SyncObjectInfo, Waitable, WaitThreadPlatform } from '../backend.js';
 import type { Interlocked } from '../view/interlocked.js';
-import { MAP_ANONYMOUS, MAP_FAILED, MAP_SHARED, MFD_CLOEXEC, O_CLOEXEC, O_CREAT, O_EXCL, O_RDWR, PROT_READ, PROT_WRITE } from './constants.js';
+import { MAP_ANONYMOUS, MAP_FAILED, MAP_SHARED, PROT_READ, PROT_WRITE } from './constants.js';
 import { errnoNumber, posixError } from './errors.js';
 import { FUTEX_WAITV_MAX, futex } from './futex.js';
 import { koffiPathOf, type Libc } from './libc.js';
-import { createOrJoin, leave, MODE, openAndJoin, statFd } from './lifetime.js';
+import { anonymousFd, createOrJoin, KIND_CLASH_HINT, leave, openAndJoin, statFd } from './lifetime.js';
 import { shmName } from './names.js';
 import {
   initialize,
@@ -74,7 +74,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
         `${what}: the name holds ${found === undefined ? 'something else (a section, or data of another program)' : `a ${found}`}`,
         given,
         undefined,
-        'The name is taken by another kind of object (a section, a mutex, an event, a semaphore): they share one namespace, as on Windows, so pick another name.',
+        KIND_CLASH_HINT,
       );
     }
     objects.set(fd, { fd, address, name });
@@ -136,8 +136,8 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
     createObject(request, what) {
       const kind = request.kind;
       if (request.name === undefined) {
-        const fd = libc.memfd_create ? libc.memfd_create(`filemapping-${kind}`, MFD_CLOEXEC) : anonymousFd(libc);
-        if (fd < 0) throw posixError(libc, libc.errno(), 'memfd_create', what);
+        const { fd, syscall } = anonymousFd(libc, `filemapping-${kind}`);
+        if (fd < 0) throw posixError(libc, libc.errno(), syscall, what);
         try {
           write(fd, kind, request, what, undefined);
         } catch (error) {
@@ -159,7 +159,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
 
     openObject(kind, given, expectedOwner, what) {
       const name = shmName(given, `${kind} name`);
-      const held = openAndJoin(libc, name, given, what, true);
+      const held = openAndJoin(libc, name, given, what, { writes: true, kind });
       try {
         if (expectedOwner !== undefined) checkOwner(statFd(held.fd).uid, expectedOwner, `${kind} "${given}"`, given);
       } catch (error) {
@@ -214,12 +214,3 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
     threadAlive: (id) => existsSync(`/proc/self/task/${id}`),
   };
 }
-
-/** Before memfd_create: a shared memory object of a name nobody else picks, unlinked at once. */
-function anonymousFd(libc: Libc): number {
-  const name = `/filemapping-anonymous-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
-  if (fd >= 0) libc.shm_unlink(name);
-  return fd;
-}
-

@@ -10,6 +10,7 @@ import { fileSize, openBackingFile, writesFile } from './backing-file.js';
 import {
   ERROR_ACCESS_DENIED,
   ERROR_ALREADY_EXISTS,
+  ERROR_INVALID_HANDLE,
   ERROR_LOCK_VIOLATION,
   ERROR_SUCCESS,
   FILE_MAP_READ,
@@ -220,7 +221,11 @@ function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: 
     const created = k32.CreateFileMappingW(fileHandle, attributes, flags, size.high, size.low, options.name ?? null);
     return [created, k32.GetLastError()] as const;
   });
-  if (handle === null) throw win32Error(k32, errno, 'CreateFileMappingW', what, options.name ?? options.file);
+  if (handle === null) {
+    // An exclusive create finds the name taken, whatever kind of object holds it: EEXIST, as on Linux.
+    const taken = options.exclusive && errno === ERROR_INVALID_HANDLE ? 'EEXIST' : undefined;
+    throw win32Error(k32, errno, 'CreateFileMappingW', what, options.name ?? options.file, undefined, undefined, taken);
+  }
   const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
   if (alreadyExisted && options.exclusive) {
     k32.CloseHandle(handle);

@@ -69,7 +69,14 @@ const PORTABLE_CODES: ReadonlyMap<number, string> = new Map([
  * PORTABLE_CODES. MapViewOfFileEx says ERROR_INVALID_ADDRESS for a base address already in use (alignment and bounds
  * are checked before the call), which Linux's mmap with MAP_FIXED_NOREPLACE says as EEXIST.
  */
-const SYSCALL_CODES: ReadonlyMap<string, string> = new Map([[`MapViewOfFileEx:${ERROR_INVALID_ADDRESS}`, 'EEXIST']]);
+const SYSCALL_CODES: ReadonlyMap<string, string> = new Map([
+  [`MapViewOfFileEx:${ERROR_INVALID_ADDRESS}`, 'EEXIST'],
+  // A name that another kind of object holds (sections, mutexes, events and semaphores share one namespace): Linux
+  // refuses it as EINVAL, where Windows answers ERROR_INVALID_HANDLE.
+  ...['CreateFileMappingW', 'OpenFileMappingW', 'CreateMutexW', 'OpenMutexW', 'CreateEventW', 'OpenEventW', 'CreateSemaphoreW', 'OpenSemaphoreW'].map(
+    (syscall) => [`${syscall}:${ERROR_INVALID_HANDLE}`, 'EINVAL'] as const,
+  ),
+]);
 
 const WIN32_ERROR = Symbol.for('filemapping.Win32Error');
 
@@ -139,6 +146,8 @@ export interface Win32ErrorOptions {
   kind?: ObjectKind | undefined;
   /** What to do, where the call knows better than the tables below (an access already the least there is). */
   hint?: string | undefined;
+  /** The portable code, where the call knows better than the tables below. */
+  code?: string | undefined;
 }
 
 function hintFor({ errno, syscall, kind, hint }: Win32ErrorOptions): string | undefined {
@@ -154,7 +163,7 @@ export class Win32Error extends SystemCallError {
       {
         errno: options.errno,
         nativeCode,
-        code: SYSCALL_CODES.get(`${options.syscall}:${options.errno}`) ?? PORTABLE_CODES.get(options.errno) ?? nativeCode,
+        code: options.code ?? SYSCALL_CODES.get(`${options.syscall}:${options.errno}`) ?? PORTABLE_CODES.get(options.errno) ?? nativeCode,
         syscall: options.syscall,
         action: options.action,
         systemMessage: options.systemMessage,
@@ -189,6 +198,7 @@ export function win32Error(
   path?: string,
   kind?: ObjectKind,
   hint?: string,
+  code?: string,
 ): Win32Error {
-  return new Win32Error({ errno, syscall, action, systemMessage: systemMessage(k32, errno), path, kind, hint });
+  return new Win32Error({ errno, syscall, action, systemMessage: systemMessage(k32, errno), path, kind, hint, code });
 }

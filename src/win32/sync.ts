@@ -7,6 +7,7 @@ import type { NativeHandle, SyncAccess, SyncKind, SyncObjectInfo, WaitThreadPlat
 import type { ExpectedOwner } from '../core/owner.js';
 import {
   ERROR_ALREADY_EXISTS,
+  ERROR_INVALID_HANDLE,
   ERROR_INVALID_PARAMETER,
   ERROR_SUCCESS,
   EVENT_MODIFY_STATE,
@@ -61,7 +62,11 @@ export function win32Sync(k32: Kernel32): SyncAccess {
       const created = k32create(attributes, request.name ?? null);
       return [created, k32.GetLastError()] as const;
     });
-    if (handle === null) throw win32Error(k32, errno, KINDS[kind].create, what, request.name);
+    if (handle === null) {
+      // An exclusive create finds the name taken, whatever kind of object holds it: EEXIST, as on Linux.
+      const taken = request.exclusive && errno === ERROR_INVALID_HANDLE ? 'EEXIST' : undefined;
+      throw win32Error(k32, errno, KINDS[kind].create, what, request.name, undefined, undefined, taken);
+    }
     const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
     if (alreadyExisted && request.exclusive) {
       k32.CloseHandle(handle);

@@ -1,7 +1,7 @@
 // Named sections on Linux live as on Windows: while a process of this package uses them, and no longer, also when the
 // creator is killed; a segment another program created is never removed unless asked (src/posix/lifetime.ts).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/linux-runtime.mjs';
@@ -64,6 +64,42 @@ describe.runIf(onLinux)('the lifetime of named sections on Linux', () => {
     await first.exited;
     expect(() => FileMapping.open(name)).toThrow(expect.objectContaining({ code: 'ENOENT', message: expect.stringContaining('left behind by a process that ended without closing it') }));
     expect(existsSync(shm(name))).toBe(false);
+  });
+
+  it("removes, at a process's first create, what killed processes left under other names, and nothing else", async () => {
+    const live = uniqueName('live');
+    const alive = await holder(live, 'in use', 'wait');
+    const left = uniqueName('left');
+    const killed = await holder(left, 'left behind', 'hang');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    const foreign = uniqueName('foreign-kept');
+    const made = await run('python3', ['-c', `import os; fd = os.open(${JSON.stringify(shm(foreign))}, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600); os.ftruncate(fd, 4096); os.close(fd)`]);
+    expect(made.code, made.stderr).toBe(0);
+    // The sweep takes what was left more than a minute ago: make these an hour old.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const segment of [left, live, foreign]) utimesSync(shm(segment), hourAgo, hourAgo);
+    try {
+      expect([existsSync(shm(left)), existsSync(shm(live)), existsSync(shm(foreign))]).toEqual([true, true, true]);
+      // A new process creates a section of another name, and exits.
+      const other = uniqueName('sweeper');
+      const sweeper = await holder(other, 'sweeps', 'exit');
+      expect(await sweeper.exited).toBe(0);
+      // What the killed one left is gone; the section in use and the other program's segment are not.
+      expect([existsSync(shm(left)), existsSync(shm(live)), existsSync(shm(foreign)), existsSync(shm(other))]).toEqual([false, true, true, false]);
+      // A segment left a moment ago waits for a later sweep (or for its name to be used again).
+      const recent = uniqueName('recent');
+      const second = await holder(recent, 'left just now', 'hang');
+      second.child.kill('SIGKILL');
+      await second.exited;
+      expect(await (await holder(uniqueName('sweeper'), 'sweeps', 'exit')).exited).toBe(0);
+      expect(existsSync(shm(recent))).toBe(true);
+      rmSync(shm(recent));
+      alive.child.stdin.write('close\n');
+      expect(await alive.exited).toBe(0);
+    } finally {
+      rmSync(shm(foreign), { force: true });
+    }
   });
 
   it('keeps a section while any process uses it, and removes it with its last user', async () => {

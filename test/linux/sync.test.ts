@@ -34,11 +34,15 @@ describe.runIf(onLinux).each(versions)('synchronisation objects on Linux, Node %
     expect(report.closeWhileWaiting).toEqual({ event: closed, lock: closed, semaphore: closed, after: 'signaled' });
     const n = report.names;
     expect(n).toMatchObject({ first: false, second: true, exclusive: 'created' });
-    // Windows answers ERROR_INVALID_HANDLE for an exclusive create on another kind's name; Linux finds the name
-    // taken first (EEXIST), and a mutex on a section's name is refused as another kind's (EINVAL).
+    // Another kind's name: an exclusive create finds it taken (EEXIST), any other create or open is refused (EINVAL),
+    // with the same codes as on Windows.
     expect(n.taken).toEqual(error('PosixError', { code: 'EEXIST' }));
     expect(n.missing).toEqual(error('PosixError', { code: 'ENOENT' }));
-    expect(n.clash).toEqual(error('PosixError', { code: 'EINVAL', message: expect.stringContaining('taken by another kind of object') }));
+    const clash = (holds: string) => error('PosixError', { code: 'EINVAL', message: expect.stringMatching(new RegExp(`the name holds ${holds}.*taken by another kind of object`, 'u')) });
+    expect(n.clash).toEqual(clash('a section'));
+    expect(n.openClash).toEqual(clash('a section'));
+    expect(n.sectionClash).toEqual(clash('a mutex, an event or a semaphore'));
+    expect(n.sectionOpenClash).toEqual(clash('a mutex, an event or a semaphore'));
     expect(n.afterClose).toEqual(closed);
   });
 

@@ -97,6 +97,7 @@ describe.each(matrix)('one process, Windows node %s, %s views', (version, mode, 
     expect(report.clash.create).toEqual(win32Error('ERROR_INVALID_HANDLE', 'CreateFileMappingW'));
     expect(report.clash.open).toEqual(win32Error('ERROR_INVALID_HANDLE', 'OpenFileMappingW'));
     expect(report.clash.create.error.message).toContain('another kind of kernel object');
+    expect([report.clash.create.error.code, report.clash.open.error.code]).toEqual(['EINVAL', 'EINVAL']);
   });
 
   it('keeps Local\\ (the default) and Global\\ as separate namespaces', () => {

@@ -95,9 +95,14 @@ describe.each(versions)('synchronisation objects, Windows node %s', (version) =>
   it('creates or opens by name, and explains exclusive, missing and clashing names, closed objects and bad timeouts', () => {
     const n = report.names;
     expect(n).toMatchObject({ first: false, second: true, exclusive: 'created' });
-    expect(n.taken).toEqual(error('Win32Error', { nativeCode: 'ERROR_INVALID_HANDLE', syscall: 'CreateEventW' }));
+    // Another kind's name: an exclusive create finds it taken (EEXIST), any other create or open is refused (EINVAL),
+    // with the same codes as on Linux.
+    expect(n.taken).toEqual(error('Win32Error', { code: 'EEXIST', nativeCode: 'ERROR_INVALID_HANDLE', syscall: 'CreateEventW' }));
     expect(n.missing).toEqual(error('Win32Error', { nativeCode: 'ERROR_FILE_NOT_FOUND', syscall: 'OpenSemaphoreW' }));
-    expect(n.clash).toEqual(error('Win32Error', { nativeCode: 'ERROR_INVALID_HANDLE', syscall: 'CreateMutexW' }));
+    expect(n.clash).toEqual(error('Win32Error', { code: 'EINVAL', nativeCode: 'ERROR_INVALID_HANDLE', syscall: 'CreateMutexW' }));
+    expect(n.openClash).toEqual(error('Win32Error', { code: 'EINVAL', nativeCode: 'ERROR_INVALID_HANDLE', syscall: 'OpenEventW' }));
+    expect(n.sectionClash).toEqual(error('Win32Error', { code: 'EINVAL', nativeCode: 'ERROR_INVALID_HANDLE', syscall: 'CreateFileMappingW' }));
+    expect(n.sectionOpenClash).toEqual(error('Win32Error', { code: 'EINVAL', nativeCode: 'ERROR_INVALID_HANDLE', syscall: 'OpenFileMappingW' }));
     expect(n.afterClose).toEqual(error('ObjectClosedError'));
     expect(n.badTimeout).toEqual(error('FileMappingValidationError', { message: expect.stringContaining('timeoutMs') }));
   });
