@@ -9,7 +9,10 @@ interface Memory {
   external: number;
 }
 
-const matrix = versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [version, mode, env] as const));
+// Every version in zero-copy mode, and copy mode in the newest: each run is about a minute of Wine's kernel calls, and
+// copy mode's code is the same JavaScript in every version (zero copy differs: Node 22 detaches unmapped Buffers).
+const newest = versions[versions.length - 1];
+const matrix = versions.flatMap((version) => VIEW_MODES.filter(([mode]) => mode === 'zero-copy' || version === newest).map(([mode, env]) => [version, mode, env] as const));
 
 describe.each(matrix)('leaks, Windows node %s, %s mode', (version, mode, env) => {
   it('keeps handles and memory flat over 100,000 create/map/write/unmap/close cycles', async () => {
