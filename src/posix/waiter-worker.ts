@@ -5,9 +5,9 @@
  * a mutex is locked, and unlocked, by this thread (a pthread mutex belongs to the thread that locked it).
  */
 import { performance } from 'node:perf_hooks';
-import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import type { Waitable } from '../backend.js';
-import { OUTCOMES, READY, SLOT, type WaiterReply, type WaiterRequest, type WaitThreadData } from '../sync/waiter-protocol.js';
+import { waitThreadSide, type WaitThreadData } from '../sync/waiter-protocol.js';
 import { futex } from './futex.js';
 import { posixInterlocked } from './interlocked.js';
 import { loadLibc } from './libc.js';
@@ -26,54 +26,24 @@ interface Pending {
   slept: boolean;
 }
 
-const { port, shared, koffiPath, wakeAddress } = workerData as WaitThreadData & { wakeAddress: bigint };
-const state = new Int32Array(shared);
+const data = workerData as WaitThreadData & { wakeAddress: bigint };
+const { koffiPath, wakeAddress } = data;
 const pending: Pending[] = [];
 let tools: ObjectTools;
 
-function reply(request: { id: number; sync: boolean }, answer: Omit<WaiterReply, 'id'>): void {
-  if (request.sync) {
-    Atomics.store(state, SLOT.outcome, OUTCOMES.indexOf(answer.outcome));
-    Atomics.store(state, SLOT.errno, answer.errno ?? 0);
-    Atomics.store(state, SLOT.index, answer.index ?? 0);
-    // Last, the request's id: the main thread waits for that value, so every slot above is written before it reads.
-    Atomics.store(state, SLOT.done, request.id | 0);
-    Atomics.notify(state, SLOT.done);
-  } else {
-    port.postMessage({ id: request.id, ...answer } satisfies WaiterReply);
-  }
-}
-
-/** Handles what the main thread asked; false once asked to stop. */
-function drain(): boolean {
-  for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
-    const request = message.message as WaiterRequest;
-    switch (request.op) {
-      case 'wait':
-        pending.push({
-          id: request.id,
-          targets: request.targets,
-          deadline: request.timeoutMs < 0 ? Infinity : performance.now() + request.timeoutMs,
-          sync: request.sync,
-          slept: false,
-        });
-        break;
-      case 'cancel': {
-        const index = pending.findIndex((p) => p.id === request.target);
-        if (index >= 0) reply(pending.splice(index, 1)[0] as Pending, { outcome: 'cancelled' });
-        break;
-      }
-      case 'release': {
-        const error = unlockMutex(tools, request.target as ObjectWaitable);
-        reply(request, error === 0 ? { outcome: 'released' } : { outcome: 'failed', errno: error });
-        break;
-      }
-      case 'stop':
-        return false;
-    }
-  }
-  return true;
-}
+const { reply, drain, ready } = waitThreadSide(data, pending, {
+  wait: (request) => ({
+    id: request.id,
+    targets: request.targets,
+    deadline: request.timeoutMs < 0 ? Infinity : performance.now() + request.timeoutMs,
+    sync: request.sync,
+    slept: false,
+  }),
+  release: (request) => {
+    const error = unlockMutex(tools, request.target as ObjectWaitable);
+    return error === 0 ? { outcome: 'released' } : { outcome: 'failed', errno: error };
+  },
+});
 
 /** One round: read requests, try every pending wait (oldest first), answer what ended, sleep. False once asked to stop. */
 function round(): boolean {
@@ -104,8 +74,7 @@ function run(): void {
   // (see guarded() in sync/waiter.ts).
   const libc = loadLibc(koffiPath);
   tools = { libc, futex: futex(libc), interlocked: posixInterlocked(libc) };
-  Atomics.store(state, SLOT.ready, READY);
-  Atomics.notify(state, SLOT.ready);
+  ready();
   // The main thread may be blocked on a synchronous answer: an exception here must answer, never end the thread.
   for (;;) {
     try {

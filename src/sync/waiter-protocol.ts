@@ -2,7 +2,7 @@
  * What the main thread and a wait thread say to each other (sync/waiter.ts, and each OS's thread: win32/waiter-worker.ts,
  * posix/waiter-worker.ts).
  */
-import type { MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Waitable } from '../backend.js';
 
 /**
@@ -77,4 +77,74 @@ export const SHARED_BYTES = SLOTS_BYTES + FAILURE_TEXT_BYTES;
 export function readStartFailure(state: Int32Array): string {
   const length = Atomics.load(state, SLOT.failureBytes);
   return Buffer.from(state.buffer as SharedArrayBuffer, SLOTS_BYTES, length).toString('utf8');
+}
+
+/** A request a wait thread has taken and not answered yet. */
+export interface PendingRequest {
+  id: number;
+  sync: boolean;
+}
+
+/**
+ * A wait thread's side of the protocol, the same on every OS: `reply` answers a request (in shared memory for a
+ * synchronous one, on the port otherwise), `drain` reads what the main thread asked (with receiveMessageOnPort: the
+ * thread never returns to its event loop), keeps new waits in `pending`, answers cancels and releases, and returns
+ * false once asked to stop.
+ */
+export function waitThreadSide<P extends PendingRequest>(
+  { port, shared }: WaitThreadData,
+  pending: P[],
+  handlers: {
+    /** What the thread keeps of a new wait. */
+    wait(request: WaitRequest): P;
+    /** Releases a mutex this thread acquired; the answer. */
+    release(request: ReleaseRequest): Omit<WaiterReply, 'id'>;
+  },
+) {
+  const state = new Int32Array(shared);
+
+  function reply(request: PendingRequest, answer: Omit<WaiterReply, 'id'>): void {
+    if (request.sync) {
+      Atomics.store(state, SLOT.outcome, OUTCOMES.indexOf(answer.outcome));
+      Atomics.store(state, SLOT.errno, answer.errno ?? 0);
+      Atomics.store(state, SLOT.index, answer.index ?? 0);
+      // Last, the request's id: the main thread waits for that value (see WaitThread.sync), so every slot above is
+      // written before it reads them.
+      Atomics.store(state, SLOT.done, request.id | 0);
+      Atomics.notify(state, SLOT.done);
+    } else {
+      port.postMessage({ id: request.id, ...answer } satisfies WaiterReply);
+    }
+  }
+
+  function drain(): boolean {
+    for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
+      const request = message.message as WaiterRequest;
+      switch (request.op) {
+        case 'wait':
+          pending.push(handlers.wait(request));
+          break;
+        case 'cancel': {
+          const index = pending.findIndex((p) => p.id === request.target);
+          // Already answered (acquired or timed out) when not found: the main thread handles that answer.
+          if (index >= 0) reply(pending.splice(index, 1)[0] as P, { outcome: 'cancelled' });
+          break;
+        }
+        case 'release':
+          reply(request, handlers.release(request));
+          break;
+        case 'stop':
+          return false;
+      }
+    }
+    return true;
+  }
+
+  /** Marks the thread started (or not: see guarded() in sync/waiter.ts), for the main thread blocked until it is. */
+  function ready(): void {
+    Atomics.store(state, SLOT.ready, READY);
+    Atomics.notify(state, SLOT.ready);
+  }
+
+  return { reply, drain, ready };
 }

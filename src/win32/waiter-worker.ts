@@ -9,14 +9,14 @@
  *
  * The thread sleeps in WaitForMultipleObjects on a wake event and on every handle it was given: each pending wait is
  * tried in every round, however many there are. The main thread posts a request on the port and sets the wake event;
- * the thread drains the port with receiveMessageOnPort (it never returns to its event loop) and answers on the port,
- * or, for a synchronous request, in shared memory.
+ * the thread drains the port and answers on the port, or, for a synchronous request, in shared memory (see
+ * waitThreadSide() in sync/waiter-protocol.ts).
  */
 import { performance } from 'node:perf_hooks';
-import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { INFINITE, MAXIMUM_WAIT_OBJECTS, WAIT_ABANDONED, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT } from './constants.js';
 import { loadKernel32, type Kernel32 } from './kernel32.js';
-import { OUTCOMES, READY, SLOT, type WaiterReply, type WaiterRequest, type WaitThreadData } from '../sync/waiter-protocol.js';
+import { waitThreadSide, type WaitThreadData } from '../sync/waiter-protocol.js';
 
 /** The longest single native wait (see round()). */
 const SLICE_MS = 250;
@@ -28,57 +28,25 @@ interface Pending {
   sync: boolean;
 }
 
-const { wake, port, shared, koffiPath } = workerData as WaitThreadData & { wake: bigint };
-const state = new Int32Array(shared);
+const data = workerData as WaitThreadData & { wake: bigint };
+const { wake, koffiPath } = data;
 const pending: Pending[] = [];
 let rotation = 0;
 let k32: Kernel32;
 
-function reply(request: { id: number; sync: boolean }, answer: Omit<WaiterReply, 'id'>): void {
-  if (request.sync) {
-    Atomics.store(state, SLOT.outcome, OUTCOMES.indexOf(answer.outcome));
-    Atomics.store(state, SLOT.errno, answer.errno ?? 0);
-    Atomics.store(state, SLOT.index, answer.index ?? 0);
-    // Last, the request's id: the main thread waits for that value (see WaitThread.sync), so every slot above is
-    // written before it reads them.
-    Atomics.store(state, SLOT.done, request.id | 0);
-    Atomics.notify(state, SLOT.done);
-  } else {
-    port.postMessage({ id: request.id, ...answer } satisfies WaiterReply);
-  }
-}
-
-/** Handles what the main thread asked; false once asked to stop. */
-function drain(): boolean {
-  for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
-    const request = message.message as WaiterRequest;
-    switch (request.op) {
-      case 'wait':
-        pending.push({
-          id: request.id,
-          handles: request.targets as bigint[],
-          deadline: request.timeoutMs < 0 ? Infinity : performance.now() + request.timeoutMs,
-          sync: request.sync,
-        });
-        break;
-      case 'cancel': {
-        const index = pending.findIndex((p) => p.id === request.target);
-        // Already answered (acquired or timed out) when not found: the main thread handles that answer.
-        if (index >= 0) reply(pending.splice(index, 1)[0] as Pending, { outcome: 'cancelled' });
-        break;
-      }
-      case 'release': {
-        const released = k32.ReleaseMutex(request.target as bigint);
-        const errno = k32.GetLastError();
-        reply(request, released ? { outcome: 'released' } : { outcome: 'failed', errno });
-        break;
-      }
-      case 'stop':
-        return false;
-    }
-  }
-  return true;
-}
+const { reply, drain, ready } = waitThreadSide(data, pending, {
+  wait: (request) => ({
+    id: request.id,
+    handles: request.targets as bigint[],
+    deadline: request.timeoutMs < 0 ? Infinity : performance.now() + request.timeoutMs,
+    sync: request.sync,
+  }),
+  release: (request) => {
+    const released = k32.ReleaseMutex(request.target as bigint);
+    const errno = k32.GetLastError();
+    return released ? { outcome: 'released' } : { outcome: 'failed', errno };
+  },
+});
 
 /** Tries `p` alone without waiting, and answers it unless nothing of it is signalled: true when answered. */
 function tryAlone(p: Pending, failedErrno = 0): boolean {
@@ -158,8 +126,7 @@ function run(): void {
   // A failure here reaches the main thread, blocked until this thread is ready, through the guard around this code
   // (see guarded() in sync/waiter.ts).
   k32 = loadKernel32(koffiPath);
-  Atomics.store(state, SLOT.ready, READY);
-  Atomics.notify(state, SLOT.ready);
+  ready();
   // The main thread may be blocked on a synchronous answer: an exception here must answer, never end the thread.
   for (;;) {
     try {

@@ -1,38 +1,17 @@
 // Channel natively on Linux, from the scenario files the Windows suite runs under Wine: between processes (futex
 // wake-ups, backpressure, a peer killed on either side), in both view modes and across them, and within one process.
 import { describe, expect, it } from 'vitest';
+import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
 import { onLinux, runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
-interface Sent {
-  sent: number;
-  bytes: number;
-  sha256: string;
-  copyMode: boolean;
-}
-interface Received {
-  received: number;
-  bytes: number;
-  mismatches: number;
-  sha256: string;
-  peerError?: { name: string; message: string };
-  copyMode: boolean;
-}
-
-const PEER = 'channel-peer.mjs';
 const COPY = { FILEMAPPING_COPY_MODE: '1' };
 const ZERO_COPY = { FILEMAPPING_COPY_MODE: '0' };
 
-async function exchange(version: string, count: number, maxSize: number, capacity?: number, modes: { sender?: Record<string, string>; receiver?: Record<string, string> } = {}) {
-  const name = uniqueName('channel');
-  const extra = capacity === undefined ? [] : [String(capacity)];
-  const [sent, received] = await Promise.all([
-    scenario<Sent>(version, PEER, [name, 'create', 'send', String(count), String(maxSize), ...extra], modes.sender),
-    scenario<Received>(version, PEER, [name, 'open', 'receive', String(count), String(maxSize), ...extra], modes.receiver),
-  ]);
-  return { sent, received };
-}
+/** Runs a sender and a receiver at once, the sender creating the channel. */
+const exchange = (version: string, count: number, maxSize: number, capacity?: number, modes: { sender?: Record<string, string>; receiver?: Record<string, string> } = {}) =>
+  exchangeOf(scenario, uniqueName('channel'), version, 'sender', count, maxSize, capacity, modes);
 
 describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, Node %s', (version) => {
   it('carries 100,000 messages of 1 byte to 64 KiB intact', async () => {

@@ -1,10 +1,8 @@
 // Runs scenario scripts natively on Linux, in each Linux build of Node the suite covers (scripts/linux-runtime.mjs).
 // The scenario files are the ones the Windows suite runs under Wine wherever they apply.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { provisionLinux, ROOT, run } from '../../scripts/linux-runtime.mjs';
-
-export const SCENARIOS = join(ROOT, 'test', 'fixtures', 'scenarios');
+import { provisionLinux, run } from '../../scripts/linux-runtime.mjs';
+import { scenarioRunner, SCENARIOS, VIEW_MODES, type RunResult } from '../fixtures/scenario-runner.js';
 
 /** The Linux runtime: provisioned at import on Linux (downloads Node 22 and 24 once); empty elsewhere. */
 export const runtime = provisionLinux();
@@ -14,37 +12,8 @@ export const versions: string[] = runtime.versions;
 
 export const onLinux = process.platform === 'linux';
 
-export interface RunResult {
-  code: number;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `script` from test/fixtures/scenarios in Node `version`. */
-export function runScenario(version: string, script: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
-  return runtime.runNode(version, join(SCENARIOS, script), args, { env });
-}
-
-/** Runs a scenario that must succeed, and parses the JSON line it reports. */
-export async function scenario<T = Record<string, unknown>>(version: string, script: string, args: string[] = [], env: Record<string, string> = {}): Promise<T> {
-  const result = await runScenario(version, script, args, env);
-  if (result.code !== 0) {
-    throw new Error(`${script} ${args.join(' ')} exited with ${result.code} (${result.signal ?? 'no signal'})\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
-  }
-  const line = result.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`${script} printed no JSON result\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
-  }
-}
-
-/** The two view modes every view scenario runs in: zero copy, and copy mode forced as Electron would force it. */
-export const VIEW_MODES = [
-  ['zero-copy', { FILEMAPPING_COPY_MODE: '0' }],
-  ['copy', { FILEMAPPING_COPY_MODE: '1' }],
-] as const;
+export const { runScenario, scenario } = scenarioRunner(runtime.runNode);
+export { SCENARIOS, VIEW_MODES, type RunResult };
 
 let names = 0;
 

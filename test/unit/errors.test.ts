@@ -67,9 +67,24 @@ describe('Win32Error', () => {
     [1132, 'EINVAL'],
     [8, 'ENOMEM'],
     [288, 'EPERM'],
-    [6, 'EBADF'],
   ])('gives code %i the portable code %s', (errno, code) => {
     expect(make({ errno }).code).toBe(code);
+  });
+
+  // Where the function says more than the code: the same condition as Linux reports it.
+  it.each([
+    ['CloseHandle', 6, 'EBADF'],
+    ['OpenFileMappingW', 6, 'EINVAL'], // the name holds another kind of object
+    ['CreateMutexW', 6, 'EINVAL'],
+    ['OpenSemaphoreW', 6, 'EINVAL'],
+    ['MapViewOfFileEx', 487, 'EEXIST'], // something is mapped at the address
+    ['VirtualQuery', 487, 'ERROR_INVALID_ADDRESS'],
+  ])('gives %s failing with code %i the portable code %s', (syscall, errno, code) => {
+    expect(make({ syscall, errno }).code).toBe(code);
+  });
+
+  it('takes the portable code the call gives it over the tables (an exclusive create on another kind of name)', () => {
+    expect(make({ syscall: 'CreateEventW', errno: 6, code: 'EEXIST' }).code).toBe('EEXIST');
   });
 
   it('keeps the Win32 name as the code of an error with no portable equivalent', () => {

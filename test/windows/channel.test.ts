@@ -1,48 +1,19 @@
 // Channel across real Windows processes (under Wine on Linux, natively on Windows).
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
 import { runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
-interface Sent {
-  sent: number;
-  bytes: number;
-  sha256: string;
-  copyMode: boolean;
-}
-interface Received {
-  received: number;
-  bytes: number;
-  mismatches: number;
-  sha256: string;
-  peerError?: { name: string; message: string };
-  copyMode: boolean;
-}
-
-const PEER = 'channel-peer.mjs';
-
 /** Runs a sender and a receiver at once; `creator` says which side creates the channel. */
-async function exchange(
+const exchange = (
   version: string,
   creator: 'sender' | 'receiver',
   count: number,
   maxSize: number,
   capacity?: number,
   modes: { sender?: Record<string, string>; receiver?: Record<string, string> } = {},
-) {
-  const name = uniqueName('channel');
-  const extra = capacity === undefined ? [] : [String(capacity)];
-  const [sent, received] = await Promise.all([
-    scenario<Sent>(version, PEER, [name, creator === 'sender' ? 'create' : 'open', 'send', String(count), String(maxSize), ...extra], modes.sender),
-    scenario<Received>(
-      version,
-      PEER,
-      [name, creator === 'receiver' ? 'create' : 'open', 'receive', String(count), String(maxSize), ...extra],
-      modes.receiver,
-    ),
-  ]);
-  return { sent, received };
-}
+) => exchangeOf(scenario, uniqueName('channel'), version, creator, count, maxSize, capacity, modes);
 
 describe.each(versions)('Channel between two processes, Windows node %s', (version) => {
   it.each(['sender', 'receiver'] as const)(

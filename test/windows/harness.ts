@@ -2,8 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { buildC, hasCCompiler, provision, ROOT, runWindows } from '../../scripts/windows-runtime.mjs';
-
-export const SCENARIOS = join(ROOT, 'test', 'fixtures', 'scenarios');
+import { scenarioRunner, SCENARIOS, VIEW_MODES, type RunResult } from '../fixtures/scenario-runner.js';
 
 // Provisioning at import: on Linux without Wine this throws with the install command, failing the suite loudly.
 export const runtime = provision();
@@ -11,41 +10,8 @@ export const runtime = provision();
 /** The Node versions the Windows suite runs under. */
 export const versions: string[] = runtime.versions;
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `script` from test/fixtures/scenarios in Windows node.exe `version`. */
-export function runScenario(version: string, script: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunResult> {
-  return runtime.runNode(version, join(SCENARIOS, script), args, { env });
-}
-
-/** Runs a scenario that must succeed, and parses the JSON line it reports. */
-export async function scenario<T = Record<string, unknown>>(
-  version: string,
-  script: string,
-  args: string[] = [],
-  env: Record<string, string> = {},
-): Promise<T> {
-  const result = await runScenario(version, script, args, env);
-  if (result.code !== 0) {
-    throw new Error(`${script} ${args.join(' ')} exited with ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
-  }
-  const line = result.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`${script} printed no JSON result\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
-  }
-}
-
-/** The two view modes every view scenario runs in: zero copy, and copy mode forced as Electron would force it. */
-export const VIEW_MODES = [
-  ['zero-copy', { FILEMAPPING_COPY_MODE: '0' }],
-  ['copy', { FILEMAPPING_COPY_MODE: '1' }],
-] as const;
+export const { runScenario, scenario } = scenarioRunner(runtime.runNode);
+export { SCENARIOS, VIEW_MODES, type RunResult };
 
 let names = 0;
 
