@@ -29,7 +29,7 @@ import {
 import { errnoNumber, posixError } from './errors.js';
 import { posixInterlocked } from './interlocked.js';
 import { getLibc, type Libc } from './libc.js';
-import { anonymousFd, createOrJoin, leave, openAndJoin, statFd } from './lifetime.js';
+import { anonymousFd, createOrJoin, hold, openAndJoin, release, statFd } from './lifetime.js';
 import { shmName } from './names.js';
 import { posixSync } from './sync.js';
 import { checkOwner, ownerOf } from './owner.js';
@@ -42,25 +42,16 @@ const MAX_OFF_T = 2n ** 63n - 1n;
 /** Whether a view of this access writes to the section (and so needs a descriptor open for writing). */
 const WRITES: ReadonlySet<Access> = new Set(['write', 'all']);
 
-/** A section's descriptor and what closing it needs: its shm name, for the last user to unlink. */
-interface Section {
-  fd: number;
-  /** The shm_open name ("/NAME"), for a named section; undefined for an anonymous or file-backed one. */
-  name: string | undefined;
-}
-
 /** The Linux backend over `libc` (the C library itself by default). */
 export function posixBackend(libc: Libc = getLibc()): Backend {
   let system: SystemInfo | undefined;
   let interlocked: Interlocked | undefined;
-  /** The sections this backend opened, by descriptor (a descriptor number is not reused while it is open). */
-  const sections = new Map<number, Section>();
-  let leavingAtExit = false;
+  /** The descriptors of the sections this backend opened (a descriptor number is not reused while it is open). */
+  const sections = new Set<number>();
   const fail = (syscall: string, action: string, path?: string) => posixError(libc, libc.errno(), syscall, action, path);
-  const sectionOf = (handle: NativeHandle): Section => {
-    const section = sections.get(handle as number);
-    if (!section) throw new Error(`No section of this process has descriptor ${String(handle)}: this is a bug`);
-    return section;
+  const sectionOf = (handle: NativeHandle): number => {
+    if (!sections.has(handle as number)) throw new Error(`No section of this process has descriptor ${String(handle)}: this is a bug`);
+    return handle as number;
   };
 
   const memory: MemoryAccess = {
@@ -99,17 +90,10 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
     if (errno !== 0) throw posixError(libc, errno, 'posix_fallocate', `${what}: reserving its ${size} bytes`, path);
   }
 
+  /** Keeps a section this process now holds; a named one of the package's leaves with its last user (lifetime.ts). */
   function adopt(fd: number, name: string | undefined): void {
-    sections.set(fd, { fd, name });
-    if (name !== undefined && !leavingAtExit) {
-      // A process that ends normally without closing (the end of its script, process.exit()) leaves its names as
-      // Windows would, with their last user: Windows closes a process's handles when it ends, POSIX keeps names. A
-      // process killed by a signal cannot run this; the next create() or open() of the name removes what it left.
-      leavingAtExit = true;
-      process.once('exit', () => {
-        for (const section of sections.values()) if (section.name !== undefined) leave(libc, section.name, section.fd);
-      });
-    }
+    sections.add(fd);
+    if (name !== undefined) hold(libc, fd, name);
   }
 
   function createNamed(options: ParsedCreateOptions, what: string): SectionInfo {
@@ -247,22 +231,22 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
     },
 
     closeSection(handle, what, name) {
-      const section = sectionOf(handle);
-      sections.delete(section.fd);
-      if (section.name !== undefined) leave(libc, section.name, section.fd);
-      if (libc.close(section.fd) !== 0) throw fail('close', what, name);
+      const fd = sectionOf(handle);
+      sections.delete(fd);
+      release(libc, fd);
+      if (libc.close(fd) !== 0) throw fail('close', what, name);
     },
 
     sectionSize(handle) {
-      return BigInt(statFd(sectionOf(handle).fd).size);
+      return BigInt(statFd(sectionOf(handle)).size);
     },
 
     sectionOwner(handle) {
-      return ownerOf(statFd(sectionOf(handle).fd).uid);
+      return ownerOf(statFd(sectionOf(handle)).uid);
     },
 
     mapView(handle, request, what, name) {
-      const { fd } = sectionOf(handle);
+      const fd = sectionOf(handle);
       if (request.access.startsWith('execute')) {
         throw new PlatformNotSupportedError('linux', { option: `access: '${request.access}'`, reason: 'execute access is a Windows one' });
       }

@@ -131,12 +131,39 @@ export function anonymousFd(libc: Libc, label: string): { fd: number; syscall: s
  * Before the last close of this process's descriptor: unlinks the name if no other process uses the segment and this
  * package made it. Returns whether it unlinked.
  */
-export function leave(libc: Libc, name: string, fd: number): boolean {
+function leave(libc: Libc, name: string, fd: number): boolean {
   const { ours } = identity(fd);
   if (!ours || libc.flock(fd, LOCK_EX | LOCK_NB) !== 0) return false;
   const unlinked = stillNamed(name, fd) && libc.shm_unlink(name) === 0;
   libc.flock(fd, LOCK_UN);
   return unlinked;
+}
+
+/** The package's named segments this thread holds (sections and objects alike), by descriptor: their shm names. */
+const held = new Map<number, { libc: Libc; name: string }>();
+let leavingAtExit = false;
+
+/**
+ * Records a named segment of the package's that this thread now holds, so that its name goes with its last user:
+ * at release(), or when the thread ends normally without closing (the end of a script, process.exit()), as Windows
+ * closes a process's handles when it ends. A process killed by a signal cannot run this; the next create() or open()
+ * of the name, or a later sweep, removes what it left.
+ */
+export function hold(libc: Libc, fd: number, name: string): void {
+  held.set(fd, { libc, name });
+  if (leavingAtExit) return;
+  leavingAtExit = true;
+  process.once('exit', () => {
+    for (const [heldFd, segment] of held) leave(segment.libc, segment.name, heldFd);
+  });
+}
+
+/** Before this thread closes `fd`: leaves its segment if hold() recorded it (see leave()). */
+export function release(libc: Libc, fd: number): void {
+  const segment = held.get(fd);
+  if (segment === undefined) return;
+  held.delete(fd);
+  leave(libc, segment.name, fd);
 }
 
 /** A named segment this process now holds (its shared lock taken), and whether the package's protocol applies to it. */
@@ -151,8 +178,9 @@ export interface HeldSegment {
 let swept = false;
 /**
  * A segment left behind is swept once it is this old (by its last change, mtime): one left a moment ago waits for the
- * next process, or for its name to be used again. This keeps the sweep away from anything that is still being set up
- * by a process that cannot be seen to be alive yet, and the lifetime tests deterministic.
+ * next process, or for its name to be used again, which removes it by the same rule. Not for safety (the lock decides
+ * that): so that a program restarted at once after a crash finds its names through that one path, and so that the
+ * tests of that path are not raced by the sweeps of other test processes.
  */
 const SWEEP_AFTER_MS = 60_000;
 

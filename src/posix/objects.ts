@@ -119,11 +119,7 @@ export type Attempt = WaitOutcome | 'busy' | { failed: number };
 export function tryTake(tools: ObjectTools, target: Waitable): Attempt {
   const { libc, interlocked } = tools;
   if (typeof target === 'bigint') return { failed: 0 };
-  if (target.kind === 'process') {
-    // pidfd_send_signal with signal 0 tells whether the process still runs (ESRCH once it ended).
-    const alive = Number(libc.syscall(SYS_pidfd_send_signal, 'int', target.pidfd, 'int', 0, 'void *', null, 'uint32_t', 0)) === 0;
-    return alive ? 'busy' : 'signaled';
-  }
+  if (target.kind === 'process') return processAlive(libc, target.pidfd) ? 'busy' : 'signaled';
   const word = target.address + BigInt(AT.state);
   switch (target.kind) {
     case 'event':
@@ -193,6 +189,11 @@ export function unlockMutex({ libc }: ObjectTools, target: ObjectWaitable): numb
 export function giveBack(tools: ObjectTools, target: ObjectWaitable): void {
   if (target.kind === 'event' && !target.manualReset) setEvent(tools, target.address);
   if (target.kind === 'semaphore') releaseSemaphore(tools, target.address, 1);
+}
+
+/** Whether the process of `pidfd` still runs: pidfd_send_signal with signal 0 (ESRCH once it ended). */
+export function processAlive(libc: Libc, pidfd: number): boolean {
+  return Number(libc.syscall(SYS_pidfd_send_signal, 'int', pidfd, 'int', 0, 'void *', null, 'uint32_t', 0)) === 0;
 }
 
 /** x86-64's number of pidfd_send_signal (the same on aarch64). */

@@ -10,7 +10,7 @@ import { MAP_ANONYMOUS, MAP_FAILED, MAP_SHARED, PROT_READ, PROT_WRITE } from './
 import { errnoNumber, posixError } from './errors.js';
 import { FUTEX_WAITV_MAX, futex } from './futex.js';
 import { koffiPathOf, type Libc } from './libc.js';
-import { anonymousFd, createOrJoin, KIND_CLASH_HINT, leave, openAndJoin, statFd } from './lifetime.js';
+import { anonymousFd, createOrJoin, hold, KIND_CLASH_HINT, openAndJoin, release, statFd } from './lifetime.js';
 import { shmName } from './names.js';
 import {
   initialize,
@@ -22,20 +22,19 @@ import {
   setEvent,
   SYS_gettid,
   SYS_pidfd_open,
-  SYS_pidfd_send_signal,
+  processAlive,
   type ObjectTools,
 } from './objects.js';
 import { checkOwner, ownerOf } from './owner.js';
-import { waitHere } from './wait-loop.js';
+import { sleep, waitHere } from './wait-loop.js';
 
 /** The built wait thread's code (tsup.config.ts); undefined when the package runs from source. */
 declare const FILEMAPPING_WAITER_SOURCE_POSIX: string | undefined;
 
-/** An object this process has open: its descriptor, where it is mapped, and its shm name when the last user removes it. */
+/** An object this process has open: its descriptor, and where its page is mapped. */
 interface Held {
   fd: number;
   address: bigint;
-  name: string | undefined;
 }
 
 export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAccess {
@@ -49,12 +48,11 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
     if (!held) throw new Error(`No object of this process has descriptor ${String(handle)}: this is a bug`);
     return held;
   };
-  let leavingAtExit = false;
 
   /** Maps a held object's page, checks its kind (waiting a moment for a creator that is still writing it), keeps it. */
   function adopt(fd: number, kind: SyncKind, name: string | undefined, given: string | undefined, what: string): SyncObjectInfo & { manualReset: boolean | undefined } {
-    // A creator that has not marked its object yet may still be writing it (see lifetime.ts): its size comes first, its
-    // magic last. Give it a moment (a second at most) before judging what the name holds.
+    // lifetime.ts has refused a section's name already. A creator that has not marked its object yet may still be
+    // writing it: its size comes first, its magic last. Give it a moment (a second at most) before judging it.
     let address = MAP_FAILED;
     let found: SyncKind | undefined;
     for (let i = 0; i < 100 && found === undefined; i++) {
@@ -62,7 +60,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
         address = libc.mmap(null, BigInt(OBJECT_BYTES), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0n);
       }
       if (address !== MAP_FAILED) found = kindAt(use(), address);
-      if (found === undefined) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      if (found === undefined) sleep(10);
     }
     if (found !== kind) {
       if (address !== MAP_FAILED) libc.munmap(address, BigInt(OBJECT_BYTES));
@@ -71,20 +69,15 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
         libc,
         errnoNumber(libc, 'EINVAL'),
         'shm_open',
-        `${what}: the name holds ${found === undefined ? 'something else (a section, or data of another program)' : `a ${found}`}`,
+        `${what}: the name holds ${found === undefined ? 'an object its creator never finished (it ended while making it)' : `a ${found}`}`,
         given,
         undefined,
         KIND_CLASH_HINT,
       );
     }
-    objects.set(fd, { fd, address, name });
-    if (name !== undefined && !leavingAtExit) {
-      // As sections do: a process that ends normally without closing leaves its names with their last user.
-      leavingAtExit = true;
-      process.once('exit', () => {
-        for (const held of objects.values()) if (held.name !== undefined) leave(libc, held.name, held.fd);
-      });
-    }
+    objects.set(fd, { fd, address });
+    // As sections do: a named object leaves with its last user (lifetime.ts).
+    if (name !== undefined) hold(libc, fd, name);
     const manualReset = kind === 'event' ? manualResetAt(use(), address) : undefined;
     return { handle: fd, waitable: { kind, address, manualReset: manualReset ?? false }, alreadyExisted: true, manualReset };
   }
@@ -173,7 +166,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
       const held = heldOf(handle);
       objects.delete(held.fd);
       libc.munmap(held.address, BigInt(OBJECT_BYTES));
-      if (held.name !== undefined) leave(libc, held.name, held.fd);
+      release(libc, held.fd);
       if (libc.close(held.fd) !== 0) throw posixError(libc, libc.errno(), 'close', `closing ${what}`, name);
     },
 
@@ -209,7 +202,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
 
     closeProcess: (handle) => void libc.close(handle as number),
 
-    processAlive: (handle) => Number(libc.syscall(SYS_pidfd_send_signal, 'int', handle as number, 'int', 0, 'void *', null, 'uint32_t', 0)) === 0,
+    processAlive: (handle) => processAlive(libc, handle as number),
 
     threadAlive: (id) => existsSync(`/proc/self/task/${id}`),
   };

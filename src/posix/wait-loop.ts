@@ -49,7 +49,7 @@ export function sleepOn(tools: ObjectTools, targets: readonly Waitable[], extra:
   const timeout = Math.max(0, watchesProcess ? Math.min(ms, PROCESS_SLICE_MS) : ms);
   if (words.length === 0) {
     // Nothing to sleep on but time: a process to look at again.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, timeout);
+    sleep(timeout);
     return true;
   }
   if (words.length === 1) {
@@ -62,6 +62,13 @@ export function sleepOn(tools: ObjectTools, targets: readonly Waitable[], extra:
   const [first] = words as [{ address: bigint; value: number }];
   tools.futex.wait(first.address, first.value, Math.min(timeout, FUTEX_WAITV_FALLBACK_MS));
   return true;
+}
+
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/** Sleeps `ms` on the calling thread (a word nobody wakes). */
+export function sleep(ms: number): void {
+  Atomics.wait(nap, 0, 0, ms);
 }
 
 /** A wait on the calling thread for the first of `targets`, up to `timeoutMs` (Infinity: forever). */

@@ -31,7 +31,7 @@ const { koffiPath, wakeAddress } = data;
 const pending: Pending[] = [];
 let tools: ObjectTools;
 
-const { reply, drain, ready } = waitThreadSide(data, pending, {
+const { reply, drain, serve } = waitThreadSide(data, pending, {
   wait: (request) => ({
     id: request.id,
     targets: request.targets,
@@ -74,15 +74,7 @@ function run(): void {
   // (see guarded() in sync/waiter.ts).
   const libc = loadLibc(koffiPath);
   tools = { libc, futex: futex(libc), interlocked: posixInterlocked(libc) };
-  ready();
-  // The main thread may be blocked on a synchronous answer: an exception here must answer, never end the thread.
-  for (;;) {
-    try {
-      if (!round()) break;
-    } catch {
-      for (const p of pending.splice(0)) reply(p, { outcome: 'failed', errno: 0 });
-    }
-  }
+  serve(round);
 }
 
 run();

@@ -140,11 +140,22 @@ export function waitThreadSide<P extends PendingRequest>(
     return true;
   }
 
-  /** Marks the thread started (or not: see guarded() in sync/waiter.ts), for the main thread blocked until it is. */
-  function ready(): void {
+  /**
+   * Marks the thread started, for the main thread blocked until it is (a failure before this reaches it through
+   * guarded() in sync/waiter.ts), then runs `round` until it returns false (asked to stop). The main thread may be
+   * blocked on a synchronous answer: an exception in a round answers every pending wait, and never ends the thread.
+   */
+  function serve(round: () => boolean): void {
     Atomics.store(state, SLOT.ready, READY);
     Atomics.notify(state, SLOT.ready);
+    for (;;) {
+      try {
+        if (!round()) return;
+      } catch {
+        for (const p of pending.splice(0)) reply(p, { outcome: 'failed', errno: 0 });
+      }
+    }
   }
 
-  return { reply, drain, ready };
+  return { reply, drain, serve };
 }

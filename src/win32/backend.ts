@@ -9,10 +9,7 @@ import type { Interlocked } from '../view/interlocked.js';
 import { fileSize, openBackingFile, writesFile } from './backing-file.js';
 import {
   ERROR_ACCESS_DENIED,
-  ERROR_ALREADY_EXISTS,
-  ERROR_INVALID_HANDLE,
   ERROR_LOCK_VIOLATION,
-  ERROR_SUCCESS,
   FILE_MAP_READ,
   INVALID_HANDLE_VALUE,
   MEM_COMMIT,
@@ -26,7 +23,7 @@ import { win32Error } from './errors.js';
 import { win32Interlocked } from './interlocked.js';
 import { kernel32, type Kernel32, type SYSTEM_INFO } from './kernel32.js';
 import { checkOwner, readOwner } from './owner.js';
-import { withSecurityAttributes } from './security.js';
+import { createNamed } from './security.js';
 import { win32Sync } from './sync.js';
 import { OPEN_ACCESS, sectionFlags, VIEW_ACCESS } from './section-flags.js';
 
@@ -215,22 +212,11 @@ function createSection(k32: Kernel32, options: ParsedCreateOptions, fileHandle: 
   const section = options.name === undefined ? (fileBacked ? 'a section' : 'an anonymous section') : `section "${options.name}"`;
   const what = `creating ${section}${fileBacked ? ` backed by "${options.file}"` : ''} of ${options.size === undefined ? `the file's size (${requested} bytes)` : `${options.size} bytes`}, ${options.protection}${options.attributes.length > 0 ? ` [${options.attributes.join(', ')}]` : ''}`;
 
-  const [handle, errno] = withSecurityAttributes(k32, options, section, (attributes) => {
-    // A new section does not always reset the last error: clear it so that ERROR_ALREADY_EXISTS is never stale.
-    k32.SetLastError(ERROR_SUCCESS);
-    const created = k32.CreateFileMappingW(fileHandle, attributes, flags, size.high, size.low, options.name ?? null);
-    return [created, k32.GetLastError()] as const;
-  });
-  if (handle === null) {
-    // An exclusive create finds the name taken, whatever kind of object holds it: EEXIST, as on Linux.
-    const taken = options.exclusive && errno === ERROR_INVALID_HANDLE ? 'EEXIST' : undefined;
-    throw win32Error(k32, errno, 'CreateFileMappingW', what, options.name ?? options.file, undefined, undefined, taken);
-  }
-  const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
-  if (alreadyExisted && options.exclusive) {
-    k32.CloseHandle(handle);
-    throw win32Error(k32, errno, 'CreateFileMappingW', `${what} (exclusive)`, options.name, 'section');
-  }
+  const { handle, alreadyExisted } = createNamed(
+    k32,
+    { ...options, syscall: 'CreateFileMappingW', kind: 'section', what, path: options.name ?? options.file },
+    (attributes) => k32.CreateFileMappingW(fileHandle, attributes, flags, size.high, size.low, options.name ?? null),
+  );
   // An image section ('image', 'image-no-execute') is mapped as the loader lays it out (SizeOfImage bytes), not as
   // the file is: its views' length is read from what was mapped.
   const image = options.attributes.includes('image') || options.attributes.includes('image-no-execute');

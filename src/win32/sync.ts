@@ -6,10 +6,7 @@
 import type { NativeHandle, SyncAccess, SyncKind, SyncObjectInfo, WaitThreadPlatform } from '../backend.js';
 import type { ExpectedOwner } from '../core/owner.js';
 import {
-  ERROR_ALREADY_EXISTS,
-  ERROR_INVALID_HANDLE,
   ERROR_INVALID_PARAMETER,
-  ERROR_SUCCESS,
   EVENT_MODIFY_STATE,
   INFINITE,
   MAXIMUM_WAIT_OBJECTS,
@@ -25,7 +22,7 @@ import {
 import { win32Error } from './errors.js';
 import { koffiPath, type HANDLE, type Kernel32 } from './kernel32.js';
 import { checkOwner, readOwner } from './owner.js';
-import { withSecurityAttributes } from './security.js';
+import { createNamed } from './security.js';
 
 /** The built wait thread's code (tsup.config.ts); undefined when the package runs from source. */
 declare const FILEMAPPING_WAITER_SOURCE_WIN32: string | undefined;
@@ -57,21 +54,7 @@ export function win32Sync(k32: Kernel32): SyncAccess {
   };
 
   function create(kind: SyncKind, k32create: (attributes: Buffer | null, name: string | null) => HANDLE, request: Parameters<SyncAccess['createObject']>[0], what: string): SyncObjectInfo {
-    const [handle, errno] = withSecurityAttributes(k32, request, what, (attributes) => {
-      k32.SetLastError(ERROR_SUCCESS);
-      const created = k32create(attributes, request.name ?? null);
-      return [created, k32.GetLastError()] as const;
-    });
-    if (handle === null) {
-      // An exclusive create finds the name taken, whatever kind of object holds it: EEXIST, as on Linux.
-      const taken = request.exclusive && errno === ERROR_INVALID_HANDLE ? 'EEXIST' : undefined;
-      throw win32Error(k32, errno, KINDS[kind].create, what, request.name, undefined, undefined, taken);
-    }
-    const alreadyExisted = errno === ERROR_ALREADY_EXISTS;
-    if (alreadyExisted && request.exclusive) {
-      k32.CloseHandle(handle);
-      throw win32Error(k32, errno, KINDS[kind].create, `${what} (exclusive)`, request.name, kind);
-    }
+    const { handle, alreadyExisted } = createNamed(k32, { ...request, syscall: KINDS[kind].create, kind, what, path: request.name }, (attributes) => k32create(attributes, request.name ?? null));
     // An existing event keeps its own reset mode, which Windows does not tell.
     return { handle, waitable: handle, alreadyExisted, manualReset: kind === 'event' && !alreadyExisted ? (request.manualReset ?? false) : undefined };
   }

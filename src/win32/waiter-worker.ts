@@ -34,7 +34,7 @@ const pending: Pending[] = [];
 let rotation = 0;
 let k32: Kernel32;
 
-const { reply, drain, ready } = waitThreadSide(data, pending, {
+const { reply, drain, serve } = waitThreadSide(data, pending, {
   wait: (request) => ({
     id: request.id,
     handles: request.targets as bigint[],
@@ -126,15 +126,7 @@ function run(): void {
   // A failure here reaches the main thread, blocked until this thread is ready, through the guard around this code
   // (see guarded() in sync/waiter.ts).
   k32 = loadKernel32(koffiPath);
-  ready();
-  // The main thread may be blocked on a synchronous answer: an exception here must answer, never end the thread.
-  for (;;) {
-    try {
-      if (!round()) break;
-    } catch {
-      for (const p of pending.splice(0)) reply(p, { outcome: 'failed', errno: 0 });
-    }
-  }
+  serve(round);
 }
 
 run();
