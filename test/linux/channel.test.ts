@@ -2,12 +2,11 @@
 // wake-ups, backpressure, a peer killed on either side), in both view modes and across them, and within one process.
 import { describe, expect, it } from 'vitest';
 import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
+import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
 import { onLinux, runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
-const COPY = { FILEMAPPING_COPY_MODE: '1' };
-const ZERO_COPY = { FILEMAPPING_COPY_MODE: '0' };
 
 /** Runs a sender and a receiver at once, the sender creating the channel. */
 const exchange = (version: string, count: number, maxSize: number, capacity?: number, modes: { sender?: Record<string, string>; receiver?: Record<string, string> } = {}) =>

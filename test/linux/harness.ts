@@ -1,8 +1,8 @@
 // Runs scenario scripts natively on Linux, in each Linux build of Node the suite covers (scripts/linux-runtime.mjs).
 // The scenario files are the ones the Windows suite runs under Wine wherever they apply.
-import { randomBytes } from 'node:crypto';
-import { provisionLinux, run } from '../../scripts/linux-runtime.mjs';
-import { scenarioRunner, SCENARIOS, VIEW_MODES, type RunResult } from '../fixtures/scenario-runner.js';
+import { join } from 'node:path';
+import { provisionLinux, ROOT, run } from '../../scripts/linux-runtime.mjs';
+import { scenarioRunner, SCENARIOS, uniqueName, VIEW_MODES, type RunResult } from '../fixtures/scenario-runner.js';
 
 /** The Linux runtime: provisioned at import on Linux (downloads Node 22 and 24 once); empty elsewhere. */
 export const runtime = provisionLinux();
@@ -13,13 +13,14 @@ export const versions: string[] = runtime.versions;
 export const onLinux = process.platform === 'linux';
 
 export const { runScenario, scenario } = scenarioRunner(runtime.runNode);
-export { SCENARIOS, VIEW_MODES, type RunResult };
-
-let names = 0;
-
-/** A section name no other test or run uses (a bare name: what Python and C programs use too). */
-export function uniqueName(tag: string): string {
-  return `filemapping-test-${tag}-${process.pid}-${names++}-${randomBytes(4).toString('hex')}`;
-}
+// Names are bare, as Python and C programs use them.
+export { SCENARIOS, uniqueName, VIEW_MODES, type RunResult };
 
 export { run };
+
+type Package = typeof import('../../src/index.js');
+
+/** The package as built (dist/), loaded natively in this process: the other side of the in-process Linux tests. */
+export async function loadPackage(): Promise<Package> {
+  return (await import(join(ROOT, 'dist', 'index.cjs'))) as Package;
+}

@@ -5,10 +5,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/linux-runtime.mjs';
-import { onLinux, run, uniqueName } from './harness.js';
+import { onLinux, run, uniqueName, loadPackage as load } from './harness.js';
 
-type Package = typeof import('../../src/index.js');
-const load = async (): Promise<Package> => (await import(join(ROOT, 'dist', 'index.cjs'))) as Package;
 
 const PYTHON_PEER = join(ROOT, 'test', 'fixtures', 'python', 'peer.py');
 const C_PEER = join(ROOT, '.cache', 'linux', 'posix-peer');

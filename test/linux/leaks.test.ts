@@ -11,10 +11,12 @@ interface Memory {
   external: number;
 }
 
-// The newest Node only: the cycles cost the same in each, and the Windows suite covers the others' bindings.
-const version = versions[versions.length - 1] as string;
+// Every version in zero-copy mode (Node 22 and later detach unmapped Buffers, Node 20 does not), and copy mode, the
+// same JavaScript in every version, in the newest. Off Linux the matrix is empty and the suite reported as skipped.
+const newest = versions[versions.length - 1];
+const matrix = versions.flatMap((version) => VIEW_MODES.filter(([mode]) => mode === 'zero-copy' || version === newest).map(([mode, env]) => [version, mode, env] as const));
 
-describe.runIf(onLinux).each(VIEW_MODES)(`leaks on Linux, Node ${version}, %s mode`, (mode, env) => {
+describe.runIf(onLinux).each(matrix)('leaks on Linux, Node %s, %s mode', (version, mode, env) => {
   it('keeps file descriptors, mappings and memory flat over 100,000 create/map/write/unmap/close cycles', async () => {
     const report = await scenario<{ cycles: number; before: Memory; after: Memory; stillMapped: number; namesLeft: number; copyMode: boolean }>(
       version,

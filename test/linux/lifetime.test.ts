@@ -4,12 +4,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT } from '../../scripts/linux-runtime.mjs';
-import { onLinux, run, SCENARIOS, uniqueName } from './harness.js';
+import { loadPackage as load, onLinux, run, SCENARIOS, uniqueName } from './harness.js';
 
-// The package as built, loaded natively in this process (on Linux): the other side of every test.
-type Package = typeof import('../../src/index.js');
-const load = async (): Promise<Package> => (await import(join(ROOT, 'dist', 'index.cjs'))) as Package;
 
 const shm = (name: string) => `/dev/shm/${name}`;
 const children: ChildProcessWithoutNullStreams[] = [];

@@ -3,6 +3,7 @@
 // Atomics. Both must be atomic against each other and against C's Interlocked functions.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cPeer, runWindows, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
+import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 interface Count {
@@ -59,8 +60,6 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
 );
 
 const N = 200_000;
-const COPY = { FILEMAPPING_COPY_MODE: '1' };
-const ZERO_COPY = { FILEMAPPING_COPY_MODE: '0' };
 /** The report of the peer that finished last: the totals every peer's increments add up to. */
 const totals = (reports: Count[]) => {
   expect(reports.filter((r) => r.last)).toHaveLength(1);

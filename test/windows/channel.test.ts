@@ -1,6 +1,7 @@
 // Channel across real Windows processes (under Wine on Linux, natively on Windows).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
+import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
 import { runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
@@ -46,8 +47,8 @@ describe.each(versions)('Channel between two processes, Windows node %s', (versi
       runScenario(version, PEER, [name, 'create', 'send-then-die', '20', '1000', '4096']),
       scenario<Received>(version, PEER, [name, 'open', 'receive', '1000', '1000']),
     ]);
-    // The writer was killed after its sends: it reported nothing.
-    expect(writer.stdout).toBe('');
+    // The writer was killed after its sends (TerminateProcess: exit code 1): it reported nothing, and failed nowhere.
+    expect(writer).toMatchObject({ code: 1, stdout: '', stderr: '' });
     // Every message it sent arrived intact, then the reader learnt that the writer was gone.
     expect(reader).toMatchObject({ received: 20, mismatches: 0 });
     expect(reader.peerError).toMatchObject({ name: 'ChannelPeerExitedError', message: expect.stringContaining('ended without closing it') });
@@ -61,7 +62,7 @@ describe.each(versions)('Channel with a killed reader, Windows node %s', (versio
       scenario<Sent & { peerError?: { name: string; message: string } }>(version, PEER, [name, 'create', 'send', '1000', '1000', '4096']),
       runScenario(version, PEER, [name, 'open', 'receive-then-die', '1000', '1000', '4096']),
     ]);
-    expect(reader.stdout).toBe('');
+    expect(reader).toMatchObject({ code: 1, stdout: '', stderr: '' });
     expect(writer.sent).toBeLessThan(1000);
     expect(writer.peerError).toMatchObject({ name: 'ChannelPeerExitedError', message: expect.stringContaining('The process reading') });
   });
@@ -69,8 +70,6 @@ describe.each(versions)('Channel with a killed reader, Windows node %s', (versio
 
 // Electron's main process forbids external buffers, so its end of a channel is in copy mode, and its peer is often a
 // plain Node process in zero-copy mode: both must share the ring word for word.
-const COPY = { FILEMAPPING_COPY_MODE: '1' };
-const ZERO_COPY = { FILEMAPPING_COPY_MODE: '0' };
 describe.each(versions)('Channel between processes in copy mode and in mixed modes, Windows node %s', (version) => {
   it.each([
     ['copy', 'copy', COPY, COPY],

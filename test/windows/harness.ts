@@ -1,8 +1,7 @@
 // Runs scenario scripts in real Windows node.exe processes: under Wine on Linux, natively on Windows.
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { buildC, hasCCompiler, provision, ROOT, runWindows } from '../../scripts/windows-runtime.mjs';
-import { scenarioRunner, SCENARIOS, VIEW_MODES, type RunResult } from '../fixtures/scenario-runner.js';
+import { scenarioRunner, SCENARIOS, uniqueName as uniqueNameOf, VIEW_MODES, type RunResult } from '../fixtures/scenario-runner.js';
 
 // Provisioning at import: on Linux without Wine this throws with the install command, failing the suite loudly.
 export const runtime = provision();
@@ -13,11 +12,9 @@ export const versions: string[] = runtime.versions;
 export const { runScenario, scenario } = scenarioRunner(runtime.runNode);
 export { SCENARIOS, VIEW_MODES, type RunResult };
 
-let names = 0;
-
-/** A section name no other test or run uses. */
+/** A section name no other test or run uses, in the Local\\ namespace (or `namespace`). */
 export function uniqueName(tag: string, namespace = 'Local'): string {
-  return `${namespace}\\filemapping-test-${tag}-${process.pid}-${names++}-${randomBytes(4).toString('hex')}`;
+  return uniqueNameOf(tag, `${namespace}\\`);
 }
 
 /** The C peer (test/fixtures/c/peer.c), built once; undefined when no compiler is at hand on native Windows. */
