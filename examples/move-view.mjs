@@ -5,8 +5,8 @@
 // Linux). To find one, map a second view of the same size anywhere (the system places views at such addresses), note
 // its address and unmap it. It is looked for while the first view is still mapped, so it is sure to differ from the
 // first address. Nothing else in this single-threaded script maps memory in between; a program with other threads
-// mapping memory should be ready for map({ address }) to fail (code 'EEXIST' on Linux, where a view never replaces
-// what is mapped there; ERROR_INVALID_ADDRESS on Windows) and look again.
+// mapping memory should be ready for map({ address }) to fail (code 'EEXIST' on both OSes: a view never replaces
+// what is mapped there; Windows' nativeCode is ERROR_INVALID_ADDRESS) and look again.
 //
 // Run (Windows or Linux, after `npm run build`):
 //   node examples/move-view.mjs

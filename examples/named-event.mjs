@@ -10,8 +10,8 @@ import { NamedEvent } from '../dist/index.js';
 export const HANDOFF_TIMEOUT_MS = 60_000;
 
 /**
- * Creates or opens the manual-reset event `name` (unsignalled when new). On Windows events share the namespace of
- * sections, so the name must differ from the section's.
+ * Creates or opens the manual-reset event `name` (unsignalled when new). Events share the namespace of sections (on
+ * Windows and on Linux), so the name must differ from the section's.
  */
 export function namedEvent(name) {
   const event = NamedEvent.create(name, { manualReset: true });

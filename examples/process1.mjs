@@ -1,6 +1,7 @@
 // Process 1 of the Win32 documentation's "Creating Named Shared Memory" sample, with the idiomatic API: creates a
-// named section of 1024 bytes backed by the paging file, writes "Message from first process." into it, and keeps
-// it alive until process 2 has read it (the C sample waits for a key press; this one waits for process 2's signal).
+// named section of 1024 bytes backed by the paging file (/dev/shm on Linux), writes "Message from first process."
+// into it, and keeps it alive until process 2 has read it (the C sample waits for a key press; this one waits for
+// process 2's signal).
 //
 // The write is guarded by a named mutex, NAME-lock, as the Win32 docs advise for data that more than one process
 // touches: process 1 locks, writes, unlocks; process 2 locks, reads, unlocks. The events of named-event.mjs say

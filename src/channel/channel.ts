@@ -430,7 +430,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     const peerPid = this.#ring.holder(peerRole).pid;
     // The handles of peers that left are closed here, while no wait uses them.
     if (this.#pendingWaits === 0) this.#peers.keepOnly([this.#ring.holder('writer').pid, this.#ring.holder('reader').pid]);
-    const peer = peerPid !== 0 && peerPid !== this.#pid ? this.#peers.waitable(peerPid) : undefined;
+    const foreign = peerPid !== 0 && peerPid !== this.#pid;
+    const peer = foreign ? this.#peers.waitable(peerPid) : undefined;
     const ms = deadline === Infinity ? Infinity : Math.max(0, Math.round(deadline - performance.now()));
     const settle = (outcome: Wake): 'timeout' | 'woken' => {
       this.#ring[flag] = false;
@@ -440,6 +441,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       if (role === 'reader' && !this.#ring.empty) return 'woken';
       throw new ChannelPeerExitedError(peerRole, peerPid, `channel "${this.name}"`);
     };
+    // A peer that ended before it could be opened is as gone as one that ends during the wait.
+    if (foreign && peer === undefined) return settle('peer') as 'woken'; // 'peer' settles as 'woken' or throws
     const woken = waitableOf(event);
     const result: Wake | Promise<Wake> = wait(peer === undefined ? [woken] : [woken, peer], event, ms);
     return (result instanceof Promise ? result.then(settle, (error: unknown) => {

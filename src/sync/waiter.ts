@@ -42,9 +42,14 @@ let nextId = 1;
  * The thread's code, run so that whatever it throws before it is ready (koffi that cannot be loaded, say) is written
  * where the main thread, blocked until the thread is ready, reads it (readStartFailure()), instead of leaving it
  * waiting.
+ *
+ * A worker inherits its host's --input-type: under `node --input-type=module -e`, or a tool that runs code that way,
+ * the string is evaluated as a module, where there is no require(). The code takes require() as a parameter, made
+ * from node:module there (process.getBuiltinModule: Node 20.16 and later).
  */
 function guarded(source: string): string {
   return `"use strict";
+(function (require) {
 const { workerData } = require('node:worker_threads');
 try {
   (function () {
@@ -60,7 +65,8 @@ ${source}
     Atomics.notify(state, ${SLOT.ready});
   }
   throw error;
-}`;
+}
+})(typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(process.execPath));`;
 }
 
 /** One wait thread: its worker, how it is woken, and the objects of the waits it has been given. */

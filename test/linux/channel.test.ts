@@ -2,6 +2,7 @@
 // wake-ups, backpressure, a peer killed on either side), in both view modes and across them, and within one process.
 import { describe, expect, it } from 'vitest';
 import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
+import { expectChannelCalls, expectChannelSingle, expectLateWait } from '../fixtures/expect-channel.js';
 import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
 import { onLinux, runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
@@ -46,6 +47,10 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
     expect(writer.peerError).toMatchObject({ name: 'ChannelPeerExitedError', message: expect.stringContaining('The process reading') });
   });
 
+  it('tells a writer that starts waiting after its reader was killed, at once, instead of at its timeout', async () => {
+    expectLateWait(await scenario<Report>(version, 'channel-late-wait.mjs', [uniqueName('late')]), { status: null, signal: 'SIGKILL' });
+  });
+
   it.each([
     ['copy', 'zero-copy', COPY, ZERO_COPY],
     ['zero-copy', 'copy', ZERO_COPY, COPY],
@@ -77,26 +82,12 @@ describe.runIf(onLinux).each(versions.flatMap((version) => VIEW_MODES.map(([mode
   'Channel in one process on Linux, Node %s, %s mode',
   (version, mode, env) => {
     it('sends, times out, backs pressure, refuses, frees a dead worker thread’s role, iterates and cancels as on Windows', async () => {
-      const report = await scenario<Report>(version, 'channel-single.mjs', [uniqueName('channel-single')], env);
-      const copyMode = mode === 'copy';
-      expect(report.roundTrip).toEqual({ got: ['hello', [1, 2, 3], 0], empty: true, max: 4092, created: false, joined: true, copyMode: [copyMode, copyMode] });
-      expect(report.backpressure).toEqual({ sent: 4, fullAgain: false, first: 0, afterOneRead: true, rest: [1, 2, 3, 99] });
-      expect(report.refusals.missing.error).toMatchObject({ name: 'PosixError', code: 'ENOENT' });
-      expect(report.refusals.exclusive.error).toMatchObject({ code: 'EEXIST', message: expect.stringContaining('join it with Channel.open()') });
-      expect(report.workerRoles.whileAlive.error.message).toMatch(/Cannot use channel .* as its writer: thread \d+ of this process is its writer/u);
-      expect(report.workerRoles).toMatchObject({ exitCode: 0, afterExit: true, received: ['from the worker', 'from main'] });
-      expect(report.iterate).toEqual({ seen: ['one', 'two', 'three'], aborted: 'AbortError', after: 'after abort', iteration: 'ended', pendingReceive: 'ObjectClosedError' });
+      expectChannelSingle(await scenario<Report>(version, 'channel-single.mjs', [uniqueName('channel-single')], env), mode, 'PosixError');
     });
 
     it('serves calls of one end in order, refuses aborted signals and long names, and keeps roles per end', async () => {
-      const report = await scenario<Report>(version, 'channel-calls.mjs', [uniqueName('channel-calls')], env);
-      expect(report.concurrentReceives).toEqual({ results: [{ value: 'a' }, { value: 'b' }], left: null });
-      expect(report.concurrentSends).toEqual({ results: [{ value: true }, { value: true }], received: [1, 2, 3] });
-      expect(report.abortedSignal).toMatchObject({ sentNothing: true, afterReceive: 'kept' });
-      expect(report.iteratorReturn).toEqual({ returned: { done: true }, pending: { done: true }, afterwards: 'stays', nextAfterReturn: { done: true } });
       // Linux counts a name's bytes: 255 with the slash, so a channel name is at most 248 bytes.
-      expect(report.longNames.longest.error.message).toContain('at most 248 bytes for a channel on this OS');
-      expect(report.roleOfAnotherEnd.fromWorker).toMatch(/Cannot use channel .* as its reader: thread \d+ of this process is its reader/u);
+      expectChannelCalls(await scenario<Report>(version, 'channel-calls.mjs', [uniqueName('channel-calls')], env), true);
     });
   },
 );

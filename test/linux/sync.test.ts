@@ -1,11 +1,10 @@
 // Named mutexes, events and semaphores natively on Linux, from the scenario files the Windows suite runs under Wine:
 // the same results, the portable error codes, and a holder that dies reported as 'abandoned'.
 import { describe, expect, it } from 'vitest';
+import { error, MANY_WAITS, POOL_HEALTH } from '../fixtures/expect-sync.js';
 import { onLinux, runScenario, scenario, uniqueName, versions } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
-
-const error = (name: string, more: Record<string, unknown> = {}) => ({ error: expect.objectContaining({ name, ...more }) });
 
 describe.runIf(onLinux).each(versions)('synchronisation objects on Linux, Node %s', (version) => {
   it('behaves as on Windows: locks, handovers, aborts, withLock, events, semaphores, closes and names', async () => {
@@ -47,15 +46,7 @@ describe.runIf(onLinux).each(versions)('synchronisation objects on Linux, Node %
   });
 
   it('keeps every other wait prompt and correct while hundreds of async waits are pending', async () => {
-    expect(await scenario<Report>(version, 'many-waits.mjs', [uniqueName('many'), '200'])).toEqual({
-      lockWithTimeout: ['acquired', 'acquired', 'acquired'],
-      lockAsyncWithTimeout: ['acquired', 'acquired', 'acquired'],
-      zeroTimeoutLocks: { missed: 0 },
-      zeroTimeoutSemaphore: 0,
-      setEventNoticed: 'signaled',
-      waitingChannels: 0,
-      idleWaitsEndWhenSet: { signaled: 200, of: 200 },
-    });
+    expect(await scenario<Report>(version, 'many-waits.mjs', [uniqueName('many'), '200'])).toEqual(MANY_WAITS);
   });
 
   it('answers every synchronous request with its own answer, in 4 processes at once', async () => {
@@ -76,7 +67,7 @@ describe.runIf(onLinux).each(versions)('synchronisation objects on Linux, Node %
   // An async wait runs on a thread of the package's own, never on libuv's pool (4 threads), which fs, dns and crypto
   // need: with 8 waits pending, a file is still read.
   it('keeps libuv’s thread pool free while 8 asynchronous waits are pending', async () => {
-    expect(await scenario<Report>(version, 'pool-health.mjs', [uniqueName('pool')])).toEqual({ read: true, hashed: true, pendingWhileReading: 8, ended: 8 });
+    expect(await scenario<Report>(version, 'pool-health.mjs', [uniqueName('pool')])).toEqual(POOL_HEALTH);
   });
 
   it('releases what a worker thread left open when it ends, however it ends', async () => {

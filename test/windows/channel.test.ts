@@ -1,6 +1,7 @@
 // Channel across real Windows processes (under Wine on Linux, natively on Windows).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
+import { expectChannelCalls, expectChannelSingle, expectLateWait } from '../fixtures/expect-channel.js';
 import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
 import { runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
@@ -66,6 +67,10 @@ describe.each(versions)('Channel with a killed reader, Windows node %s', (versio
     expect(writer.sent).toBeLessThan(1000);
     expect(writer.peerError).toMatchObject({ name: 'ChannelPeerExitedError', message: expect.stringContaining('The process reading') });
   });
+
+  it('tells a writer that starts waiting after its reader was killed, at once, instead of at its timeout', async () => {
+    expectLateWait(await scenario<Report>(version, 'channel-late-wait.mjs', [uniqueName('late')]), { status: 1, signal: null });
+  });
 });
 
 // Electron's main process forbids external buffers, so its end of a channel is in copy mode, and its peer is often a
@@ -90,99 +95,16 @@ describe.each(versions)('Channel between processes in copy mode and in mixed mod
 describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [version, mode, env] as const)))(
   'Channel in one process, Windows node %s, %s mode',
   (version, mode, env) => {
-    let report: Report;
-    beforeAll(async () => {
-      report = await scenario<Report>(version, 'channel-single.mjs', [uniqueName('channel-single')], env);
-    });
-
-    it('sends and receives strings, Buffers and empty messages, and times out as a result', () => {
-      const copyMode = mode === 'copy';
-      expect(report.roundTrip).toEqual({
-        got: ['hello', [1, 2, 3], 0],
-        empty: true,
-        max: 4092,
-        created: false,
-        joined: true,
-        copyMode: [copyMode, copyMode],
-      });
-    });
-
-    it('never overwrites unread data: a full ring refuses until a message is read', () => {
-      expect(report.backpressure).toEqual({ sent: 4, fullAgain: false, first: 0, afterOneRead: true, rest: [1, 2, 3, 99] });
-    });
-
-    it('refuses messages over the limit, other kinds of message, bad capacities, and use after close', () => {
-      const r = report.refusals;
-      expect(r.tooLong.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('4093 bytes is longer than this channel carries (4092') });
-      expect(r.notBytes.error).toMatchObject({ name: 'FileMappingValidationError' });
-      expect(r.badCapacity.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('power of two') });
-      expect(r.missing.error).toMatchObject({ name: 'Win32Error', nativeCode: 'ERROR_FILE_NOT_FOUND' });
-      expect(r.exclusive.error).toMatchObject({ name: 'Win32Error', nativeCode: 'ERROR_ALREADY_EXISTS', message: expect.stringContaining('join it with Channel.open()') });
-      expect(r.closed.error).toMatchObject({ name: 'ObjectClosedError' });
-    });
-
-    it('frees the role of a worker thread that ended without close(), and not before it ended', () => {
-      const r = report.workerRoles;
-      expect(r.whileAlive.error.message).toMatch(/Cannot use channel .* as its writer: thread \d+ of this process is its writer/u);
-      expect(r.exitCode).toBe(0);
-      expect(r.afterExit).toBe(true);
-      expect(r.received).toEqual(['from the worker', 'from main']);
-    });
-
-    it('iterates with for await until closed, a cancelled receive takes nothing, and close rejects a pending receive', () => {
-      expect(report.iterate).toEqual({
-        seen: ['one', 'two', 'three'],
-        aborted: 'AbortError',
-        after: 'after abort',
-        iteration: 'ended',
-        pendingReceive: 'ObjectClosedError',
-      });
+    it('sends, times out, backs pressure, refuses, frees a dead worker thread’s role, iterates and cancels', async () => {
+      expectChannelSingle(await scenario<Report>(version, 'channel-single.mjs', [uniqueName('channel-single')], env), mode, 'Win32Error');
     });
   },
 );
 
 describe.each(versions)('Calls on one channel end, Windows node %s', (version) => {
-  let report: Report;
-  beforeAll(async () => {
-    report = await scenario<Report>(version, 'channel-calls.mjs', [uniqueName('channel-calls')]);
-  });
-
-  // The waiting flag is shared by the calls of an end and the wake event resets itself: two pending calls once left
-  // the second waiting while its message stayed in the ring.
-  it('serves two pending receiveAsync() calls of one end in order, leaving no message behind', () => {
-    expect(report.concurrentReceives).toEqual({ results: [{ value: 'a' }, { value: 'b' }], left: null });
-  });
-
-  it('serves two pending sendAsync() calls of one end in order as the reader makes room', () => {
-    expect(report.concurrentSends).toEqual({ results: [{ value: true }, { value: true }], received: [1, 2, 3] });
-  });
-
-  it('refuses a synchronous call while an async one of its direction is pending, and serves the async one', () => {
-    expect(report.syncWhilePending.refused.error.message).toMatch(/Cannot receive synchronously .* while a receiveAsync\(\) of this end is pending/u);
-    expect(report.syncWhilePending.result).toEqual({ value: 'x' });
-  });
-
-  it('rejects sendAsync() and receiveAsync() given an aborted signal, having sent and taken nothing', () => {
-    const aborted = { error: expect.objectContaining({ message: 'already aborted' }) };
-    expect(report.abortedSignal).toEqual({ send: aborted, sentNothing: true, receive: aborted, afterReceive: 'kept' });
-  });
-
-  it("ends a pending next() as done when the iterator's return() is called, and the next message stays in the ring", () => {
-    expect(report.iteratorReturn).toEqual({ returned: { done: true }, pending: { done: true }, afterwards: 'stays', nextAfterReturn: { done: true } });
-  });
-
-  it("takes names of up to 254 characters, and refuses longer ones with the channel's own limit", () => {
-    const r = report.longNames;
-    expect(r.longest).toBe('created');
-    for (const refused of [r.tooLong, r.tooLongOpen]) {
-      expect(refused.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining('at most 254 characters for a channel') });
-      // About the name given, not about a part's name made from it (NAME-init was once too long).
-      expect(refused.error.message).not.toContain('filemapping-test');
-    }
-  });
-
-  it('keeps the reader role of an end when another end of the same thread closes', () => {
-    expect(report.roleOfAnotherEnd.fromWorker).toMatch(/Cannot use channel .* as its reader: thread \d+ of this process is its reader/u);
+  it('serves calls of one end in order, refuses aborted signals and long names, and keeps roles per end', async () => {
+    // Windows counts characters: a channel name is at most 254.
+    expectChannelCalls(await scenario<Report>(version, 'channel-calls.mjs', [uniqueName('channel-calls')]), false);
   });
 });
 
