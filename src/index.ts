@@ -30,7 +30,9 @@ export {
 } from './sync/named-event.js';
 export type { AsyncWaitOptions, OpenObjectOptions } from './sync/kernel-object.js';
 export type { ExpectedOwner, ObjectOwner } from './core/owner.js';
-export { Channel, ChannelPeerExitedError } from './channel/channel.js';
+export { Channel } from './channel/channel.js';
+export { ChannelPeerExitedError } from './channel/errors.js';
+export { ChannelClaim, ChannelMessage } from './channel/in-place.js';
 export { ChannelDamagedError } from './channel/ring.js';
 export type { ChannelOpenOptions, ChannelOptions, SyncWaitOptions } from './channel/options.js';
 export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './section/options.js';

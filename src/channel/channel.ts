@@ -5,57 +5,32 @@
  * Roles: the process that sends is the channel's writer and the one that receives its reader, one of each at a
  * time (single producer, single consumer). A waiting side also watches its peer's process handle, so that a peer
  * that dies does not leave it waiting forever: see ChannelPeerExitedError. On one end, asynchronous calls of a
- * direction are served one at a time, in the order they were made: a second pending receiveAsync() waits for the
- * first instead of racing it for the wake-up.
+ * direction are served one at a time, in the order they were made (call-queue.ts).
+ *
+ * Besides send() and receive(), which copy a message in and out, an end can receive into a buffer of the caller's,
+ * read a message in place until it releases it, and claim room to write a message in place (in-place.ts). A side that
+ * must wait can spin first (`spinMicroseconds`), then sleeps on its event and its peer's process.
  */
-import { ALREADY_EXISTS_HINTS, FileMappingValidationError, isSystemCallError, ObjectClosedError, SystemCallError } from '../errors.js';
+import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
 import { FileMapping } from '../section/file-mapping.js';
 import { memoryOf, type MappedView } from '../view/mapped-view.js';
-import { MAX_NAME_LENGTH, parseName, parseOptions } from '../section/options.js';
+import { parseOptions } from '../section/options.js';
 import { backend, type SyncAccess, type Waitable } from '../backend.js';
 import { NamedEvent } from '../sync/named-event.js';
-import { NamedMutex } from '../sync/named-mutex.js';
 import { asyncWaitSchema, waitableOf, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
 import { Waiter } from '../sync/waiter.js';
 import { createSchema, openSchema, syncSchema, type ChannelOpenOptions, type ChannelOptions, type SyncWaitOptions } from './options.js';
 import { Peers } from './peers.js';
-import { HEADER_BYTES, Ring, type Holder, type Role } from './ring.js';
-
-/** The peer process ended without closing the channel. Every message it had sent in full was delivered first. */
-export class ChannelPeerExitedError extends Error {
-  readonly pid: number;
-  readonly role: Role;
-
-  constructor(role: Role, pid: number, channel: string) {
-    super(
-      role === 'writer'
-        ? `The process writing to ${channel} (pid ${pid}) ended without closing it: every message it had sent in full was received; one it was writing, if any, is lost`
-        : `The process reading ${channel} (pid ${pid}) ended without closing it: the messages in the ring stay there for the next reader`,
-    );
-    this.pid = pid;
-    this.role = role;
-  }
-}
-Object.defineProperty(ChannelPeerExitedError.prototype, 'name', { value: 'ChannelPeerExitedError' });
+import { HEADER_BYTES, Ring, type Claimed, type Holder, type Pending, type Role } from './ring.js';
+import { ChannelClaim, ChannelMessage, checkLength, checkTarget, copyInto } from './in-place.js';
+import { CallQueue } from './call-queue.js';
+import { ChannelPeerExitedError } from './errors.js';
+import { buildChannel, parseChannelName, type ChannelParts } from './setup.js';
+import type { ViewMemory } from '../view/memory.js';
 
 type Message = Uint8Array | string;
-/** The parts of a channel beside its section, by the suffix of their names. */
-const PARTS = { init: '-init', data: '-data', space: '-space' } as const;
-/** The longest channel name: its parts' names (NAME-space the longest) must be valid kernel object names. */
-export const MAX_CHANNEL_NAME_LENGTH = MAX_NAME_LENGTH - PARTS.space.length;
-
-/** How create() and open() make the parts of a channel: #build() runs them under the set-up mutex. */
-interface BuildSteps {
-  /** The ring's capacity when the section is new and this end writes the header; undefined to attach only. */
-  capacity: number | undefined;
-  /** create() with `exclusive`: every part must be new. */
-  exclusive: boolean;
-  security: { security?: string };
-  section(): FileMapping;
-  event(name: string): NamedEvent;
-}
-/** How long create() and open() wait for another process that is setting the same channel up. */
-const INIT_TIMEOUT_MS = 30_000;
+/** How a read takes the message found in the ring. */
+type Take<T> = (memory: ViewMemory, pending: Pending) => T;
 /** How one wait of a blocked side ended: time ran out, the wake event was set, or the peer process ended. */
 type Wake = 'timeout' | 'woken' | 'peer';
 
@@ -88,16 +63,20 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   /** Aborted by close(): cancels the asynchronous waits in progress. */
   readonly #closing = new AbortController();
   #pendingWaits = 0;
-  /** The last asynchronous call of each direction: the next one starts once it has settled. */
-  readonly #queues: Record<Role, Promise<void>> = { writer: Promise.resolve(), reader: Promise.resolve() };
-  /** How many asynchronous calls of each direction are pending (waiting for their turn or in progress). */
-  readonly #queued: Record<Role, number> = { writer: 0, reader: 0 };
+  /** The order of this end's asynchronous calls. */
+  readonly #calls: CallQueue;
   /** Set by close() when the wait thread still held handles of this end: released once it lets go. */
   #releaseWhenIdle = false;
   #closedView: MappedView | undefined;
   #copyMode = false;
+  /** How long a side looks for the other before it sleeps (ms; 0: it sleeps at once). */
+  readonly #spinMs: number;
+  /** The message this end holds in place (receiveInPlace), until released: the reader takes nothing else meanwhile. */
+  #held: ChannelMessage | undefined;
+  /** The room this end has claimed (claim), until committed or aborted: the writer writes nothing else meanwhile. */
+  #claimed: ChannelClaim | undefined;
 
-  private constructor(name: string, mapping: FileMapping, view: MappedView, ring: Ring, events: [NamedEvent, NamedEvent]) {
+  private constructor(name: string, { mapping, view, ring, events }: ChannelParts, spinMicroseconds: number) {
     this.name = name;
     this.#key = name.replace(/^Local\\/u, '');
     this.alreadyExisted = mapping.alreadyExisted;
@@ -111,6 +90,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     this.maxMessageLength = ring.maxMessageLength;
     [this.#data, this.#space] = events;
     this.#peers = new Peers(this.#sync, this);
+    this.#spinMs = spinMicroseconds / 1000;
+    this.#calls = new CallQueue(name);
   }
 
   /**
@@ -123,13 +104,14 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     const parsed = parseOptions(createSchema, options, 'Channel.create() options');
     const security = parsed.security === undefined ? {} : { security: parsed.security };
     const exclusive = parsed.exclusive;
-    return Channel.#build(parsedName, {
+    const parts = buildChannel(parsedName, {
       capacity: parsed.capacity,
       exclusive,
       security,
       section: () => FileMapping.create({ name: parsedName, size: HEADER_BYTES + parsed.capacity, exclusive, ...security }),
       event: (eventName) => NamedEvent.create(eventName, { ...security, exclusive }),
     });
+    return new Channel(parsedName, parts, parsed.spinMicroseconds);
   }
 
   /**
@@ -138,8 +120,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    */
   static open(name: string, options: ChannelOpenOptions = {}): Channel {
     const parsedName = parseChannelName(name, 'Channel.open() name');
-    const owner = parseOptions(openSchema, options, 'Channel.open() options').expectedOwner;
-    return Channel.#build(parsedName, {
+    const { expectedOwner: owner, spinMicroseconds } = parseOptions(openSchema, options, 'Channel.open() options');
+    const parts = buildChannel(parsedName, {
       capacity: undefined,
       exclusive: false,
       security: {},
@@ -148,41 +130,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       // joiner the case of a creator that died in between. With an owner to check they must be the creator's.
       event: (eventName) => (owner === undefined ? NamedEvent.create(eventName) : NamedEvent.open(eventName, { expectedOwner: owner })),
     });
-  }
-
-  static #build(name: string, how: BuildSteps): Channel {
-    const owned: Disposable[] = [];
-    // Creating the section and writing its header are two steps: a process joining in between would find no header.
-    // A mutex NAME-init makes them one for every process that creates or opens the channel.
-    const init = part(name, 'mutex NAME-init', () => NamedMutex.create(`${name}${PARTS.init}`, { ...how.security, exclusive: how.exclusive }));
-    try {
-      if (init.lock(INIT_TIMEOUT_MS) === 'timeout') {
-        throw new Error(`Timed out after ${INIT_TIMEOUT_MS} ms waiting to set up channel "${name}" (another process holds ${name}${PARTS.init})`);
-      }
-      const mapping = part(name, 'section', how.section);
-      owned.push(mapping);
-      // Zero-copy or copy mode, as the runtime allows (or FILEMAPPING_COPY_MODE asks): the ring uses the view's
-      // atomics, which are the same locked instructions in both, so processes in different modes share a channel.
-      const view = mapping.map();
-      owned.push(view);
-      const memory = () => memoryOf(view, `reach channel "${name}" through`);
-      // The creator writes the header; whoever joins checks it (a section of that name may hold something else).
-      const ring =
-        how.capacity !== undefined && !mapping.alreadyExisted
-          ? Ring.initialize(memory, how.capacity, name)
-          : Ring.attach(memory, view.length, name);
-      const data = part(name, 'event NAME-data', () => how.event(`${name}${PARTS.data}`));
-      owned.push(data);
-      const space = part(name, 'event NAME-space', () => how.event(`${name}${PARTS.space}`));
-      owned.push(space);
-      return new Channel(name, mapping, view, ring, [data, space]);
-    } catch (error) {
-      for (const resource of owned.reverse()) resource[Symbol.dispose]();
-      throw error;
-    } finally {
-      // close() unlocks first if this object holds the lock.
-      init.close();
-    }
+    return new Channel(parsedName, parts, spinMicroseconds);
   }
 
   /**
@@ -192,13 +140,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   send(message: Message, options: SyncWaitOptions = {}): boolean {
     const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.send() options');
     const bytes = this.#bytes(message);
-    this.#refuseWhileQueued('writer', 'send');
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      if (this.#trySend(bytes)) return true;
-      const outcome = this.#block('writer', () => this.#ring.hasRoom(bytes.length), deadline, (targets, _event, ms) => this.#waitHere(targets, ms));
-      if (outcome === 'timeout') return false;
-    }
+    return this.#writeSync('send', bytes.length, timeoutMs, () => this.#trySend(bytes)) ?? false;
   }
 
   /**
@@ -208,31 +150,31 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   async sendAsync(message: Message, options: AsyncWaitOptions = {}): Promise<boolean> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.sendAsync() options');
     const bytes = this.#bytes(message);
-    return this.#inTurn('writer', parsed.signal, async () => {
-      const deadline = performance.now() + parsed.timeoutMs;
-      for (;;) {
-        parsed.signal?.throwIfAborted();
-        if (this.#trySend(bytes)) return true;
-        const outcome = await this.#block('writer', () => this.#ring.hasRoom(bytes.length), deadline, (targets, event, ms) =>
-          this.#waitThere(targets, event, ms, parsed.signal),
-        );
-        if (outcome === 'timeout') return false;
-      }
-    });
+    return (await this.#writeAsync(bytes.length, parsed, () => this.#trySend(bytes))) ?? false;
+  }
+
+  /**
+   * Claims room for a message of up to `length` bytes, to be written in place, waiting while the ring is full; undefined
+   * on timeout. Fill the claim's `buffer`, then `commit()` it (or its first bytes): nothing is visible to the reader
+   * before. Until then this end sends nothing else. With `using`, a claim left without commit() publishes nothing.
+   */
+  claim(length: number, options: SyncWaitOptions = {}): ChannelClaim | undefined {
+    const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.claim() options');
+    checkLength(length, this.maxMessageLength, 'Channel.claim() length');
+    return this.#writeSync('claim', length, timeoutMs, () => this.#tryClaim(length));
+  }
+
+  /** claim() without blocking the event loop; rejects with the signal's reason on abort, having claimed nothing. */
+  async claimAsync(length: number, options: AsyncWaitOptions = {}): Promise<ChannelClaim | undefined> {
+    const parsed = parseOptions(asyncWaitSchema, options, 'Channel.claimAsync() options');
+    checkLength(length, this.maxMessageLength, 'Channel.claimAsync() length');
+    return this.#writeAsync(length, parsed, () => this.#tryClaim(length));
   }
 
   /** Receives the next message, waiting for one up to the timeout; undefined on timeout. */
   receive(options: SyncWaitOptions = {}): Buffer | undefined {
     const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.receive() options');
-    this.#refuseWhileQueued('reader', 'receive');
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const message = this.#tryReceive();
-      if (message) return message;
-      if (this.#block('reader', () => !this.#ring.empty, deadline, (targets, _event, ms) => this.#waitHere(targets, ms)) === 'timeout') {
-        return undefined;
-      }
-    }
+    return this.#readSync('receive', timeoutMs, (memory, pending) => memory.read(pending.at, pending.length));
   }
 
   /**
@@ -241,19 +183,41 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    */
   async receiveAsync(options: AsyncWaitOptions = {}): Promise<Buffer | undefined> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveAsync() options');
-    if (!this.#view) throw new ObjectClosedError('channel', `receive from channel "${this.name}"`);
-    return this.#inTurn('reader', parsed.signal, async () => {
-      const deadline = performance.now() + parsed.timeoutMs;
-      for (;;) {
-        parsed.signal?.throwIfAborted();
-        const message = this.#tryReceive();
-        if (message) return message;
-        const outcome = await this.#block('reader', () => !this.#ring.empty, deadline, (targets, event, ms) =>
-          this.#waitThere(targets, event, ms, parsed.signal),
-        );
-        if (outcome === 'timeout') return undefined;
-      }
-    });
+    return this.#readAsync(parsed, (memory, pending) => memory.read(pending.at, pending.length));
+  }
+
+  /**
+   * Receives the next message into `target`, from its first byte, without a Buffer of its own: returns the message's
+   * length, or undefined on timeout. A message longer than `target` is not taken: the call throws a RangeError, and
+   * the message stays in the ring for a larger target.
+   */
+  receiveInto(target: Uint8Array, options: SyncWaitOptions = {}): number | undefined {
+    const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.receiveInto() options');
+    checkTarget(target, 'Channel.receiveInto() target');
+    return this.#readSync('receiveInto', timeoutMs, (memory, pending) => copyInto(this.name, this.maxMessageLength, memory, pending, target));
+  }
+
+  /** receiveInto() without blocking the event loop; rejects with the signal's reason on abort, having taken nothing. */
+  async receiveIntoAsync(target: Uint8Array, options: AsyncWaitOptions = {}): Promise<number | undefined> {
+    const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveIntoAsync() options');
+    checkTarget(target, 'Channel.receiveIntoAsync() target');
+    return this.#readAsync(parsed, (memory, pending) => copyInto(this.name, this.maxMessageLength, memory, pending, target));
+  }
+
+  /**
+   * Receives the next message in place: its `buffer` covers the ring's own bytes (see ChannelMessage), valid until
+   * `release()`, which gives the room back to the writer. Undefined on timeout. Until the release this end receives
+   * nothing else; `using message = channel.receiveInPlace()` releases it at the end of the block.
+   */
+  receiveInPlace(options: SyncWaitOptions = {}): ChannelMessage | undefined {
+    const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.receiveInPlace() options');
+    return this.#readSync('receiveInPlace', timeoutMs, (memory, pending) => this.#hold(memory, pending), false);
+  }
+
+  /** receiveInPlace() without blocking the event loop; rejects with the signal's reason on abort, having taken nothing. */
+  async receiveInPlaceAsync(options: AsyncWaitOptions = {}): Promise<ChannelMessage | undefined> {
+    const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveInPlaceAsync() options');
+    return this.#readAsync(parsed, (memory, pending) => this.#hold(memory, pending), false);
   }
 
   /**
@@ -316,6 +280,10 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     this.#data?.set();
     this.#space?.set();
     this.#view = undefined;
+    // A message held in place stays in the ring for the next reader, a claim publishes nothing; their Buffers are
+    // detached before the view is unmapped.
+    this.#held?.release();
+    this.#claimed?.abort();
     this.#closedView = view;
     if (this.#pendingWaits > 0) {
       this.#releaseWhenIdle = true;
@@ -353,47 +321,145 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     return bytes;
   }
 
-  /**
-   * Runs `call` once the asynchronous calls of `role` made before it have settled. Aborting while it waits for its
-   * turn rejects with the signal's reason, having done nothing.
-   */
-  async #inTurn<T>(role: Role, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
-    signal?.throwIfAborted();
-    const previous = this.#queues[role];
-    let settled!: () => void;
-    const mine = new Promise<void>((resolve) => (settled = resolve));
-    this.#queues[role] = previous.then(() => mine);
-    this.#queued[role]++;
-    try {
-      await untilAborted(previous, signal);
-      return await call();
-    } finally {
-      this.#queued[role]--;
-      settled();
+  /** Runs a writing attempt until it succeeds, waiting for room for `length` bytes between tries; undefined on timeout. */
+  #writeSync<T>(operation: string, length: number, timeoutMs: number, attempt: () => T | undefined): T | undefined {
+    this.#calls.refuseWhileQueued('writer', operation);
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const done = attempt();
+      if (done !== undefined) return done;
+      const outcome = this.#block('writer', () => this.#ring.hasRoom(length), deadline, (targets, _event, ms) => this.#waitHere(targets, ms));
+      if (outcome === 'timeout') return undefined;
     }
   }
 
-  /** A synchronous call while asynchronous ones of its direction are pending would race them for the wake-up. */
-  #refuseWhileQueued(role: Role, operation: string): void {
-    if (this.#queued[role] === 0) return;
-    throw new Error(
-      `Cannot ${operation} synchronously on channel "${this.name}" while a ${operation}Async() of this end is pending: await it first (calls of one end are served in order)`,
-    );
+  /** #writeSync() on the wait thread, in turn with this end's other asynchronous writes. */
+  #writeAsync<T>(length: number, options: { timeoutMs: number; signal?: AbortSignal | undefined }, attempt: () => T | undefined): Promise<T | undefined> {
+    return this.#calls.inTurn('writer', options.signal, async () => {
+      const deadline = performance.now() + options.timeoutMs;
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const done = attempt();
+        if (done !== undefined) return done;
+        const outcome = await this.#block('writer', () => this.#ring.hasRoom(length), deadline, (targets, event, ms) =>
+          this.#waitThere(targets, event, ms, options.signal),
+        );
+        if (outcome === 'timeout') return undefined;
+      }
+    });
   }
 
-  #trySend(bytes: Uint8Array): boolean {
+  /** Runs a reading attempt until it finds a message, waiting for one between tries; undefined on timeout. */
+  #readSync<T>(operation: string, timeoutMs: number, take: Take<T>, consume = true): T | undefined {
+    this.#calls.refuseWhileQueued('reader', operation);
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const got = this.#tryTake(take, consume);
+      if (got !== undefined) return got;
+      if (this.#block('reader', () => !this.#ring.empty, deadline, (targets, _event, ms) => this.#waitHere(targets, ms)) === 'timeout') {
+        return undefined;
+      }
+    }
+  }
+
+  /** #readSync() on the wait thread, in turn with this end's other asynchronous reads. */
+  #readAsync<T>(options: { timeoutMs: number; signal?: AbortSignal | undefined }, take: Take<T>, consume = true): Promise<T | undefined> {
+    if (!this.#view) throw new ObjectClosedError('channel', `receive from channel "${this.name}"`);
+    return this.#calls.inTurn('reader', options.signal, async () => {
+      const deadline = performance.now() + options.timeoutMs;
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const got = this.#tryTake(take, consume);
+        if (got !== undefined) return got;
+        const outcome = await this.#block('reader', () => !this.#ring.empty, deadline, (targets, event, ms) =>
+          this.#waitThere(targets, event, ms, options.signal),
+        );
+        if (outcome === 'timeout') return undefined;
+      }
+    });
+  }
+
+  /** The view's memory, or ObjectClosedError. */
+  #memory(operation: string): ViewMemory {
+    if (!this.#view) throw new ObjectClosedError('channel', `${operation} channel "${this.name}"`);
+    return memoryOf(this.#view, `${operation} channel "${this.name}" through`);
+  }
+
+  #trySend(bytes: Uint8Array): true | undefined {
+    this.#refuseWhileClaimed();
     this.#claim('writer');
-    if (!this.#ring.tryWrite(bytes)) return false;
+    if (!this.#ring.tryWrite(bytes)) {
+      this.#wakeForPad();
+      return undefined;
+    }
     if (this.#ring.readerWaiting) this.#data?.set();
     return true;
   }
 
-  #tryReceive(): Buffer | undefined {
-    if (!this.#view) throw new ObjectClosedError('channel', `receive from channel "${this.name}"`);
+  #tryClaim(length: number): ChannelClaim | undefined {
+    const memory = this.#memory('send on');
+    this.#refuseWhileClaimed();
+    this.#claim('writer');
+    const claimed = this.#ring.tryClaim(length);
+    if (!claimed) {
+      this.#wakeForPad();
+      return undefined;
+    }
+    this.#claimed = new ChannelClaim(this.name, length, memory.lend(claimed.at, length), (committed, scratch) => this.#finishClaim(claimed, committed, scratch));
+    return this.#claimed;
+  }
+
+  /** Ends this end's claim: publishes `committed` bytes of it (copied from `scratch` when it was not lent), or nothing. */
+  #finishClaim(claimed: Claimed, committed: number | undefined, scratch: Buffer | undefined): void {
+    this.#claimed = undefined;
+    if (committed === undefined || !this.#view) return;
+    if (scratch && committed > 0) this.#memory('send on').write(scratch.subarray(0, committed), claimed.at);
+    this.#ring.commit(claimed, committed);
+    if (this.#ring.readerWaiting) this.#data?.set();
+  }
+
+  /**
+   * A writer that found no room may have published a pad record (the rest of the ring, before a message that did not
+   * fit there): a reader already asleep must wake to skip it, or the room it frees would never come.
+   */
+  #wakeForPad(): void {
+    if (this.#ring.readerWaiting && !this.#ring.empty) this.#data?.set();
+  }
+
+  #refuseWhileClaimed(): void {
+    if (!this.#claimed) return;
+    throw new Error(`Cannot send on channel "${this.name}" while this end holds a claim: commit() or abort() it first`);
+  }
+
+  /**
+   * Takes the oldest message with `take` (which may refuse it by throwing: it then stays in the ring), consuming it
+   * unless `consume` is false; undefined when there is none.
+   */
+  #tryTake<T>(take: Take<T>, consume: boolean): T | undefined {
+    const memory = this.#memory('receive from');
+    if (this.#held) {
+      throw new Error(`Cannot receive from channel "${this.name}" while this end holds a message received in place: release() it first`);
+    }
     this.#claim('reader');
-    const message = this.#ring.tryRead();
-    if (message && this.#ring.writerWaiting) this.#space?.set();
-    return message;
+    const pending = this.#ring.tryPeek();
+    const got = pending && take(memory, pending);
+    if (pending && consume) this.#ring.consume(pending);
+    // Room made (or a pad record skipped) for a writer that waits for it.
+    if (this.#ring.writerWaiting) this.#space?.set();
+    return got;
+  }
+
+  /** A message of the ring, lent in place (or copied where it cannot be lent): consumed on its release. */
+  #hold(memory: ViewMemory, pending: Pending): ChannelMessage {
+    const bytes = memory.lend(pending.at, pending.length) ?? memory.read(pending.at, pending.length);
+    this.#held = new ChannelMessage(this.name, pending.length, bytes, () => {
+      this.#held = undefined;
+      // Released by close(): the message stays in the ring for the next reader.
+      if (!this.#view) return;
+      this.#ring.consume(pending);
+      if (this.#ring.writerWaiting) this.#space?.set();
+    });
+    return this.#held;
   }
 
   /** Takes the writer or reader role for this thread, unless another live thread or live process has it. */
@@ -420,6 +486,11 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   #block<R extends Wake | Promise<Wake>>(role: Role, ready: () => boolean, deadline: number, wait: (targets: Waitable[], event: NamedEvent, ms: number) => R): R | 'woken' {
     const event = role === 'reader' ? this.#data : this.#space;
     if (!event) throw new ObjectClosedError('channel', `wait on channel "${this.name}"`);
+    // Spinning: the other side may act within microseconds, sparing the kernel call and the wake-up.
+    if (this.#spinMs > 0) {
+      const until = Math.min(performance.now() + this.#spinMs, deadline);
+      while (performance.now() < until) if (ready()) return 'woken';
+    }
     const flag = role === 'reader' ? 'readerWaiting' : 'writerWaiting';
     this.#ring[flag] = true;
     if (ready()) {
@@ -478,58 +549,4 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       }
     }
   }
-}
-
-/** Parses a channel's name: a section name short enough for the names of its parts too. */
-function parseChannelName(name: unknown, context: string): string {
-  const parsed = parseName(name, context);
-  if (parsed.length > MAX_CHANNEL_NAME_LENGTH) {
-    throw new FileMappingValidationError(context, [
-      `Must be at most ${MAX_CHANNEL_NAME_LENGTH} characters for a channel (got ${parsed.length}): its events are named NAME${PARTS.data} and NAME${PARTS.space}, and a name is at most ${MAX_NAME_LENGTH} characters`,
-    ]);
-  }
-  // Where the OS counts a name's bytes (Linux), the parts' names must fit too.
-  const bytes = backend().nameBytes;
-  const used = Buffer.byteLength(parsed.replace(/^(?:Global|Local|Session\\\d+)\\/u, ''), 'utf8') + PARTS.space.length;
-  if (bytes !== undefined && used > bytes) {
-    throw new FileMappingValidationError(context, [
-      `Must be at most ${bytes - PARTS.space.length} bytes for a channel on this OS (got ${used - PARTS.space.length}, after any Local\\ or Global\\ prefix): its events are named NAME${PARTS.data} and NAME${PARTS.space}, and a name is at most ${bytes} bytes here`,
-    ]);
-  }
-  return parsed;
-}
-
-/**
- * Makes one part of channel `name`, and tells an error about it as the channel's: an exclusive create that finds the
- * part existing names the channel and the part (a squatter may have taken the name), and an SDDL the system refuses
- * is the channel's option, whatever part it was read for.
- */
-function part<T>(name: string, what: string, make: () => T): T {
-  try {
-    return make();
-  } catch (error) {
-    if (!isSystemCallError(error) || !(error instanceof SystemCallError)) throw error;
-    const object = what.replace('NAME', name);
-    if (error.code === 'EEXIST') {
-      throw error.retold(`creating channel "${name}" (exclusive): its ${object} exists already`, name, ALREADY_EXISTS_HINTS.channel);
-    }
-    if (error.syscall === 'ConvertStringSecurityDescriptorToSecurityDescriptorW') {
-      throw error.retold(`reading the security option of channel "${name}" (see the cause for the SDDL)`, name, undefined);
-    }
-    throw error;
-  }
-}
-
-/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
-function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }

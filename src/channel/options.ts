@@ -12,13 +12,19 @@ const schemas = lazy(() => {
     .min(4096, { error: 'Must be at least 4096 bytes' })
     .max(2 ** 30, { error: 'Must be at most 1 GiB' })
     .refine((n) => (n & (n - 1)) === 0, { error: 'Must be a power of two (4096, 65536, 1048576...)' });
+  const spinSchema = z
+    .number({ error: 'Expected a number of microseconds' })
+    .min(0, { error: 'Must be at least 0' })
+    .max(1_000_000, { error: 'Must be at most 1000000 (1 s): a side that waits longer should sleep' })
+    .default(0);
   return {
     create: z.strictObject({
       capacity: capacitySchema.default(1 << 20),
       exclusive: z.boolean({ error: 'Expected a boolean' }).default(false),
       security: securitySchema().optional(),
+      spinMicroseconds: spinSchema,
     }),
-    open: z.strictObject({ expectedOwner: expectedOwnerSchema().optional() }),
+    open: z.strictObject({ expectedOwner: expectedOwnerSchema().optional(), spinMicroseconds: spinSchema }),
     sync: z.strictObject({ timeoutMs: timeoutSchema() }),
   };
 });
@@ -30,7 +36,7 @@ export const syncSchema = (): ReturnType<typeof schemas>['sync'] => schemas().sy
 export interface ChannelOptions {
   /** Bytes of ring, a power of two from 4096 to 1 GiB; default 1 MiB. Messages can be up to capacity - 4 bytes. */
   capacity?: number;
-  /** Fail with ERROR_ALREADY_EXISTS instead of joining an existing channel of this name. */
+  /** Fail (code 'EEXIST') instead of joining an existing channel of this name, or one whose parts exist. */
   exclusive?: boolean;
   /**
    * The security descriptor in SDDL of the channel's section, its two events and its set-up mutex (default: the
@@ -39,6 +45,13 @@ export interface ChannelOptions {
    * Global\ channel with interactive users. Applies only when this call creates the channel.
    */
   security?: string;
+  /**
+   * Microseconds this end looks for the other side (busy, in user space) before it sleeps in the kernel, when it
+   * must wait for a message or for room; default 0 (it sleeps at once). For latency-sensitive pairs whose other side
+   * answers within microseconds: a wait it covers costs no kernel call and no wake-up. Spinning occupies the calling
+   * thread (the event loop, for the asynchronous calls) for up to this long per wait; at most 1 s.
+   */
+  spinMicroseconds?: number;
 }
 
 /** The options of Channel.open(). */
@@ -49,6 +62,8 @@ export interface ChannelOpenOptions {
    * throws an UnexpectedOwnerError: another process may have squatted the name.
    */
   expectedOwner?: ExpectedOwner;
+  /** Microseconds this end spins before it sleeps, as in ChannelOptions (default 0). */
+  spinMicroseconds?: number;
 }
 
 /** The options of the synchronous send() and receive(). */

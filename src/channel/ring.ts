@@ -7,7 +7,10 @@
  *
  * head and tail count bytes written and read since creation, modulo 2^32 (the capacity is a power of two, so a
  * position in the ring is the count modulo the capacity). A record is a 32-bit length then the payload, padded to 4
- * bytes, and may wrap around the end of the ring.
+ * bytes, and never wraps around the end of the ring, so that every message is one run of bytes that can be read and
+ * written in place: a record that does not fit before the end is preceded by a pad record (length 0xFFFFFFFF) that
+ * fills the rest of the ring, and starts at its beginning. The writer publishes a pad as soon as it needs one (even
+ * before there is room for the record after it), so that the reader, in skipping it, makes that room.
  *
  * Publication order is what makes a half-written message invisible: the writer copies the record, then stores
  * head atomically (sequentially consistent: the copy is visible to any process that sees the new head); the reader
@@ -23,7 +26,10 @@ import type { ViewMemory } from '../view/memory.js';
 
 export const HEADER_BYTES = 64;
 const MAGIC = 0x4843_4d46; // 'FMCH'
-const VERSION = 1;
+/** Version 2: records never wrap (version 1's could). */
+const VERSION = 2;
+/** The length field of a pad record: skip to the beginning of the ring. */
+const PAD = 0xffff_ffff;
 /** Byte offsets of the header's words. */
 const AT = { magic: 0, version: 4, capacity: 8, head: 16, tail: 20, readerWaiting: 24, writerWaiting: 28 } as const;
 /** 64-bit words: who holds each role. */
@@ -56,6 +62,20 @@ export interface Holder {
 }
 const pack = ({ pid, thread }: Holder): bigint => BigInt.asIntN(64, (BigInt(pid) << 32n) | BigInt(thread));
 const unpack = (value: bigint): Holder => ({ pid: Number(BigInt.asUintN(64, value) >> 32n), thread: Number(value & 0xffff_ffffn) });
+
+/** A message's room claimed by the writer: where its payload goes, the head before it, the longest it may be. */
+export interface Claimed {
+  readonly at: number;
+  readonly head: number;
+  readonly length: number;
+}
+
+/** A message the reader looks at in place: where its payload is, its length, the tail after it. */
+export interface Pending {
+  readonly at: number;
+  readonly length: number;
+  readonly tail: number;
+}
 
 /** The record size of a payload: its length field and the payload, padded to 4 bytes. */
 const recordBytes = (length: number) => 4 + ((length + 3) & ~3);
@@ -129,39 +149,108 @@ export class Ring {
     return { head, tail, used };
   }
 
+  /**
+   * Where a record of `length` bytes of payload goes now (its payload's offset in the memory, and the head to publish
+   * after it), or undefined when the ring has not enough free space yet. Publishes a pad record first when the record
+   * does not fit before the end of the ring. With `pad` false it only asks whether a write would make progress now:
+   * place the record, or at least the pad record it needs first.
+   */
+  #reserve(memory: ViewMemory, length: number, pad: boolean): { at: number; head: number } | undefined {
+    let { head, used } = this.#positions(memory);
+    const size = recordBytes(length);
+    let at = head & (this.capacity - 1);
+    const toEnd = this.capacity - at;
+    if (size > toEnd) {
+      // The rest of the ring goes to a pad record, once the reader has left it.
+      if (toEnd > this.capacity - used) return undefined;
+      // Publishing the pad is progress: a writer that waited for room for the record alone could wait forever, the
+      // reader having emptied the ring (and woken it) before it looked.
+      if (!pad) return { at: HEADER_BYTES, head };
+      memory.atomics.exchange32(HEADER_BYTES + at, PAD | 0);
+      head = (head + toEnd) | 0;
+      memory.atomics.exchange32(AT.head, head);
+      used += toEnd;
+      at = 0;
+    }
+    if (size > this.capacity - used) return undefined;
+    return { at: HEADER_BYTES + at + 4, head };
+  }
+
+  /** Publishes the record whose payload of `length` bytes is at `at` (from #reserve, which gave `head`). */
+  #publish(memory: ViewMemory, at: number, head: number, length: number): void {
+    memory.atomics.exchange32(at - 4, length);
+    memory.atomics.exchange32(AT.head, (head + recordBytes(length)) | 0);
+  }
+
   /** Copies `message` in and publishes it; false when the ring has not enough free space now. */
   tryWrite(message: Uint8Array): boolean {
     const memory = this.#memory();
-    const { head, used } = this.#positions(memory);
-    const size = recordBytes(message.length);
-    if (size > this.capacity - used) return false;
-    const at = head & (this.capacity - 1);
-    this.#copyIn(memory, message, (at + 4) & (this.capacity - 1));
-    const length = Buffer.allocUnsafe(4);
-    length.writeUInt32LE(message.length, 0);
-    memory.write(length, HEADER_BYTES + at);
-    memory.atomics.exchange32(AT.head, (head + size) | 0);
+    const place = this.#reserve(memory, message.length, true);
+    if (!place) return false;
+    memory.write(message, place.at);
+    this.#publish(memory, place.at, place.head, message.length);
     return true;
+  }
+
+  /**
+   * Claims room for a message of up to `length` bytes, to be written in place: its offset in the memory and the head
+   * commit() needs, or undefined when there is not enough free space now. Nothing is published until commit().
+   */
+  tryClaim(length: number): Claimed | undefined {
+    const memory = this.#memory();
+    const place = this.#reserve(memory, length, true);
+    return place && { ...place, length };
+  }
+
+  /** Publishes a claimed message of `length` bytes (at most the length claimed), written in place. */
+  commit(claimed: Claimed, length: number): void {
+    this.#publish(this.#memory(), claimed.at, claimed.head, length);
+  }
+
+  /**
+   * The oldest message, left in the ring (skipping pad records, which it consumes): its offset in the memory, its
+   * length and the tail that consume() publishes; undefined when the ring is empty.
+   */
+  tryPeek(): Pending | undefined {
+    const memory = this.#memory();
+    for (;;) {
+      const { tail, used } = this.#positions(memory);
+      if (used === 0) return undefined;
+      const at = tail & (this.capacity - 1);
+      const length = memory.atomics.load32(HEADER_BYTES + at) >>> 0;
+      if (length === PAD) {
+        const toEnd = this.capacity - at;
+        if (toEnd > used) throw new ChannelDamagedError(this.#channel, `a pad record of ${toEnd} bytes at position ${tail} does not fit the ${used} bytes published`);
+        memory.atomics.exchange32(AT.tail, (tail + toEnd) | 0);
+        continue;
+      }
+      if (length > this.maxMessageLength || recordBytes(length) > used || recordBytes(length) > this.capacity - at) {
+        throw new ChannelDamagedError(this.#channel, `a record of ${length} bytes at position ${tail} does not fit the ${used} bytes published`);
+      }
+      return { at: HEADER_BYTES + at + 4, length, tail: (tail + recordBytes(length)) | 0 };
+    }
+  }
+
+  /** Gives the room of a message from tryPeek() back to the writer. */
+  consume(pending: Pending): void {
+    this.#memory().atomics.exchange32(AT.tail, pending.tail);
   }
 
   /** Takes the oldest message out, or undefined when the ring is empty. */
   tryRead(): Buffer | undefined {
-    const memory = this.#memory();
-    const { tail, used } = this.#positions(memory);
-    if (used === 0) return undefined;
-    const at = tail & (this.capacity - 1);
-    const length = memory.read(HEADER_BYTES + at, 4).readUInt32LE(0);
-    if (length > this.maxMessageLength || recordBytes(length) > used) {
-      throw new ChannelDamagedError(this.#channel, `a record of ${length} bytes at position ${tail} does not fit the ${used} bytes published`);
-    }
-    const message = this.#copyOut(memory, (at + 4) & (this.capacity - 1), length);
-    memory.atomics.exchange32(AT.tail, (tail + recordBytes(length)) | 0);
+    const pending = this.tryPeek();
+    if (!pending) return undefined;
+    const message = this.#memory().read(pending.at, pending.length);
+    this.consume(pending);
     return message;
   }
 
-  /** Whether a message of `length` bytes would fit now. */
+  /**
+   * Whether a write of `length` bytes would make progress now: the message fits, or the pad record it needs first
+   * does (the writer publishes it, and waits again for the reader to skip it).
+   */
   hasRoom(length: number): boolean {
-    return recordBytes(length) <= this.capacity - this.#positions(this.#memory()).used;
+    return this.#reserve(this.#memory(), length, false) !== undefined;
   }
 
   /** Whether no message is waiting. */
@@ -210,17 +299,5 @@ export class Ring {
     const held = unpack(current);
     const matches = typeof holder === 'number' ? held.pid === holder : current === pack(holder);
     if (current !== 0n && matches) atomics.compareExchange64(ROLE[role], current, 0n);
-  }
-
-  #copyIn(memory: ViewMemory, source: Uint8Array, at: number): void {
-    const first = Math.min(source.length, this.capacity - at);
-    memory.write(source.subarray(0, first), HEADER_BYTES + at);
-    if (first < source.length) memory.write(source.subarray(first), HEADER_BYTES);
-  }
-
-  #copyOut(memory: ViewMemory, at: number, length: number): Buffer {
-    const first = Math.min(length, this.capacity - at);
-    const head = memory.read(HEADER_BYTES + at, first);
-    return first < length ? Buffer.concat([head, memory.read(HEADER_BYTES, length - first)]) : head;
   }
 }

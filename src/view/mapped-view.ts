@@ -9,7 +9,7 @@ import type { OwnedHandle } from '../core/owned-handle.js';
 import { SafetyNet } from '../core/safety-net.js';
 import { ViewAccessors } from './accessors.js';
 import { ViewAtomics } from './atomics.js';
-import { copyMemory, tryZeroCopy, zeroCopyMemory, type ViewMemory } from './memory.js';
+import { copyMemory, detach, tryZeroCopy, zeroCopyMemory, type ViewMemory } from './memory.js';
 
 /**
  * The longest view a Buffer can cover: 4 GiB on Node 20, 2^53 - 1 bytes on Node 22. koffi.view() aborts the
@@ -89,7 +89,7 @@ export class MappedView extends ViewAccessors implements Disposable {
     this.#description = init.description;
     this.#arrayBuffer = init.copy ? undefined : tryZeroCopy(init.backend.memory, init.address, init.length);
     this.#memory = this.#arrayBuffer
-      ? zeroCopyMemory(Buffer.from(this.#arrayBuffer))
+      ? zeroCopyMemory(Buffer.from(this.#arrayBuffer), (offset, length) => init.backend.memory.view(init.address + BigInt(offset), length))
       : copyMemory(init.backend.memory, init.address, init.length);
     this.copyMode = this.#arrayBuffer === undefined;
     this.#section = init.section;
@@ -187,8 +187,3 @@ export class MappedView extends ViewAccessors implements Disposable {
   }
 }
 
-/** Detaches an ArrayBuffer where the runtime can (ArrayBuffer.prototype.transfer, Node 22+): its views read as empty. */
-function detach(arrayBuffer: ArrayBuffer): void {
-  const transfer = (arrayBuffer as ArrayBuffer & { transfer?: (length?: number) => ArrayBuffer }).transfer;
-  if (typeof transfer === 'function') transfer.call(arrayBuffer, 0);
-}

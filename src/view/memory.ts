@@ -30,12 +30,26 @@ export interface ViewMemory {
   readonly buffer: Buffer | undefined;
   /** Copies `length` bytes at `offset` out. */
   read(offset: number, length: number): Buffer;
+  /** Copies `length` bytes at `offset` into the start of `target` (at least `length` bytes long). */
+  readInto(target: Uint8Array, offset: number, length: number): void;
+  /**
+   * A Buffer over `length` bytes at `offset`, on an ArrayBuffer of its own, and revoke(), which detaches it so that
+   * the Buffer reads as empty and can no longer reach the memory: in zero-copy mode where the runtime can detach an
+   * ArrayBuffer (ArrayBuffer.prototype.transfer: Node 22 and later). Undefined otherwise: the caller copies instead.
+   */
+  lend(offset: number, length: number): LentBytes | undefined;
   /** Copies `source` in at `offset`. */
   write(source: Uint8Array, offset: number): void;
   /** The offset of the first byte equal to 0 (or the first aligned 0 pair for a 2-byte unit) from `offset`, or -1. */
   indexOfNul(offset: number, unit: 1 | 2): number;
   /** Atomic operations on aligned words; offsets are trusted (checked by the caller). */
   readonly atomics: WordAtomics;
+}
+
+/** Bytes of a view lent without copy, until revoke(). */
+export interface LentBytes {
+  readonly buffer: Buffer;
+  revoke(): void;
 }
 
 /** Whether FILEMAPPING_COPY_MODE asks for copy mode. */
@@ -76,7 +90,23 @@ function externalBuffersAllowed(memory: MemoryAccess): boolean {
   });
 }
 
-export function zeroCopyMemory(buffer: Buffer): ViewMemory {
+/** Detaches an ArrayBuffer where the runtime can (ArrayBuffer.prototype.transfer, Node 22+): its views read as empty. */
+export function detach(arrayBuffer: ArrayBuffer): void {
+  const transfer = (arrayBuffer as ArrayBuffer & { transfer?: (length?: number) => ArrayBuffer }).transfer;
+  if (typeof transfer === 'function') transfer.call(arrayBuffer, 0);
+}
+
+/** Whether this runtime can detach an ArrayBuffer (see detach()). */
+export const canDetach = typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === 'function';
+
+/** What keeps a view's memory mapped while a Buffer lent from it lives: the view's own ArrayBuffer (the finalizer's target). */
+const keepsMapped = Symbol('filemapping.keepsMapped');
+
+/**
+ * The memory of a view in zero-copy mode: `buffer` over all of it. `lendFrom` makes an ArrayBuffer over part of it
+ * (koffi.view at the view's address plus an offset); without it (or where the runtime cannot detach) lend() copies.
+ */
+export function zeroCopyMemory(buffer: Buffer, lendFrom?: (offset: number, length: number) => ArrayBuffer): ViewMemory {
   // Atomics works on any integer typed array, shared or not; the view's address is aligned to the allocation
   // granularity, so a byte offset that is a multiple of the word size is an aligned word.
   // Made on the first atomic operation (views can be longer than 2^31 bytes: no shifts on lengths or offsets).
@@ -97,6 +127,14 @@ export function zeroCopyMemory(buffer: Buffer): ViewMemory {
       add64: (offset, delta) => Atomics.add(longs(), offset / 8, delta),
     },
     read: (offset, length) => Buffer.from(buffer.subarray(offset, offset + length)),
+    readInto: (target, offset, length) => target.set(buffer.subarray(offset, offset + length)),
+    lend: (offset, length) => {
+      if (!lendFrom || !canDetach || length === 0) return undefined;
+      const lent = lendFrom(offset, length);
+      // A Buffer kept past its release is detached; one kept without release keeps the view mapped (never a fault).
+      Object.defineProperty(lent, keepsMapped, { value: buffer.buffer });
+      return { buffer: Buffer.from(lent), revoke: () => detach(lent) };
+    },
     write: (source, offset) => buffer.set(source, offset),
     indexOfNul: (offset, unit) => {
       if (unit === 1) return buffer.indexOf(0, offset);
@@ -132,6 +170,10 @@ export function copyMemory(memory: MemoryAccess, address: bigint, length: number
       add64: (offset, delta) => ops().add64(at(offset), delta),
     },
     read,
+    readInto: (target, offset, count) => {
+      if (count > 0) memory.copy(target, address + BigInt(offset), count);
+    },
+    lend: () => undefined,
     write: (source, offset) => {
       if (source.length > 0) memory.copy(address + BigInt(offset), source, source.length);
     },

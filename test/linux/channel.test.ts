@@ -2,7 +2,7 @@
 // wake-ups, backpressure, a peer killed on either side), in both view modes and across them, and within one process.
 import { describe, expect, it } from 'vitest';
 import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
-import { expectChannelCalls, expectChannelSingle, expectLateWait } from '../fixtures/expect-channel.js';
+import { expectChannelCalls, expectChannelInPlace, expectChannelSingle, expectLateWait } from '../fixtures/expect-channel.js';
 import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
 import { onLinux, runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
@@ -10,7 +10,7 @@ type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 
 
 /** Runs a sender and a receiver at once, the sender creating the channel. */
-const exchange = (version: string, count: number, maxSize: number, capacity?: number, modes: { sender?: Record<string, string>; receiver?: Record<string, string> } = {}) =>
+const exchange = (version: string, count: number, maxSize: number, capacity?: number, modes: { sender?: Record<string, string>; receiver?: Record<string, string>; inPlace?: boolean } = {}) =>
   exchangeOf(scenario, uniqueName('channel'), version, 'sender', count, maxSize, capacity, modes);
 
 describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, Node %s', (version) => {
@@ -60,6 +60,17 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
     expect(received).toMatchObject({ received: 20_000, mismatches: 0, sha256: sent.sha256 });
   });
 
+  it.each([
+    ['zero-copy', 'zero-copy', ZERO_COPY, ZERO_COPY],
+    ['zero-copy', 'copy', ZERO_COPY, COPY],
+    ['copy', 'zero-copy', COPY, ZERO_COPY],
+  ] as const)('carries 5,000 messages written and read in place through a 4 KiB ring, from a %s-mode writer to a %s-mode reader', async (s, r, sender, receiver) => {
+    // Messages up to 4000 bytes in a 4 KiB ring: most need a pad record before them, and the writer waits for room.
+    const { sent, received } = await exchange(version, 5000, 4000, 4096, { sender, receiver, inPlace: true });
+    expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
+    expect(received).toMatchObject({ received: 5000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
+  });
+
   it('fails an exclusive create when a squatter process holds one of its objects, naming the channel and the object', async () => {
     const name = uniqueName('squat');
     const [squatter, result] = await Promise.all([runScenario(version, 'squatter.mjs', [name]), scenario<Report>(version, 'channel-squat.mjs', [name])]);
@@ -88,6 +99,13 @@ describe.runIf(onLinux).each(versions.flatMap((version) => VIEW_MODES.map(([mode
     it('serves calls of one end in order, refuses aborted signals and long names, and keeps roles per end', async () => {
       // Linux counts a name's bytes: 255 with the slash, so a channel name is at most 248 bytes.
       expectChannelCalls(await scenario<Report>(version, 'channel-calls.mjs', [uniqueName('channel-calls')], env), true);
+    });
+
+    it('receives into a buffer, reads in place until release, writes in place through claim and commit, and survives kills mid-message', async () => {
+      // In place means the ring's own bytes, detached on release, in zero-copy mode where the runtime can detach
+      // (Node 22 and later); elsewhere the same calls work on copies.
+      const lends = mode === 'zero-copy' && Number(version.split('.')[0]) >= 22;
+      expectChannelInPlace(await scenario<Report>(version, 'channel-in-place.mjs', [uniqueName('in-place')], env), mode, lends, { status: null, signal: 'SIGKILL' });
     });
   },
 );

@@ -1,4 +1,5 @@
-// The channel's ring buffer over plain memory: records wrap around the end, the ring refuses what does not fit,
+// The channel's ring buffer over plain memory: records never wrap around the end (a pad record fills it), messages
+// are written and read in place as well as copied, the ring refuses what does not fit,
 // and a damaged or foreign header is refused. Each test runs over the zero-copy memory (a Buffer, Atomics) and
 // over a memory that only copies in and out, as copy mode does (its interlocked instructions are tested under the
 // real kernel32 in test/windows).
@@ -27,6 +28,8 @@ function copyingMemory(raw: Buffer): ViewMemory {
   return {
     buffer: undefined,
     read: (offset, length) => Buffer.from(raw.subarray(offset, offset + length)),
+    readInto: (target, offset, length) => target.set(raw.subarray(offset, offset + length)),
+    lend: () => undefined,
     write: (source, offset) => raw.set(source, offset),
     indexOfNul: (offset) => raw.indexOf(0, offset),
     atomics: {
@@ -57,7 +60,11 @@ describe.each([
     const received: Buffer[] = [];
     for (let i = 0; i < 1000; i++) {
       const message = randomBytes(i % 23);
-      expect(ring.tryWrite(message)).toBe(true);
+      // No room before the end: the pad record is published, and reading (skipping it) makes the room.
+      while (!ring.tryWrite(message)) {
+        const got = ring.tryRead();
+        if (got) received.push(got);
+      }
       sent.push(message);
       if (i % 3 !== 0) received.push(ring.tryRead() as Buffer);
       while (sent.length - received.length > 1) received.push(ring.tryRead() as Buffer);
@@ -79,11 +86,59 @@ describe.each([
   it('carries empty messages and messages of the maximum length', () => {
     const ring = Ring.initialize(over(memory(64)), 64, 'x');
     expect(ring.maxMessageLength).toBe(60);
-    expect(ring.tryWrite(Buffer.alloc(0))).toBe(true);
-    expect(ring.tryRead()).toEqual(Buffer.alloc(0));
     const largest = randomBytes(60);
     expect(ring.tryWrite(largest)).toBe(true);
     expect(ring.tryRead()).toEqual(largest);
+    expect(ring.tryWrite(Buffer.alloc(0))).toBe(true);
+    expect(ring.tryRead()).toEqual(Buffer.alloc(0));
+  });
+
+  it('keeps every record in one run of bytes: one that does not fit before the end goes after a pad record', () => {
+    const raw = memory(64);
+    const ring = Ring.initialize(over(raw), 64, 'x');
+    for (let i = 0; i < 200; i++) {
+      const message = Buffer.alloc(1 + ((i * 7) % 40), i);
+      if (!ring.tryWrite(message)) {
+        // Only a message longer than the room left before the end waits, and only for the pad to be read.
+        expect(ring.tryPeek()).toBeUndefined();
+        expect(ring.tryWrite(message)).toBe(true);
+      }
+      const pending = ring.tryPeek();
+      expect(pending).toMatchObject({ length: message.length });
+      // In place: the payload lies in the ring, whole, at the offset given.
+      expect(pending!.at + pending!.length).toBeLessThanOrEqual(raw.length);
+      expect(raw.subarray(pending!.at, pending!.at + pending!.length)).toEqual(message);
+      ring.consume(pending!);
+    }
+    expect(ring.empty).toBe(true);
+  });
+
+  it('takes a message of the maximum length when the head is mid-ring: the pad goes first, the message once it is read', () => {
+    const ring = Ring.initialize(over(memory(64)), 64, 'x');
+    expect(ring.tryWrite(Buffer.alloc(8, 1))).toBe(true);
+    expect(ring.tryRead()).toEqual(Buffer.alloc(8, 1));
+    const largest = Buffer.alloc(60, 2);
+    // 56 bytes of pad, then 64: more than the ring holds until the pad is read; but publishing the pad is progress.
+    expect(ring.hasRoom(60)).toBe(true);
+    expect(ring.tryWrite(largest)).toBe(false); // the pad is published
+    expect(ring.empty).toBe(false);
+    expect(ring.hasRoom(60)).toBe(false); // now only the reader can make room
+    expect(ring.tryRead()).toBeUndefined(); // the reader skips it: no message, and the room is back
+    expect(ring.empty).toBe(true);
+    expect(ring.hasRoom(60)).toBe(true);
+    expect(ring.tryWrite(largest)).toBe(true);
+    expect(ring.tryRead()).toEqual(largest);
+  });
+
+  it('writes a claimed message in place, publishing nothing before commit and only the length committed', () => {
+    const raw = memory(64);
+    const ring = Ring.initialize(over(raw), 64, 'x');
+    const claimed = ring.tryClaim(20)!;
+    raw.write('in place', claimed.at);
+    expect(ring.empty).toBe(true);
+    ring.commit(claimed, 8);
+    expect(ring.tryRead()?.toString()).toBe('in place');
+    expect(ring.empty).toBe(true);
   });
 
   it('keeps working when the byte counters wrap past 2^32', () => {
@@ -145,6 +200,14 @@ describe.each([
     };
     expect(attach).toThrow(FileMappingValidationError);
     expect(attach).toThrow(message);
+  });
+
+  it('refuses a pad record that reaches past what was published', () => {
+    const raw = memory(64);
+    const ring = Ring.initialize(over(raw), 64, 'x');
+    ring.tryWrite(Buffer.from('ok'));
+    raw.writeUInt32LE(0xffff_ffff, HEADER_BYTES);
+    expect(() => ring.tryRead()).toThrow(/Channel "x" is damaged: a pad record of 64 bytes at position 0 does not fit the 8 bytes published/);
   });
 
   it('refuses to read a damaged record instead of returning garbage', () => {

@@ -1,7 +1,7 @@
 // Channel across real Windows processes (under Wine on Linux, natively on Windows).
 import { describe, expect, it } from 'vitest';
 import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
-import { expectChannelCalls, expectChannelSingle, expectLateWait } from '../fixtures/expect-channel.js';
+import { expectChannelCalls, expectChannelInPlace, expectChannelSingle, expectLateWait } from '../fixtures/expect-channel.js';
 import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
 import { runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
@@ -14,7 +14,7 @@ const exchange = (
   count: number,
   maxSize: number,
   capacity?: number,
-  modes: { sender?: Record<string, string>; receiver?: Record<string, string> } = {},
+  modes: { sender?: Record<string, string>; receiver?: Record<string, string>; inPlace?: boolean } = {},
 ) => exchangeOf(scenario, uniqueName('channel'), version, creator, count, maxSize, capacity, modes);
 
 describe.each(versions)('Channel between two processes, Windows node %s', (version) => {
@@ -90,6 +90,17 @@ describe.each(versions)('Channel between processes in copy mode and in mixed mod
     const { sent, received } = await exchange(version, 'receiver', 5000, 4000, 4096, { sender: COPY, receiver: COPY });
     expect(received).toMatchObject({ received: 5000, mismatches: 0, sha256: sent.sha256, copyMode: true });
   });
+
+  it.each([
+    ['zero-copy', 'zero-copy', ZERO_COPY, ZERO_COPY],
+    ['zero-copy', 'copy', ZERO_COPY, COPY],
+    ['copy', 'zero-copy', COPY, ZERO_COPY],
+  ] as const)('carries 5,000 messages written and read in place through a 4 KiB ring, from a %s-mode writer to a %s-mode reader', async (s, r, sender, receiver) => {
+    // Messages up to 4000 bytes in a 4 KiB ring: most need a pad record before them, and the writer waits for room.
+    const { sent, received } = await exchange(version, 'receiver', 5000, 4000, 4096, { sender, receiver, inPlace: true });
+    expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
+    expect(received).toMatchObject({ received: 5000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
+  });
 });
 
 describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [version, mode, env] as const)))(
@@ -97,6 +108,13 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
   (version, mode, env) => {
     it('sends, times out, backs pressure, refuses, frees a dead worker thread’s role, iterates and cancels', async () => {
       expectChannelSingle(await scenario<Report>(version, 'channel-single.mjs', [uniqueName('channel-single')], env), mode, 'Win32Error');
+    });
+
+    it('receives into a buffer, reads in place until release, writes in place through claim and commit, and survives kills mid-message', async () => {
+      // In place means the ring's own bytes, detached on release, in zero-copy mode where the runtime can detach
+      // (Node 22 and later); elsewhere the same calls work on copies.
+      const lends = mode === 'zero-copy' && Number(version.split('.')[0]) >= 22;
+      expectChannelInPlace(await scenario<Report>(version, 'channel-in-place.mjs', [uniqueName('in-place')], env), mode, lends, { status: 1, signal: null });
     });
   },
 );
