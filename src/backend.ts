@@ -39,6 +39,11 @@ export interface SectionInfo {
   readonly protection: Protection | undefined;
   /** The backing file, for a file-backed section this process created. */
   readonly file: string | undefined;
+  /**
+   * What flushes the backing file to the disk (FlushFileBuffers; fsync on Linux), for a file-backed section this
+   * process created and that writes its file; undefined otherwise. Closed with the section.
+   */
+  readonly durable?: DurableFile | undefined;
   /** The access views get by default. */
   readonly defaultAccess: Access;
   /**
@@ -56,6 +61,14 @@ export interface ViewRequest {
   readonly address: bigint | undefined;
   /** See SectionInfo.lengthFromMapping. */
   readonly lengthFromMapping: boolean;
+}
+
+/** The backing file of a section, kept to flush it to the disk. */
+export interface DurableFile {
+  /** Flushes the file's data (and what the system needs to find it) to the disk; `what` is for the error. */
+  sync(what: string): void;
+  /** Lets the file go (with the section). */
+  close(): void;
 }
 
 /** How the accessors and atomics reach a view's memory. */

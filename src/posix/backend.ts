@@ -161,7 +161,16 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
         if (libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: growing the file to ${size} bytes`, options.file);
       }
       adopt(fd, undefined);
-      return { handle: fd, alreadyExisted: false, size, protection: options.protection, file: options.file, defaultAccess: DEFAULT_ACCESS[options.protection], lengthFromMapping: false };
+      // The section is the file's descriptor: fsync on it, closed with the section.
+      const durable = writes
+        ? {
+            sync(what: string) {
+              if (libc.fsync(fd) !== 0) throw fail('fsync', `flushing "${options.file}" to the disk for ${what}`, options.file);
+            },
+            close() {},
+          }
+        : undefined;
+      return { handle: fd, alreadyExisted: false, size, protection: options.protection, file: options.file, durable, defaultAccess: DEFAULT_ACCESS[options.protection], lengthFromMapping: false };
     } catch (error) {
       libc.close(fd);
       if (created) rmSync(path, { force: true });

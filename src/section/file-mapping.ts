@@ -2,7 +2,7 @@
  * FileMapping: a section (file-mapping object on Windows, a shared memory object or file on Linux), created or opened
  * by name, and the only owner of its handle. It reaches the operating system through the backend (src/backend.ts).
  */
-import { backend, type Backend, type NativeHandle, type SectionInfo } from '../backend.js';
+import { backend, type Backend, type DurableFile, type NativeHandle, type SectionInfo } from '../backend.js';
 import { OwnedHandle } from '../core/owned-handle.js';
 import type { ObjectOwner } from '../core/owner.js';
 import { FileMappingValidationError, ObjectClosedError, PlatformNotSupportedError } from '../errors.js';
@@ -55,6 +55,8 @@ export class FileMapping implements Disposable {
   readonly sizeIsExact: boolean;
   readonly #defaultAccess: Access;
   readonly #lengthFromMapping: boolean;
+  /** The backing file kept for durable flushes (see MappedView.flush()), closed with the section's handle. */
+  readonly #durable: DurableFile | undefined;
 
   private constructor(system: Backend, info: SectionInfo, name: string | undefined) {
     this.#backend = system;
@@ -67,7 +69,19 @@ export class FileMapping implements Disposable {
     this.#defaultAccess = info.defaultAccess;
     this.#lengthFromMapping = info.lengthFromMapping;
     const what = this.#describe();
-    this.#handle = new OwnedHandle(info.handle, (handle) => system.closeSection(handle, `closing ${what}`, name), this);
+    this.#durable = info.durable;
+    const durable = info.durable;
+    this.#handle = new OwnedHandle(
+      info.handle,
+      (handle) => {
+        try {
+          system.closeSection(handle, `closing ${what}`, name);
+        } finally {
+          durable?.close();
+        }
+      },
+      this,
+    );
   }
 
   /**
@@ -217,6 +231,7 @@ export class FileMapping implements Disposable {
         access,
         description,
         copy: parsed.copy ?? copyModeForced(),
+        durable: this.#durable,
       });
     } catch (error) {
       this.#backend.unmapView(view.address, Number(view.length), description);

@@ -185,9 +185,9 @@ const schemas = lazy(() => {
     /** Copy mode: no `buffer`, the accessors copy (default: FILEMAPPING_COPY_MODE, or when the runtime forbids external buffers). */
     copy: z.boolean({ error: 'Expected a boolean' }).optional(),
   });
-  /** A range of a view to flush: byte offsets within the view, as numbers. */
+  /** A range of a view to flush (byte offsets within the view, as numbers), and whether to reach the disk. */
   const viewByte = z.number({ error: 'Expected a number of bytes' }).int({ error: 'Expected an integer' }).min(0, { error: 'Must not be negative' });
-  const flushRangeSchema = z.strictObject({ offset: viewByte.optional(), length: viewByte.optional() });
+  const flushRangeSchema = z.strictObject({ offset: viewByte.optional(), length: viewByte.optional(), durable: z.boolean({ error: 'Expected a boolean' }).optional() });
   return {
     uint64,
     positiveUint64,

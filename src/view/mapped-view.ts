@@ -4,7 +4,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
 import { flushRangeSchema, parseOptions, type Access } from '../section/options.js';
-import type { Backend, NativeHandle } from '../backend.js';
+import type { Backend, DurableFile, NativeHandle } from '../backend.js';
 import type { OwnedHandle } from '../core/owned-handle.js';
 import { SafetyNet } from '../core/safety-net.js';
 import { ViewAccessors } from './accessors.js';
@@ -49,6 +49,8 @@ export interface MappedViewInit {
   description: string;
   /** Copy mode asked for (see view-memory.ts); also chosen when the runtime forbids external buffers. */
   copy: boolean;
+  /** The section's backing file, kept to flush it to the disk; undefined when there is none this process can flush. */
+  durable: DurableFile | undefined;
 }
 
 /** @internal The memory of a view (ObjectClosedError once unmapped), for the Channel's ring. */
@@ -69,6 +71,7 @@ export class MappedView extends ViewAccessors implements Disposable {
 
   readonly #backend: Backend;
   readonly #section: OwnedHandle<NativeHandle>;
+  readonly #durable: DurableFile | undefined;
   readonly #description: string;
   #memory: ViewMemory | undefined;
   #arrayBuffer: ArrayBuffer | undefined;
@@ -93,6 +96,7 @@ export class MappedView extends ViewAccessors implements Disposable {
       : copyMemory(init.backend.memory, init.address, init.length);
     this.copyMode = this.#arrayBuffer === undefined;
     this.#section = init.section;
+    this.#durable = init.durable;
     init.section.hold();
     // In zero-copy mode the ArrayBuffer, not this object, is the finalizer's target: a Buffer the program kept must
     // never outlive the memory under it, and both the view and any Buffer over it keep the ArrayBuffer alive.
@@ -151,10 +155,20 @@ export class MappedView extends ViewAccessors implements Disposable {
   /**
    * Writes the view's dirty pages (or those of a range of it) to the backing file (FlushViewOfFile; msync on Linux).
    * For a section backed by memory alone this does nothing useful and is harmless.
+   *
+   * The system may still hold what it wrote in its caches, which a crash of the machine (not of the process) loses.
+   * With `durable: true` the flush also waits until the backing file is on the disk (FlushFileBuffers; fsync on
+   * Linux): for a file-backed section this process created with a protection that writes the file. Elsewhere (a
+   * section opened by name, a memory-backed one) there is no file here to flush, and the option is refused.
    */
-  flush(range: { offset?: number; length?: number } = {}): void {
+  flush(range: { offset?: number; length?: number; durable?: boolean } = {}): void {
     const parsed = parseOptions(flushRangeSchema, range, 'MappedView.flush() range');
     this.memory('flush');
+    if (parsed.durable && !this.#durable) {
+      throw new FileMappingValidationError('MappedView.flush() range', [
+        `durable: ${this.#description} has no backing file this process can flush to the disk: only a file-backed section created here (FileMapping.create({ file })) with a protection that writes the file has one`,
+      ]);
+    }
     const offset = parsed.offset ?? 0;
     const length = parsed.length ?? this.length - offset;
     if (offset + length > this.length) {
@@ -163,8 +177,8 @@ export class MappedView extends ViewAccessors implements Disposable {
       ]);
     }
     // FlushViewOfFile reads a length of 0 as "to the end of the view": an empty range flushes nothing instead.
-    if (length === 0) return;
-    this.#backend.flushView(this.address + BigInt(offset), length, this.#description);
+    if (length > 0) this.#backend.flushView(this.address + BigInt(offset), length, this.#description);
+    if (parsed.durable) this.#durable?.sync(this.#description);
   }
 
   /**

@@ -92,9 +92,24 @@ export function win32Backend(k32: Kernel32 = kernel32()): Backend {
           }
         }
         section = createSection(k32, options, file?.handle ?? INVALID_HANDLE_VALUE);
+        // The section keeps its own reference to the file, but FlushFileBuffers needs a handle with write access:
+        // ours is kept for durable flushes when the section writes the file, and closed with the section.
+        if (file && writesFile(options.protection) && !section.alreadyExisted) {
+          const handle = file.handle;
+          const path = options.file as string;
+          section = {
+            ...section,
+            durable: {
+              sync(what) {
+                if (!k32.FlushFileBuffers(handle)) throw win32Error(k32, k32.GetLastError(), 'FlushFileBuffers', `flushing "${path}" to the disk for ${what}`, path);
+              },
+              close: () => void k32.CloseHandle(handle),
+            },
+          };
+        }
         return section;
       } finally {
-        if (file) {
+        if (file && section?.durable === undefined) {
           // The section keeps its own reference to the file: ours is not needed once it exists (or failed to).
           k32.CloseHandle(file.handle);
           // A file this call created is not left behind when no section of ours uses it: the creation failed, or

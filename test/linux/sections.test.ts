@@ -1,7 +1,10 @@
 // Sections and views natively on Linux, from the scenario files the Windows suite runs under Wine.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectSections } from '../fixtures/expect-sections.js';
-import { onLinux, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
+import { durablePattern, expectDurableCases, expectSections } from '../fixtures/expect-sections.js';
+import { onLinux, runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
@@ -19,5 +22,21 @@ describe.runIf(onLinux).each(matrix)('sections and views on Linux, Node %s, %s m
     expect(report).toMatchObject({ copyMode: mode === 'copy', text: 'C string ✓', wide: 'wide', u64: String(2n ** 64n - 1n), f64: -0.5, tail: [9, 9, 9, 9, 9, 9] });
     expect(report.refusedWrite.error).toMatchObject({ name: 'FileMappingValidationError', message: expect.stringContaining("'read' access") });
     expect(report.fraction.error).toMatchObject({ name: 'FileMappingValidationError' });
+  });
+});
+
+describe.runIf(onLinux).each(versions)('durable flushes on Linux, Node %s', (version) => {
+  it('puts what a durable flush wrote in the file before the process is killed, and refuses it where there is no file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'filemapping-durable-'));
+    try {
+      const file = join(dir, 'killed.bin');
+      const killed = await runScenario(version, 'durable.mjs', ['kill', file]);
+      // SIGKILL right after the flush: nothing unmapped or closed.
+      expect(killed).toMatchObject({ signal: 'SIGKILL', stdout: '{"flushed":true}\n' });
+      expect(readFileSync(file).equals(durablePattern())).toBe(true);
+      expectDurableCases(await scenario<Report>(version, 'durable.mjs', ['cases', join(dir, 'cases.bin'), uniqueName('durable')]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

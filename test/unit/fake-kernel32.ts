@@ -201,7 +201,12 @@ export class FakeKernel32 implements Kernel32 {
     return this.files.delete(path);
   };
 
-  FlushFileBuffers = (): boolean => true;
+  /** The handles FlushFileBuffers was called with, in order. */
+  readonly fileFlushes: HANDLE[] = [];
+  FlushFileBuffers = (h: HANDLE): boolean => {
+    this.fileFlushes.push(h);
+    return this.#call('FlushFileBuffers') === undefined;
+  };
   GetLargePageMinimum = (): number => 2 << 20;
   GetCurrentProcess = (): HANDLE => 0xffff_ffff_ffff_ffffn;
   GetCurrentProcessId = (): number => 4242;

@@ -126,11 +126,39 @@ describe('FileMapping.create', () => {
     expect(FileMapping.create({ file: 'small.bin', size: 100, protection }).size).toBe(100n);
   });
 
-  it('takes the size of the file when none is given, and keeps only the section handle', () => {
+  it('takes the size of the file when none is given, and keeps only the section handle when it cannot write the file', () => {
     k32.files.set(resolve('data.bin'), 10n);
-    const mapping = FileMapping.create({ file: 'data.bin' });
+    const mapping = FileMapping.create({ file: 'data.bin', protection: 'readonly' });
     expect(mapping).toMatchObject({ file: 'data.bin', size: 10n, alreadyExisted: false });
     expect([...k32.handles.keys()]).toEqual([mapping.handle]);
+  });
+
+  it('keeps the file handle of a section that writes its file for durable flushes, and closes it with the section', () => {
+    k32.files.set(resolve('data.bin'), 10n);
+    const mapping = FileMapping.create({ file: 'data.bin' });
+    const [file] = [...k32.handles.keys()].filter((handle) => handle !== mapping.handle);
+    expect(k32.handles.get(file as bigint)).toBe(resolve('data.bin'));
+    const view = mapping.map();
+    view.flush();
+    expect(k32.fileFlushes).toEqual([]);
+    view.flush({ durable: true });
+    // The view's pages first, then the file's buffers, with the handle kept from CreateFileW.
+    expect(k32.calls.filter((call) => call.startsWith('Flush'))).toEqual(['FlushViewOfFile', 'FlushViewOfFile', 'FlushFileBuffers']);
+    expect(k32.fileFlushes).toEqual([file]);
+    k32.failNext('FlushFileBuffers', 112);
+    expect(() => view.flush({ durable: true })).toThrow(/FlushFileBuffers.*ERROR_DISK_FULL|ERROR_DISK_FULL.*FlushFileBuffers/su);
+    mapping.close();
+    expect(k32.handles.has(file as bigint)).toBe(true); // the view still holds the section
+    view.unmap();
+    expect(k32.handles.size).toBe(0);
+  });
+
+  it('refuses a durable flush where there is no file to flush, before any call', () => {
+    const view = FileMapping.create({ size: 4096 }).map();
+    const before = k32.calls.length;
+    expect(() => view.flush({ durable: true })).toThrow(FileMappingValidationError);
+    expect(() => view.flush({ durable: true })).toThrow(/no backing file this process can flush to the disk/u);
+    expect(k32.calls.length).toBe(before);
   });
 
   it('reports a failure with the code, its name, the function, what it was doing and the system text', () => {

@@ -1,8 +1,11 @@
 // Sections and views as a cross-platform program uses them (test/fixtures/scenarios/sections.mjs), in Windows
 // node.exe: the same scenario and the same assertions as the Linux suite's (test/linux/sections.test.ts).
-import { describe, it } from 'vitest';
-import { expectSections } from '../fixtures/expect-sections.js';
-import { scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { durablePattern, expectDurableCases, expectSections } from '../fixtures/expect-sections.js';
+import { runScenario, runtime, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
@@ -14,3 +17,19 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
     });
   },
 );
+
+describe.each(versions)('durable flushes, Windows node %s', (version) => {
+  it('puts what a durable flush wrote in the file before the process is killed, and refuses it where there is no file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'filemapping-durable-'));
+    try {
+      const file = join(dir, 'killed.bin');
+      const killed = await runScenario(version, 'durable.mjs', ['kill', runtime.toWindowsPath(file)]);
+      // TerminateProcess right after the flush: exit code 1, and nothing unmapped or closed.
+      expect(killed).toMatchObject({ code: 1, stdout: '{"flushed":true}\n' });
+      expect(readFileSync(file).equals(durablePattern())).toBe(true);
+      expectDurableCases(await scenario<Report>(version, 'durable.mjs', ['cases', runtime.toWindowsPath(join(dir, 'cases.bin')), uniqueName('durable')]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
