@@ -1,14 +1,18 @@
-// The data of the bulk-transfer benchmark, the same for every method: 1 MiB chunks made from one pseudo-random
-// pattern with the chunk's index in its first 32-bit word, and a checksum that is the sum of the chunk's 32-bit
-// words (mod 2^32). The receiver knows the pattern, so it checks every chunk it gets against the sum it expects for
-// that index (corruption, loss, duplication and reordering all show) without the sender computing anything.
+// The data of the bulk-transfer benchmark, the same for every method: messages of SIZE bytes (a multiple of 4, up to
+// MAX_MESSAGE) made from one pseudo-random pattern with the message's index in its first 32-bit word, and a checksum
+// that is the sum of the message's 32-bit words (mod 2^32). The receiver knows the pattern, so it checks every
+// message it gets against the sum it expects for that index (corruption, loss, duplication and reordering all show)
+// without the sender computing anything.
 
+/** The message size of the main table: 1 MiB. */
 export const CHUNK = 1 << 20;
+/** The largest message of the size sweep. */
+export const MAX_MESSAGE = 4 << 20;
 
-/** The 1 MiB pattern (xorshift32 from a fixed seed: both processes build the same one). */
+/** The pattern (xorshift32 from a fixed seed: both processes build the same one). */
 export function makePattern() {
-  const pattern = Buffer.allocUnsafeSlow(CHUNK);
-  const words = new Int32Array(pattern.buffer, pattern.byteOffset, CHUNK / 4);
+  const pattern = Buffer.allocUnsafeSlow(MAX_MESSAGE);
+  const words = new Int32Array(pattern.buffer, pattern.byteOffset, MAX_MESSAGE / 4);
   let x = 0x9e3779b9 | 0;
   for (let i = 0; i < words.length; i++) {
     x ^= x << 13;
@@ -19,13 +23,13 @@ export function makePattern() {
   return pattern;
 }
 
-/** Makes chunk `index` in `target` at `offset`: the pattern, then the index over its first word. */
-export function fillChunk(pattern, target, offset, index) {
-  pattern.copy(target, offset, 0, CHUNK);
+/** Makes message `index` of `size` bytes in `target` at `offset`: the pattern, then the index over its first word. */
+export function fillChunk(pattern, target, offset, index, size = CHUNK) {
+  pattern.copy(target, offset, 0, size);
   target.writeInt32LE(index | 0, offset);
 }
 
-const scratch = Buffer.allocUnsafeSlow(CHUNK);
+const scratch = Buffer.allocUnsafeSlow(MAX_MESSAGE);
 
 /**
  * The sum of the 32-bit little-endian words of bytes[offset, offset + length), length a multiple of 4. Four
@@ -58,15 +62,15 @@ export function sum32(bytes, offset = 0, length = bytes.length - offset) {
 }
 sum32.unaligned = 0;
 
-/** What sum32 of chunk `index` must be. */
-export function expectedSum(pattern) {
-  const base = (sum32(pattern) - pattern.readInt32LE(0)) | 0;
+/** What sum32 of message `index` of `size` bytes must be. */
+export function expectedSum(pattern, size = CHUNK) {
+  const base = (sum32(pattern, 0, size) - pattern.readInt32LE(0)) | 0;
   return (index) => (base + index) | 0;
 }
 
 /** Throws when a received chunk's checksum is not the one chunk `index` has. */
 export function verify(sum, index, expected) {
-  if (sum !== expected(index)) throw new Error(`chunk ${index}: checksum ${sum >>> 0} where ${expected(index) >>> 0} was sent`);
+  if (sum !== expected(index)) throw new Error(`message ${index}: checksum ${sum >>> 0} where ${expected(index) >>> 0} was sent`);
 }
 
 /** Runs fillChunk and sum32 until the JIT has compiled them, so that no method pays for the warm-up in its time. */
@@ -76,6 +80,9 @@ export function warmUp(pattern) {
   for (let i = 0; i < 32; i++) {
     fillChunk(pattern, target, 0, i);
     sink ^= sum32(target);
+    // Small messages too, so that the loops are compiled for both shapes.
+    for (let j = 0; j < 64; j++) fillChunk(pattern, target, j * 64, i, 64);
+    sink ^= sum32(target, 0, 4096);
   }
   return sink;
 }

@@ -1,5 +1,5 @@
-// The single-process side of the bulk-transfer benchmark (bulk-peer.mjs local): what one thread of node.exe does on
-// the same machine over the same number of chunks, as the limits the transfers are compared with.
+// The single-process side of the bulk-transfer benchmark (bulk-peer.mjs local): what one thread of the measured Node
+// does on the same machine over the same number of chunks, as the limits the transfers are compared with.
 import { CHUNK, fillChunk, sum32 } from './bulk-data.mjs';
 
 /**

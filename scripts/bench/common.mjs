@@ -1,22 +1,10 @@
-// What the benchmark drivers share: the Windows runtime (the newest provisioned node.exe, under Wine on Linux), the
-// JSON line each Windows-side script prints last, statistics, and the results: a Markdown table on stdout, and
-// bench-results/NAME.json + NAME.md beside it.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release } from 'node:os';
+// What the benchmark drivers share, whatever the OS: the JSON line each peer prints last, statistics, names, and
+// the results: a Markdown table on stdout, and RESULTS/NAME.json + NAME.md (platform.mjs says where RESULTS is).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { provision, ROOT, runWindows } from '../windows-runtime.mjs';
+import { environment, RESULTS, where } from './platform.mjs';
 
-export { buildC, ROOT, runWindows } from '../windows-runtime.mjs';
-
-export const runtime = provision();
-/** The newest provisioned Windows Node: the one every benchmark runs in. */
-export const NODE_VERSION = runtime.versions[runtime.versions.length - 1];
-export const RESULTS = join(ROOT, 'bench-results');
-export const BENCH = join(ROOT, 'scripts', 'bench');
-
-/** Runs a script of scripts/bench in Windows node.exe; resolves to { code, stdout, stderr }. */
-export const runNode = (script, args = [], options = {}) => runtime.runNode(NODE_VERSION, join(BENCH, script), args.map(String), options);
+export { args, BENCH, buildC, NAMES, NODE_PATH, NODE_VERSION, runExe, runNode, targetPath, TARGET } from './platform.mjs';
 
 /** The last line of a run's stdout as JSON, or an Error saying what the program said. */
 export function lastJson(result, what) {
@@ -40,35 +28,8 @@ export function quantile(values, q) {
 /** A unique kernel-object name prefix for one run, so that two runs on one machine never meet. */
 export const uniqueName = (what) => `Local\\filemapping-bench-${what}-${process.pid}-${Date.now().toString(36)}`;
 
-/** What the figures were measured on: put in every result file. */
-export function environment() {
-  let wine;
-  if (!runtime.native) {
-    const version = readFileSync('/proc/version', 'utf8').trim();
-    wine = { wine: wineVersion(), linux: version.split(' ').slice(0, 3).join(' ') };
-  }
-  return {
-    date: new Date().toISOString(),
-    node: NODE_VERSION,
-    native: runtime.native,
-    ...wine,
-    cpus: cpus().length,
-    /** The 1, 5 and 15-minute load averages when the results were written: the machine is shared. */
-    loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
-    cpu: cpus()[0]?.model,
-    osRelease: release(),
-  };
-}
-
-let cachedWine;
-function wineVersion() {
-  try {
-    cachedWine ??= execFileSync('wine', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    cachedWine = 'Wine (version unknown)';
-  }
-  return cachedWine;
-}
+/** Figures with three significant digits or so, and 'not run' for a method that was not. */
+export const fmt = (x) => (x === undefined || Number.isNaN(x) ? 'not run' : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
 
 /** A Markdown table from a header row and rows of cells; numbers right-aligned where `align` says 'r'. */
 export function markdownTable(header, rows, align = header.map((_, i) => (i === 0 ? 'l' : 'r'))) {
@@ -76,23 +37,20 @@ export function markdownTable(header, rows, align = header.map((_, i) => (i === 
   return [line(header), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
 
+/** A row of a targets table: the measured ratio, what is wanted, and whether it is met. */
+export const targetRow = (label, ratio, wanted, met) => [label, Number.isNaN(ratio) ? 'not run' : `${fmt(ratio)}x`, wanted, Number.isNaN(ratio) ? '' : met(ratio) ? 'met' : 'missed'];
+
 /**
- * Prints the benchmark's Markdown (title, notes, tables) and writes bench-results/NAME.md and NAME.json (the
+ * Prints the benchmark's Markdown (title, where it ran, notes, tables) and writes RESULTS/NAME.md and NAME.json (the
  * environment, the parameters and the raw figures). Returns the Markdown.
  */
 export function report(name, { title, notes = [], tables, data }) {
   const env = environment();
-  const where = env.native
-    ? `Windows node.exe ${env.node}, natively`
-    : `Windows node.exe ${env.node} under ${env.wine} on ${env.linux}, ${env.cpus} CPUs: kernel calls are Wine's, not Windows'`;
-  const load = env.loadAverage.join(', ');
-  const markdown = [`### ${title}`, '', `${where}; ${env.date}, load average ${load}.`, ...notes.map((n) => `\n${n}`), '', ...tables.flatMap((t) => [t, ''])].join('\n');
+  const load = `load average ${env.loadAverageAtStart.join(', ')} at the start, ${env.loadAverage.join(', ')} at the end`;
+  const markdown = [`### ${title}`, '', `${where(env)}; ${env.date}, ${load}.`, ...notes.map((n) => `\n${n}`), '', ...tables.flatMap((t) => [t, ''])].join('\n');
   console.log(markdown);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, `${name}.md`), `${markdown}\n`);
   writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ name, environment: env, ...data }, null, 2)}\n`);
   return markdown;
 }
-
-/** runWindows, re-exported under a name that says it runs an .exe (a C program) rather than a script. */
-export const runExe = (exe, args = [], options = {}) => runWindows(exe, args.map(String), options);

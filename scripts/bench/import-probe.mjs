@@ -1,4 +1,4 @@
-// The Windows side of the import-cost benchmark (scripts/bench/import.mjs): does nothing, or imports the package
+// The measured side of the import-cost benchmark (scripts/bench/import.mjs): does nothing, or imports the package
 // the way a user does (`import('filemapping')`, resolved here as a self-reference through package.json "exports"),
 // or also makes the first section; prints one JSON line of times in ms measured in this process.
 //   import-probe.mjs none|import|create
@@ -12,7 +12,7 @@ if (mode === 'import' || mode === 'create') {
   const { FileMapping } = await import('filemapping');
   importMs = performance.now() - start;
   if (mode === 'create') {
-    // The first create loads koffi and kernel32 (the import does not), then CreateFileMappingW, map, unmap, close.
+    // The first create loads koffi and the OS's library (the import does not), then creates, maps, unmaps, closes.
     const first = performance.now();
     const mapping = FileMapping.create({ size: 65536 });
     mapping.map().unmap();

@@ -1,17 +1,21 @@
-// One side of the latency benchmark (scripts/bench/latency.mjs), run in Windows node.exe: a 64-byte message
-// ping-ponged ROUNDS times (after WARMUP untimed ones). The ping side times every round trip and prints them as one
-// JSON line, in ns. The pong side answers each message with itself, byte 0 + 1, and the
-// ping side checks that answer.
-//   latency-peer.mjs channel|pipe ping|pong NAME ROUNDS WARMUP
-//   latency-peer.mjs ipc ping NAME ROUNDS WARMUP      (forks its own pong side)
+// One side of the latency benchmark (scripts/bench/latency.mjs), run in the measured Node (platform.mjs): a 64-byte
+// message ping-ponged ROUNDS times (after WARMUP untimed ones). The ping side times every round trip and prints them
+// as one JSON line, in ns. The pong side answers each message with itself, byte 0 + 1, and the ping side checks that
+// answer.
+//   latency-peer.mjs channel ping|pong NAME ROUNDS WARMUP [SPIN_US]   SPIN_US: the Channels' spinMicroseconds
+//   latency-peer.mjs socket ping|pong NAME ROUNDS WARMUP              node:net: Unix socket, or named pipe on Windows
+//   latency-peer.mjs ipc ping NAME ROUNDS WARMUP                      (forks its own pong side)
 import { fork } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Channel, NamedEvent } from '../../dist/index.js';
+import { socketPath } from './peer-os.mjs';
 
-const [method, role, name, roundsArg, warmupArg] = process.argv.slice(2);
+const [method, role, name, roundsArg, warmupArg, spinArg] = process.argv.slice(2);
 const rounds = Number(roundsArg);
 const warmup = Number(warmupArg);
+const spinMicroseconds = Number(spinArg ?? 0);
 const MESSAGE = 64;
 const TIMEOUT_MS = 120_000;
 
@@ -45,10 +49,10 @@ const answer = (message) => {
   return reply;
 };
 
-/** Two Channels, one each way, with the synchronous send() and receive(). */
+/** Two Channels, one each way, with the synchronous send() and receive(); each end spinning SPIN_US before it sleeps. */
 function channel() {
-  const there = Channel.create(`${name}-${role === 'ping' ? 'a' : 'b'}`, { capacity: 4096 });
-  const back = Channel.create(`${name}-${role === 'ping' ? 'b' : 'a'}`, { capacity: 4096 });
+  const there = Channel.create(`${name}-${role === 'ping' ? 'a' : 'b'}`, { capacity: 4096, spinMicroseconds });
+  const back = Channel.create(`${name}-${role === 'ping' ? 'b' : 'a'}`, { capacity: 4096, spinMicroseconds });
   const here = NamedEvent.create(`${name}-here`);
   if (role === 'pong') {
     here.set();
@@ -83,36 +87,37 @@ function framer(onMessage) {
   };
 }
 
-/** A named pipe through node:net: pong is the server. */
-async function pipe() {
-  const path = `\\\\.\\pipe\\${name.replace(/^.*\\/, '')}`;
+/** node:net (a Unix socket, or a named pipe on Windows): pong is the server. */
+async function socket() {
+  const path = socketPath(name);
   const listening = NamedEvent.create(`${name}-listening`);
   if (role === 'pong') {
     const server = net.createServer((socket) => {
       socket.on('data', framer((message) => socket.write(answer(message))));
       socket.on('end', () => server.close());
     });
+    rmSync(path, { force: true });
     await new Promise((resolve, reject) => server.listen(path, resolve).once('error', reject));
     listening.set();
     await new Promise((resolve) => server.on('close', resolve));
     return undefined;
   }
-  if ((await listening.waitAsync({ timeoutMs: TIMEOUT_MS })) !== 'signaled') throw new Error('the pipe server never listened');
-  const socket = net.connect(path);
-  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  if ((await listening.waitAsync({ timeoutMs: TIMEOUT_MS })) !== 'signaled') throw new Error('the server never listened');
+  const connection = net.connect(path);
+  await new Promise((resolve, reject) => connection.once('connect', resolve).once('error', reject));
   const timing = clock();
   return new Promise((resolve, reject) => {
     let i = 0;
-    socket.once('error', reject);
-    socket.on(
+    connection.once('error', reject);
+    connection.on(
       'data',
       framer((reply) => {
         timing.stop(i, reply);
-        if (++i === warmup + rounds) socket.end(() => resolve(timing.result()));
-        else socket.write(timing.start(i));
+        if (++i === warmup + rounds) connection.end(() => resolve(timing.result()));
+        else connection.write(timing.start(i));
       }),
     );
-    socket.write(timing.start(i));
+    connection.write(timing.start(i));
   });
 }
 
@@ -147,8 +152,8 @@ function ipc() {
   });
 }
 
-const methods = { channel, pipe, ipc };
-if (!methods[method] || !['ping', 'pong'].includes(role)) throw new Error(`usage: latency-peer.mjs channel|pipe|ipc ping|pong NAME ROUNDS WARMUP`);
+const methods = { channel, socket, ipc };
+if (!methods[method] || !['ping', 'pong'].includes(role)) throw new Error(`usage: latency-peer.mjs channel|socket|ipc ping|pong NAME ROUNDS WARMUP [SPIN_US]`);
 const result = await methods[method]();
 if (result) console.log(JSON.stringify(result));
 process.exit(0);

@@ -1,9 +1,9 @@
 /*
  * The C pair of the latency benchmark (scripts/bench/latency.mjs): a 64-byte message ping-ponged between two
  * processes through a section and two auto-reset events.
- *   pingpong.exe ping NAME ROUNDS WARMUP [always|waiting]
+ *   pingpong.exe ping NAME ROUNDS WARMUP [always|waiting|spin]
  *       creates NAME, NAME-ping, NAME-pong; sends, waits for the answer; prints one JSON line: every round trip, ns
- *   pingpong.exe pong NAME ROUNDS WARMUP [always|waiting]
+ *   pingpong.exe pong NAME ROUNDS WARMUP [always|waiting|spin]
  *       the same objects; answers each message with itself, byte 0 + 1
  *   pingpong.exe calls N
  *       one process: SetEvent then WaitForSingleObject on the signalled event, N times; prints the ns per pair: what
@@ -11,7 +11,8 @@
  * Protocols: `always` (the default) sets the event for every message and always waits on it: two SetEvent calls and
  * two blocking waits per round trip. `waiting` is a Channel's: a side about to wait raises a flag in the section and
  * looks once more, the other side sets the event only when it sees the flag, so an answer that is already there
- * costs no kernel call.
+ * costs no kernel call. `spin` never calls the kernel: each side polls the sequence number until it changes.
+ * pingpong.linux.c is the same program for Linux (futexes).
  * Both create (CreateFileMappingW and CreateEventW open an existing object of the name), so either may start first;
  * the ping side waits until the pong side says it is there (NAME-here) before it starts the clock.
  */
@@ -39,18 +40,26 @@ typedef struct {
     unsigned char data[MESSAGE];
 } Half;
 
+enum { ALWAYS, WAITING, SPIN };
+
 /* Interlocked operations are full barriers: the message is visible before the sequence number that publishes it. */
-static void put_message(Half *out, HANDLE event, LONG seq, int flags, const unsigned char *message)
+static void put_message(Half *out, HANDLE event, LONG seq, int mode, const unsigned char *message)
 {
     memcpy(out->data, message, MESSAGE);
     InterlockedExchange(&out->seq, seq);
-    if (!flags || InterlockedCompareExchange(&out->waiting, 0, 0))
+    if (mode == ALWAYS || (mode == WAITING && InterlockedCompareExchange(&out->waiting, 0, 0)))
         SetEvent(event);
 }
 
-static int take_message(Half *in, HANDLE event, LONG seq, int flags, unsigned char *message)
+static int take_message(Half *in, HANDLE event, LONG seq, int mode, unsigned char *message)
 {
-    if (!flags) {
+    if (mode == SPIN) {
+        while (InterlockedCompareExchange(&in->seq, 0, 0) != seq)
+            YieldProcessor();
+        memcpy(message, in->data, MESSAGE);
+        return 1;
+    }
+    if (mode == ALWAYS) {
         if (WaitForSingleObject(event, TIMEOUT_MS) != WAIT_OBJECT_0)
             return 0;
     }
@@ -80,17 +89,17 @@ int wmain(int argc, wchar_t **argv)
                 return 4;
         }
         QueryPerformanceCounter(&after);
-        printf("{\"setAndWaitNs\":%.0f}\n", (double)(after.QuadPart - before.QuadPart) * 1e9 / (double)frequency.QuadPart / n);
+        printf("{\"callsNs\":%.0f}\n", (double)(after.QuadPart - before.QuadPart) * 1e9 / (double)frequency.QuadPart / n);
         return 0;
     }
     if (argc < 5) {
-        fprintf(stderr, "usage: pingpong.exe ping|pong NAME ROUNDS WARMUP [always|waiting], or pingpong.exe calls N\n");
+        fprintf(stderr, "usage: pingpong.exe ping|pong NAME ROUNDS WARMUP [always|waiting|spin], or pingpong.exe calls N\n");
         return 2;
     }
     int ping = wcscmp(argv[1], L"ping") == 0;
     const wchar_t *name = argv[2];
     int rounds = _wtoi(argv[3]), warmup = _wtoi(argv[4]);
-    int flags = argc > 5 && wcscmp(argv[5], L"waiting") == 0;
+    int mode = argc <= 5 ? ALWAYS : wcscmp(argv[5], L"waiting") == 0 ? WAITING : wcscmp(argv[5], L"spin") == 0 ? SPIN : ALWAYS;
     HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 2 * sizeof(Half), name);
     HANDLE pinged = event(name, L"ping"), ponged = event(name, L"pong"), here = event(name, L"here");
     if (!section || !pinged || !ponged || !here) {
@@ -109,10 +118,10 @@ int wmain(int argc, wchar_t **argv)
     if (!ping) {
         SetEvent(here);
         for (int i = 0; i < warmup + rounds; i++) {
-            if (!take_message(in, inEvent, i + 1, flags, message))
+            if (!take_message(in, inEvent, i + 1, mode, message))
                 return 4;
             message[0]++;
-            put_message(out, outEvent, i + 1, flags, message);
+            put_message(out, outEvent, i + 1, mode, message);
         }
         return 0;
     }
@@ -125,8 +134,8 @@ int wmain(int argc, wchar_t **argv)
     for (int i = 0; i < warmup + rounds; i++) {
         QueryPerformanceCounter(&before);
         message[0] = (unsigned char)i;
-        put_message(out, outEvent, i + 1, flags, message);
-        if (!take_message(in, inEvent, i + 1, flags, message))
+        put_message(out, outEvent, i + 1, mode, message);
+        if (!take_message(in, inEvent, i + 1, mode, message))
             return 4;
         QueryPerformanceCounter(&after);
         if (message[0] != (unsigned char)(i + 1)) {

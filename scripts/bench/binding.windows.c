@@ -1,5 +1,5 @@
 /*
- * The C side of the binding-overhead benchmark (scripts/bench/binding.mjs): the same loops as binding-ts.mjs, with
+ * The C side of the binding-overhead benchmark on Windows (scripts/bench/binding.mjs): the same loops as binding-ts.mjs, with
  * the same calls, so that the ratio between the two is the cost of the binding.
  *   binding.exe ITERATIONS   prints one JSON line: ns per map+unmap, the same writing the view's first byte, and ns
  *   per create+map+unmap+close.
