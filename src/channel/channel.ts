@@ -22,7 +22,7 @@ import { Waiter } from '../sync/waiter.js';
 import { createSchema, openSchema, syncSchema, type ChannelOpenOptions, type ChannelOptions, type SyncWaitOptions } from './options.js';
 import { Peers } from './peers.js';
 import { HEADER_BYTES, Ring, type Claimed, type Holder, type Pending, type Role } from './ring.js';
-import { ChannelClaim, ChannelMessage, checkLength, checkTarget, copyInto } from './in-place.js';
+import { ChannelClaim, ChannelMessage, checkLength, checkTarget, copyInto, lend } from './in-place.js';
 import { CallQueue } from './call-queue.js';
 import { ChannelPeerExitedError } from './errors.js';
 import { buildChannel, parseChannelName, type ChannelParts } from './setup.js';
@@ -405,7 +405,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       this.#wakeForPad();
       return undefined;
     }
-    this.#claimed = new ChannelClaim(this.name, length, memory.lend(claimed.at, length), (committed, scratch) => this.#finishClaim(claimed, committed, scratch));
+    this.#claimed = new ChannelClaim(this.name, length, lend(memory, claimed.at, length), (committed, scratch) => this.#finishClaim(claimed, committed, scratch));
     return this.#claimed;
   }
 
@@ -428,7 +428,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   #refuseWhileClaimed(): void {
     if (!this.#claimed) return;
-    throw new Error(`Cannot send on channel "${this.name}" while this end holds a claim: commit() or abort() it first`);
+    throw new Error(`Cannot send or claim on channel "${this.name}" while this end holds a claim: commit() or abort() it first`);
   }
 
   /**
@@ -451,7 +451,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /** A message of the ring, lent in place (or copied where it cannot be lent): consumed on its release. */
   #hold(memory: ViewMemory, pending: Pending): ChannelMessage {
-    const bytes = memory.lend(pending.at, pending.length) ?? memory.read(pending.at, pending.length);
+    const bytes = lend(memory, pending.at, pending.length) ?? memory.read(pending.at, pending.length);
     this.#held = new ChannelMessage(this.name, pending.length, bytes, () => {
       this.#held = undefined;
       // Released by close(): the message stays in the ring for the next reader.

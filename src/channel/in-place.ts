@@ -6,6 +6,7 @@
  * released (or the claim committed or aborted) that ArrayBuffer is detached: a Buffer kept past its life reads as
  * empty and can no longer reach the ring, whose bytes by then belong to another message. Where that cannot be
  * guaranteed (copy mode, and Node 20, which cannot detach an ArrayBuffer) the Buffer is a copy, with the same API.
+ * So is it for a message shorter than LEND_MIN_BYTES, which costs less to copy than to lend.
  */
 import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
 import type { LentBytes, ViewMemory } from '../view/memory.js';
@@ -146,4 +147,16 @@ export function checkLength(length: number, maxMessageLength: number, context: s
 /** Checks the buffer a message is received into. */
 export function checkTarget(target: Uint8Array, context: string): void {
   if (!(target instanceof Uint8Array)) throw new FileMappingValidationError(context, ['target: expected a Buffer or a Uint8Array']);
+}
+
+/**
+ * Below this length a message is copied rather than lent: lending makes an ArrayBuffer over the ring's bytes
+ * (koffi.view) and detaches it on release, about 1.5 µs together on the test machine, what copying 16 KiB costs;
+ * at 64 bytes an in-place round trip took 5.1 µs against 1.1 µs for send() and receive() (BENCHMARKS.md).
+ */
+export const LEND_MIN_BYTES = 16 * 1024;
+
+/** The ring's bytes at `offset`, lent (see ViewMemory.lend), or undefined: the caller copies. */
+export function lend(memory: ViewMemory, offset: number, length: number): LentBytes | undefined {
+  return length < LEND_MIN_BYTES ? undefined : memory.lend(offset, length);
 }

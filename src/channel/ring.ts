@@ -61,6 +61,13 @@ export interface Holder {
   thread: number;
 }
 const pack = ({ pid, thread }: Holder): bigint => BigInt.asIntN(64, (BigInt(pid) << 32n) | BigInt(thread));
+/** Each end's holder, packed once: claim() runs on every send and receive, and packing took up to a fifth of one. */
+const packed = new WeakMap<Holder, bigint>();
+const packedOf = (holder: Holder): bigint => {
+  let value = packed.get(holder);
+  if (value === undefined) packed.set(holder, (value = pack(holder)));
+  return value;
+};
 const unpack = (value: bigint): Holder => ({ pid: Number(BigInt.asUintN(64, value) >> 32n), thread: Number(value & 0xffff_ffffn) });
 
 /** A message's room claimed by the writer: where its payload goes, the head before it, the longest it may be. */
@@ -281,7 +288,7 @@ export class Ring {
    * another process). Returns who holds the role now.
    */
   claim(role: Role, me: Holder, alive: (holder: Holder) => boolean): Holder {
-    const mine = pack(me);
+    const mine = packedOf(me);
     const { atomics } = this.#memory();
     for (;;) {
       const current = atomics.load64(ROLE[role]);
