@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+// One project per runtime a test needs, each provisioning only that runtime in its global setup, so that
+// `vitest run --project unit` (`npm run test:unit`) needs neither Wine nor the Linux builds of Node, and `vitest run`
+// (`npm test`) runs every project and fails, with the command that installs Wine, when Wine is missing.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     // Each Windows test starts node.exe processes under Wine (about 0.3 s each, more on a loaded machine). This bound
     // only turns a hung peer into a failure instead of a stuck run; no test asserts on time.
     testTimeout: 300_000,
@@ -12,6 +13,32 @@ export default defineConfig({
     // run at once than there are cores. Measured CI runs on a 2-core machine: one file at a time 16.5 min, two 13.8 min
     // (CPU 62% busy), three 11.5 min.
     maxWorkers: Math.max(3, availableParallelism() - 1),
+    // The global setups download runtimes on a first run.
     hookTimeout: 600_000,
+    projects: [
+      // Pure logic against fake backends: runs anywhere, in seconds, with nothing provisioned.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The real Linux kernel, in each Linux build of Node (downloaded once); the benchmarks' smoke run is native too.
+      {
+        extends: true,
+        test: { name: 'linux', include: ['test/linux/**/*.test.ts', 'test/bench/**/*.test.ts'], globalSetup: ['test/setup/linux.ts'] },
+      },
+      // Everything that runs Windows node.exe: under Wine on Linux, provisioned here only. exports.test.ts loads the
+      // package in node.exe too, and the demo's --wine cases start Wine.
+      {
+        extends: true,
+        test: {
+          name: 'windows',
+          include: ['test/windows/**/*.test.ts', 'test/package/exports.test.ts', 'test/demo.test.ts'],
+          globalSetup: ['test/setup/windows.ts'],
+        },
+      },
+      // Checks on the repository in this Node: the package as published, the docs, and that every test file is in a
+      // project (test/package/projects.test.ts). Nothing to provision.
+      {
+        extends: true,
+        test: { name: 'repo', include: ['test/package/hygiene.test.ts', 'test/package/projects.test.ts', 'test/docs/**/*.test.ts'] },
+      },
+    ],
   },
 });

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileMapping } from '../dist/index.js';
+import { FileMapping } from 'filemapping';
 
 const size = Number(process.argv[2] ?? 8192);
 const message = 'Hello from a file-backed section';

@@ -19,7 +19,7 @@
 //   node examples/job-queue.mjs worker NAME
 // or `npm run demo -- jobs`, which starts both (add `--wine` on Linux for Windows Node under Wine).
 import { clearTimeout, setTimeout } from 'node:timers';
-import { Channel, ChannelPeerExitedError, NamedEvent } from '../dist/index.js';
+import { Channel, ChannelPeerExitedError, NamedEvent } from 'filemapping';
 
 /** How long a side waits for the other: long enough to start the second one by hand in another console. */
 const TIMEOUT_MS = 60_000;

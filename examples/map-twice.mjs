@@ -3,7 +3,7 @@
 //
 // Run (Windows or Linux, after `npm run build`):
 //   node examples/map-twice.mjs
-import { FileMapping } from '../dist/index.js';
+import { FileMapping } from 'filemapping';
 
 try {
   // No name: an anonymous section, private to this process (and to children that inherit its handle).

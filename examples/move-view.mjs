@@ -4,13 +4,13 @@
 // The address must be free and a multiple of the allocation granularity (64 KiB on Windows x64, the page size on
 // Linux). To find one, map a second view of the same size anywhere (the system places views at such addresses), note
 // its address and unmap it. It is looked for while the first view is still mapped, so it is sure to differ from the
-// first address. Nothing else in this single-threaded script maps memory in between; a program with other threads
-// mapping memory should be ready for map({ address }) to fail (code 'EEXIST' on both OSes: a view never replaces
-// what is mapped there; Windows' nativeCode is ERROR_INVALID_ADDRESS) and look again.
+// first address. Node's own threads (V8's, libuv's) may map memory at that range before the view is mapped there,
+// so map({ address }) can fail (code 'EEXIST' on both OSes: a view never replaces what is mapped there; Windows'
+// nativeCode is ERROR_INVALID_ADDRESS): then look for another address and try again, as below.
 //
 // Run (Windows or Linux, after `npm run build`):
 //   node examples/move-view.mjs
-import { FileMapping } from '../dist/index.js';
+import { FileMapping } from 'filemapping';
 
 const SIZE = 1 << 20;
 const text = 'this text stays put while the view moves';
@@ -38,7 +38,17 @@ try {
     }
     console.log(`unmapped; moving the view to 0x${target.toString(16)}`);
 
-    const moved = mapping.map({ address: target });
+    let moved;
+    for (let attempt = 1; !moved; attempt++) {
+      try {
+        moved = mapping.map({ address: target });
+      } catch (error) {
+        // Taken in between by another thread of this process: look again, a few times.
+        if (attempt === 5 || error.code !== 'EEXIST') throw error;
+        target = freeAddress(mapping);
+        console.log(`taken meanwhile; moving the view to 0x${target.toString(16)} instead`);
+      }
+    }
     try {
       const seen = moved.buffer.toString('utf8', 0, text.length);
       console.log(`mapped again at 0x${moved.address.toString(16)} (asked for 0x${target.toString(16)}) and read "${seen}"`);

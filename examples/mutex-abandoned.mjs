@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { FileMapping, NamedEvent, NamedMutex } from '../dist/index.js';
+import { FileMapping, NamedEvent, NamedMutex } from 'filemapping';
 
 const TIMEOUT_MS = 60_000;
 const [first, second] = process.argv.slice(2);

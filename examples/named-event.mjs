@@ -4,7 +4,7 @@
 // It is a named manual-reset event (NamedEvent), the same on Windows and Linux. Either process may start first:
 // create() creates the event, or opens it when the other process already has. Each wait is bounded, so a missing
 // peer ends the example with an error instead of hanging it.
-import { NamedEvent } from '../dist/index.js';
+import { NamedEvent } from 'filemapping';
 
 /** How long one process waits for the other: long enough to start the second one by hand in another console. */
 export const HANDOFF_TIMEOUT_MS = 60_000;

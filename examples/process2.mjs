@@ -13,7 +13,7 @@
 //   node examples/process1.mjs [NAME]      NAME defaults to Local\MyFileMapping
 //   node examples/process2.mjs [NAME]
 // or `npm run demo`, which starts both (`npm run demo -- --wine`: in Windows Node under Wine, on Linux).
-import { FileMapping, NamedMutex } from '../dist/index.js';
+import { FileMapping, NamedMutex } from 'filemapping';
 import { HANDOFF_TIMEOUT_MS, namedEvent } from './named-event.mjs';
 
 const name = process.argv[2] ?? 'Local\\MyFileMapping';

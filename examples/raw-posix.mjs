@@ -22,7 +22,7 @@ import {
   shm_open,
   shm_unlink,
   strerror,
-} from '../dist/posix/index.js';
+} from 'filemapping/posix';
 
 // The raw layer is one OS's own API, so this sample is for Linux alone. Elsewhere it says so and which sample to run.
 if (process.platform !== 'linux') {

@@ -22,7 +22,7 @@ import {
   OpenFileMappingW,
   PAGE_READWRITE,
   UnmapViewOfFile,
-} from '../dist/win32/index.js';
+} from 'filemapping/win32';
 
 // The raw layer is one OS's own API, so this sample is for Windows alone. Elsewhere it says so and which sample to run.
 if (process.platform !== 'win32') {

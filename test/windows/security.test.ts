@@ -22,8 +22,8 @@ describe.each(versions)('security, Windows node %s', (version) => {
     expect(report.readersWrite).toEqual(denied('OpenFileMappingW'));
   });
 
-  // Windows applies an OWNER RIGHTS (OW) ACE to the object's owner; Wine does not know that SID's meaning and
-  // denies, so this case is only asserted on Windows.
+  // Windows applies an OWNER RIGHTS (OW) ACE to the object's owner; Wine (8, and 10.0 still) does not know that SID's
+  // meaning and denies, so this case is only asserted on Windows.
   it.skipIf(!runtime.native)('grants the owner what an OWNER RIGHTS ACE says', () => {
     expect(report.ownerOnly).toEqual({ opened: true });
   });
@@ -72,8 +72,9 @@ describe.each(versions)('security, Windows node %s', (version) => {
     });
 
     // Windows gives an object created without `security` its creator's token owner (the user, or
-    // BUILTIN\Administrators when elevated). Wine leaves such objects without an owner (GetSecurityInfo returns a NULL
-    // owner SID), so there the check refuses them, as it refuses any object it cannot show to be the expected one's.
+    // BUILTIN\Administrators when elevated). Wine (8, and 10.0 still) leaves such objects without an owner
+    // (GetSecurityInfo returns a NULL owner SID), so there the check refuses them, as it refuses any object it cannot
+    // show to be the expected one's.
     it.skipIf(!runtime.native)("gives a section created with the default security this user's owner, which 'current-user' accepts", () => {
       expect([report.owners.userSid, 'S-1-5-32-544']).toContain(report.owners.createdOwner.sid);
       expect(report.owners.defaultCurrentUser).toEqual({ opened: true, owner: report.owners.createdOwner });
@@ -81,7 +82,8 @@ describe.each(versions)('security, Windows node %s', (version) => {
     });
 
     // An OWNER RIGHTS (OW) entry replaces the owner's implicit READ_CONTROL on Windows, so a DACL granting only
-    // FILE_MAP_READ refuses the READ_CONTROL that expectedOwner asks for. Wine keeps granting the owner READ_CONTROL.
+    // FILE_MAP_READ refuses the READ_CONTROL that expectedOwner asks for. Wine (8, and 10.0 still) keeps granting the
+    // owner READ_CONTROL.
     it.skipIf(!runtime.native)('needs READ_CONTROL from the DACL when OWNER RIGHTS takes the implicit one away', () => {
       expect(report.owners.readOnlyChecked).toEqual(denied('OpenFileMappingW'));
     });
