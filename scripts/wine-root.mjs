@@ -98,15 +98,17 @@ export function ensureWineRoot() {
   execFileSync('debootstrap', ['--variant=minbase', SUITE, partial, debianMirror()], { stdio: ['ignore', 'ignore', 'inherit'] });
   copyFileSync('/etc/resolv.conf', join(partial, 'etc', 'resolv.conf'));
   const made = mount(partial, mountsOf(partial).slice(0, 3));
+  let version;
   try {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('chroot', [partial, 'apt-get', 'update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     execFileSync('chroot', [partial, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'wine64'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     execFileSync('chroot', [partial, 'apt-get', 'clean']);
+    // Wine finds itself through /proc: asked while it is mounted.
+    version = execFileSync('chroot', [partial, WINE, '--version'], { encoding: 'utf8' }).trim();
   } finally {
     unmount(made);
   }
-  const version = execFileSync('chroot', [partial, WINE, '--version'], { encoding: 'utf8' }).trim();
   writeFileSync(join(partial, '.filemapping-wine10'), `${version}\n`);
   renameSync(partial, WINE_ROOT);
   console.error(`${version} ready in ${Math.round((Date.now() - started) / 1000)} s`);

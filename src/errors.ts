@@ -12,6 +12,7 @@
  */
 import type { z } from 'zod';
 import { zod } from './core/zod.js';
+import type { ObjectOwner } from './core/owner.js';
 
 const SYSTEM_CALL_ERROR = Symbol.for('filemapping.SystemCallError');
 
@@ -79,6 +80,7 @@ export class SystemCallError extends Error {
   /** What it was made of, for retold(). */
   readonly #options: SystemCallErrorOptions;
 
+  /** @internal Made by the package. */
   constructor(options: SystemCallErrorOptions, init?: { cause?: unknown }) {
     const system = options.systemMessage.trim().replace(/\s+$/u, '') || 'no system message';
     const hint = options.hint;
@@ -155,6 +157,7 @@ Object.defineProperty(ObjectClosedError.prototype, 'name', { value: 'ObjectClose
 export class PlatformNotSupportedError extends Error {
   /** Always 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', as Node's own errors for what a platform lacks. */
   readonly code = 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM';
+  /** The OS it ran on, as `process.platform` says it ('darwin', 'linux', 'win32'...). */
   readonly platform: string;
   /** The option or feature refused, when it is one option of an operation that exists here. */
   readonly option: string | undefined;
@@ -179,7 +182,7 @@ export interface UnexpectedOwnerErrorOptions {
   /** Its name. */
   path: string | undefined;
   /** Who owns it; undefined when its security descriptor names no owner. */
-  owner: { readonly sid: string; readonly account: string | undefined } | undefined;
+  owner: ObjectOwner | undefined;
   /** The `expectedOwner` option as given. */
   expectedOwner: string;
   /** The SIDs that option accepts. */
@@ -192,7 +195,7 @@ export interface UnexpectedOwnerErrorOptions {
  */
 export class UnexpectedOwnerError extends Error {
   /** The owner found: its SID and, when the system knows it, `DOMAIN\name`; undefined when it has none. */
-  readonly owner: { readonly sid: string; readonly account: string | undefined } | undefined;
+  readonly owner: ObjectOwner | undefined;
   /** The `expectedOwner` option as given, e.g. 'current-user'. */
   readonly expectedOwner: string;
   /** The SIDs it accepts (for 'current-user': the token's user and its default owner). */
@@ -200,6 +203,7 @@ export class UnexpectedOwnerError extends Error {
   /** The object's name. */
   readonly path: string | undefined;
 
+  /** @internal Made by the package. */
   constructor(options: UnexpectedOwnerErrorOptions) {
     const owner = options.owner;
     const found =

@@ -28,13 +28,16 @@ export {
   type SemaphoreOptions,
   type SignalResult,
 } from './sync/named-event.js';
-export type { AsyncWaitOptions, OpenObjectOptions } from './sync/kernel-object.js';
+export type { AsyncWaitOptions, OpenObjectOptions, SecurityCreateOptions } from './sync/kernel-object.js';
 export type { ExpectedOwner, ObjectOwner } from './core/owner.js';
 export { Channel } from './channel/channel.js';
 export { ChannelPeerExitedError } from './channel/errors.js';
 export { ChannelClaim, ChannelMessage } from './channel/in-place.js';
 export { ChannelDamagedError } from './channel/ring.js';
 export type { ChannelOpenOptions, ChannelOptions, SyncWaitOptions } from './channel/options.js';
+export type { MessageData } from './channel/channel.js';
+export type { Role as ChannelRole } from './channel/ring.js';
+export type { StringEncoding } from './view/accessors.js';
 export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './section/options.js';
 /** The raw layer for Windows, as `filemapping/win32` exports it. */
 export * as win32 from './win32/index.js';

@@ -28,7 +28,8 @@ import { ChannelPeerExitedError } from './errors.js';
 import { buildChannel, parseChannelName, type ChannelParts } from './setup.js';
 import type { ViewMemory } from '../view/memory.js';
 
-type Message = Uint8Array | string;
+/** What send() takes: bytes, or a string sent as UTF-8. */
+export type MessageData = Uint8Array | string;
 /** How a read takes the message found in the ring. */
 type Take<T> = (memory: ViewMemory, pending: Pending) => T;
 /** How one wait of a blocked side ended: time ran out, the wake event was set, or the peer process ended. */
@@ -41,6 +42,10 @@ type Wake = 'timeout' | 'woken' | 'peer';
  */
 const roleUsers = new Map<string, Set<Channel>>();
 
+/**
+ * Messages from one process to another through a ring buffer in a named section, with backpressure, no torn
+ * messages, no polling, and a peer that dies reported (see the module comment above and docs/channel.md).
+ */
 export class Channel implements Disposable, AsyncIterable<Buffer> {
   /** The channel's name: its section; its events are NAME-data and NAME-space. */
   readonly name: string;
@@ -137,7 +142,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    * Sends a message (a Buffer, a Uint8Array, or a string as UTF-8), waiting while the ring is full (backpressure:
    * unread data is never overwritten). Returns false on timeout.
    */
-  send(message: Message, options: SyncWaitOptions = {}): boolean {
+  send(message: MessageData, options: SyncWaitOptions = {}): boolean {
     const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.send() options');
     const bytes = this.#bytes(message);
     return this.#writeSync('send', bytes.length, timeoutMs, () => this.#trySend(bytes)) ?? false;
@@ -147,7 +152,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    * send() without blocking the event loop. Resolves to false on timeout; rejects with the signal's reason on abort,
    * having sent nothing. Calls on one end are served in order.
    */
-  async sendAsync(message: Message, options: AsyncWaitOptions = {}): Promise<boolean> {
+  async sendAsync(message: MessageData, options: AsyncWaitOptions = {}): Promise<boolean> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.sendAsync() options');
     const bytes = this.#bytes(message);
     return (await this.#writeAsync(bytes.length, parsed, () => this.#trySend(bytes))) ?? false;
@@ -303,11 +308,12 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     this.#mapping = this.#data = this.#space = undefined;
   }
 
+  /** The same as close(): what a `using` declaration calls at the end of its block. */
   [Symbol.dispose](): void {
     this.close();
   }
 
-  #bytes(message: Message): Uint8Array {
+  #bytes(message: MessageData): Uint8Array {
     if (!this.#view) throw new ObjectClosedError('channel', `send on channel "${this.name}"`);
     const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
     if (!(bytes instanceof Uint8Array)) {

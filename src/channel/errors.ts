@@ -3,7 +3,9 @@ import type { Role } from './ring.js';
 
 /** The peer process ended without closing the channel. Every message it had sent in full was delivered first. */
 export class ChannelPeerExitedError extends Error {
+  /** The process id of the peer that ended. */
   readonly pid: number;
+  /** The role it held: 'writer' (the reader is told) or 'reader' (the writer is told). */
   readonly role: Role;
 
   constructor(role: Role, pid: number, channel: string) {

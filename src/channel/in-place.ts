@@ -54,6 +54,7 @@ export class ChannelMessage implements Disposable {
     done();
   }
 
+  /** The same as release(): what a `using` declaration calls at the end of its block. */
   [Symbol.dispose](): void {
     this.release();
   }
@@ -110,6 +111,7 @@ export class ChannelClaim implements Disposable {
     if (this.#finish) this.#end(undefined);
   }
 
+  /** The same as abort() (nothing published unless committed): what a `using` declaration calls at the end of its block. */
   [Symbol.dispose](): void {
     this.abort();
   }

@@ -5,23 +5,39 @@
  */
 
 // open(2), shm_open(3)
+/** libc's `O_RDONLY`, for open(2), shm_open(3). */
 export const O_RDONLY = 0;
+/** libc's `O_WRONLY`, for open(2), shm_open(3). */
 export const O_WRONLY = 1;
+/** libc's `O_RDWR`, for open(2), shm_open(3). */
 export const O_RDWR = 2;
+/** libc's `O_CREAT`, for open(2), shm_open(3). */
 export const O_CREAT = 0x40;
+/** libc's `O_EXCL`, for open(2), shm_open(3). */
 export const O_EXCL = 0x80;
+/** libc's `O_TRUNC`, for open(2), shm_open(3). */
 export const O_TRUNC = 0x200;
+/** libc's `O_CLOEXEC`, for open(2), shm_open(3). */
 export const O_CLOEXEC = 0x80000;
 
 // mmap(2), mprotect(2)
+/** libc's `PROT_NONE`, for mmap(2), mprotect(2). */
 export const PROT_NONE = 0;
+/** libc's `PROT_READ`, for mmap(2), mprotect(2). */
 export const PROT_READ = 1;
+/** libc's `PROT_WRITE`, for mmap(2), mprotect(2). */
 export const PROT_WRITE = 2;
+/** libc's `PROT_EXEC`, for mmap(2), mprotect(2). */
 export const PROT_EXEC = 4;
+/** libc's `MAP_SHARED`, for mmap(2), mprotect(2). */
 export const MAP_SHARED = 0x01;
+/** libc's `MAP_PRIVATE`, for mmap(2), mprotect(2). */
 export const MAP_PRIVATE = 0x02;
+/** libc's `MAP_FIXED`, for mmap(2), mprotect(2). */
 export const MAP_FIXED = 0x10;
+/** libc's `MAP_ANONYMOUS`, for mmap(2), mprotect(2). */
 export const MAP_ANONYMOUS = 0x20;
+/** libc's `MAP_NORESERVE`, for mmap(2), mprotect(2). */
 export const MAP_NORESERVE = 0x4000;
 /** Linux 4.17+: map at the address given, or fail with EEXIST if anything is mapped there (never clobbers). */
 export const MAP_FIXED_NOREPLACE = 0x100000;
@@ -29,24 +45,35 @@ export const MAP_FIXED_NOREPLACE = 0x100000;
 export const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
 
 // msync(2)
+/** libc's `MS_ASYNC`, for msync(2). */
 export const MS_ASYNC = 1;
+/** libc's `MS_INVALIDATE`, for msync(2). */
 export const MS_INVALIDATE = 2;
+/** libc's `MS_SYNC`, for msync(2). */
 export const MS_SYNC = 4;
 
 // flock(2)
+/** libc's `LOCK_SH`, for flock(2). */
 export const LOCK_SH = 1;
+/** libc's `LOCK_EX`, for flock(2). */
 export const LOCK_EX = 2;
+/** libc's `LOCK_NB`, for flock(2). */
 export const LOCK_NB = 4;
+/** libc's `LOCK_UN`, for flock(2). */
 export const LOCK_UN = 8;
 
 // memfd_create(2)
+/** libc's `MFD_CLOEXEC`, for memfd_create(2). */
 export const MFD_CLOEXEC = 1;
 
 // sysconf(3)
+/** libc's `_SC_PAGESIZE`, for sysconf(3). */
 export const _SC_PAGESIZE = 30;
 
 // stat(2) mode bits
+/** libc's `S_IRUSR`, for stat(2) mode bits. */
 export const S_IRUSR = 0o400;
+/** libc's `S_IWUSR`, for stat(2) mode bits. */
 export const S_IWUSR = 0o200;
 /** The sticky bit: on a shared memory object, the mark of one this package created (see posix/lifetime.ts). */
 export const S_ISVTX = 0o1000;

@@ -35,6 +35,7 @@ export interface PosixErrorOptions {
 
 /** A libc call failed. `code` and `nativeCode` are the errno name ('ENOENT'), `errno` its number. */
 export class PosixError extends SystemCallError {
+  /** @internal Made by the package. */
   constructor(options: PosixErrorOptions, init?: { cause?: unknown }) {
     const name = options.nativeCode;
     super(

@@ -62,9 +62,13 @@ function checked<F>(name: keyof Libc, parameters: (t: Types) => Record<string, z
 
 /** Opens (O_CREAT: creates) the shared memory object `name` ("/NAME", as in /dev/shm/NAME); -1 and errno on failure. */
 export const shm_open = checked<(name: string, oflag: number, mode: number) => number>('shm_open', (t) => ({ name: t.string, oflag: t.flags, mode: t.mode }));
+/** libc's `shm_unlink`, its arguments checked before the call (see the module comment). */
 export const shm_unlink = checked<(name: string) => number>('shm_unlink', (t) => ({ name: t.string }));
+/** libc's `open`, its arguments checked before the call (see the module comment). */
 export const open = checked<(pathname: string, flags: number, mode: number) => number>('open', (t) => ({ pathname: t.string, flags: t.flags, mode: t.mode }));
+/** libc's `close`, its arguments checked before the call (see the module comment). */
 export const close = checked<(fd: number) => number>('close', (t) => ({ fd: t.fd }));
+/** libc's `ftruncate`, its arguments checked before the call (see the module comment). */
 export const ftruncate = checked<(fd: number, length: number | bigint) => number>('ftruncate', (t) => ({ fd: t.fd, length: t.size }));
 /** Returns an error number itself (0 on success), not -1 and errno. */
 export const posix_fallocate = checked<(fd: number, offset: number | bigint, len: number | bigint) => number>('posix_fallocate', (t) => ({ fd: t.fd, offset: t.size, len: t.size }));
@@ -77,14 +81,23 @@ export const mmap = checked<(addr: bigint | null, length: number | bigint, prot:
   fd: t.int,
   offset: t.size,
 }));
+/** libc's `munmap`, its arguments checked before the call (see the module comment). */
 export const munmap = checked<(addr: bigint, length: number | bigint) => number>('munmap', (t) => ({ addr: t.address, length: t.size }));
+/** libc's `msync`, its arguments checked before the call (see the module comment). */
 export const msync = checked<(addr: bigint, length: number | bigint, flags: number) => number>('msync', (t) => ({ addr: t.address, length: t.size, flags: t.flags }));
+/** libc's `mprotect`, its arguments checked before the call (see the module comment). */
 export const mprotect = checked<(addr: bigint, len: number | bigint, prot: number) => number>('mprotect', (t) => ({ addr: t.address, len: t.size, prot: t.flags }));
+/** libc's `flock`, its arguments checked before the call (see the module comment). */
 export const flock = checked<(fd: number, operation: number) => number>('flock', (t) => ({ fd: t.fd, operation: t.flags }));
+/** libc's `fchmod`, its arguments checked before the call (see the module comment). */
 export const fchmod = checked<(fd: number, mode: number) => number>('fchmod', (t) => ({ fd: t.fd, mode: t.mode }));
+/** libc's `fsync`, its arguments checked before the call (see the module comment). */
 export const fsync = checked<(fd: number) => number>('fsync', (t) => ({ fd: t.fd }));
+/** libc's `sysconf`, its arguments checked before the call (see the module comment). */
 export const sysconf = checked<(name: number) => number>('sysconf', (t) => ({ name: t.int }));
+/** libc's `getpid`, its arguments checked before the call (see the module comment). */
 export const getpid = checked<() => number>('getpid', () => ({}));
+/** libc's `strerror`, its arguments checked before the call (see the module comment). */
 export const strerror = checked<(errnum: number) => string>('strerror', (t) => ({ errnum: t.int }));
 
 /** memfd_create (glibc 2.27+): an anonymous file of memory; -1 and errno on failure. */

@@ -248,6 +248,7 @@ export class FileMapping implements Disposable {
     this.#handle.letGo();
   }
 
+  /** The same as close(): what a `using` declaration calls at the end of its block. */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -15,19 +15,22 @@ import { lazy, zod } from '../core/zod.js';
 export const MAX_NAME_LENGTH = 260;
 
 /** Page protection of a section: what its views may do at most. */
-export const PROTECTION_NAMES = ['readonly', 'readwrite', 'writecopy', 'execute-read', 'execute-readwrite', 'execute-writecopy'] as const;
-export type Protection = (typeof PROTECTION_NAMES)[number];
+export type Protection = 'readonly' | 'readwrite' | 'writecopy' | 'execute-read' | 'execute-readwrite' | 'execute-writecopy';
+/** Every Protection, for the schemas (`satisfies` keeps the list and the type in step). */
+export const PROTECTION_NAMES = ['readonly', 'readwrite', 'writecopy', 'execute-read', 'execute-readwrite', 'execute-writecopy'] as const satisfies readonly Protection[];
 
-/** Section attributes (Windows' SEC_* flags). */
-export const ATTRIBUTE_NAMES = ['commit', 'reserve', 'large-pages', 'no-cache', 'write-combine', 'image', 'image-no-execute'] as const;
-export type Attribute = (typeof ATTRIBUTE_NAMES)[number];
+/** A section attribute (Windows' SEC_* flags). */
+export type Attribute = 'commit' | 'reserve' | 'large-pages' | 'no-cache' | 'write-combine' | 'image' | 'image-no-execute';
+/** Every Attribute, for the schemas. */
+export const ATTRIBUTE_NAMES = ['commit', 'reserve', 'large-pages', 'no-cache', 'write-combine', 'image', 'image-no-execute'] as const satisfies readonly Attribute[];
 
 /**
  * View access. 'write' is a read/write view; 'all' is the same as 'write' for a view (the documented meaning of
  * FILE_MAP_ALL_ACCESS there); 'copy' is copy-on-write: writes stay private to the view.
  */
-export const ACCESS_NAMES = ['read', 'write', 'all', 'copy', 'execute-read', 'execute-write', 'execute-copy'] as const;
-export type Access = (typeof ACCESS_NAMES)[number];
+export type Access = 'read' | 'write' | 'all' | 'copy' | 'execute-read' | 'execute-write' | 'execute-copy';
+/** Every Access, for the schemas. */
+export const ACCESS_NAMES = ['read', 'write', 'all', 'copy', 'execute-read', 'execute-write', 'execute-copy'] as const satisfies readonly Access[];
 
 /** Which view accesses each protection allows (MapViewOfFile's table of dwDesiredAccess against flProtect). */
 export const ACCESS_ALLOWED_BY: Readonly<Record<Protection, readonly Access[]>> = {

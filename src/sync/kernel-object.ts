@@ -202,6 +202,7 @@ export abstract class KernelObject implements Disposable {
     }
   }
 
+  /** The same as close(): what a `using` declaration calls at the end of its block. */
   [Symbol.dispose](): void {
     this.close();
   }

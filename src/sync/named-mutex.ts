@@ -52,6 +52,12 @@ export interface LockState {
   abandoned: boolean;
 }
 
+/**
+ * A named mutex (CreateMutexW; a robust process-shared pthread mutex on Linux): one holder at a time, across
+ * processes. A holder that ends without unlocking is reported to the next locker as `'abandoned'`. Locks are taken
+ * and released by the package's wait threads, so `await lockAsync()` then `unlock()` works from any code of the
+ * thread that locked; within a process locks take turns, as other processes' do (not recursive).
+ */
 export class NamedMutex extends KernelObject {
   readonly #key: string;
   #holding = false;

@@ -7,6 +7,7 @@ import { FileMappingValidationError, readOnlyView } from '../errors.js';
 import type { Access } from '../section/options.js';
 import type { ViewMemory } from './memory.js';
 
+/** The encodings readString() and writeString() take: UTF-8, UTF-16 little-endian, Latin-1. */
 export type StringEncoding = 'utf8' | 'utf16le' | 'latin1';
 const ENCODINGS: readonly StringEncoding[] = ['utf8', 'utf16le', 'latin1'];
 const READ_ONLY: readonly Access[] = ['read', 'execute-read'];
@@ -145,25 +146,45 @@ export abstract class ViewAccessors {
     for (let done = 0; done < count; done += 1 << 20) memory.write(Buffer.alloc(Math.min(1 << 20, count - done), value), offset + done);
   }
 
+  /** Reads an unsigned 8-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
   readU8 = (offset: number): number => this.#get('readU8', CODECS.u8, offset);
+  /** Reads an unsigned 16-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
   readU16 = (offset: number): number => this.#get('readU16', CODECS.u16, offset);
+  /** Reads an unsigned 32-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
   readU32 = (offset: number): number => this.#get('readU32', CODECS.u32, offset);
+  /** Reads an unsigned 64-bit integer (a bigint) at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
   readU64 = (offset: number): bigint => this.#get('readU64', CODECS.u64, offset);
+  /** Reads a signed 8-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
   readI8 = (offset: number): number => this.#get('readI8', CODECS.i8, offset);
+  /** Reads a signed 16-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
   readI16 = (offset: number): number => this.#get('readI16', CODECS.i16, offset);
+  /** Reads a signed 32-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
   readI32 = (offset: number): number => this.#get('readI32', CODECS.i32, offset);
+  /** Reads a signed 64-bit integer (a bigint) at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
   readI64 = (offset: number): bigint => this.#get('readI64', CODECS.i64, offset);
+  /** Reads a 32-bit float at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
   readF32 = (offset: number): number => this.#get('readF32', CODECS.f32, offset);
+  /** Reads a 64-bit float at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
   readF64 = (offset: number): number => this.#get('readF64', CODECS.f64, offset);
+  /** Writes an unsigned 8-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
   writeU8 = (offset: number, value: number): void => this.#set('writeU8', CODECS.u8, offset, value);
+  /** Writes an unsigned 16-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
   writeU16 = (offset: number, value: number): void => this.#set('writeU16', CODECS.u16, offset, value);
+  /** Writes an unsigned 32-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
   writeU32 = (offset: number, value: number): void => this.#set('writeU32', CODECS.u32, offset, value);
+  /** Writes an unsigned 64-bit integer (a bigint) at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
   writeU64 = (offset: number, value: bigint): void => this.#set('writeU64', CODECS.u64, offset, value);
+  /** Writes a signed 8-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
   writeI8 = (offset: number, value: number): void => this.#set('writeI8', CODECS.i8, offset, value);
+  /** Writes a signed 16-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
   writeI16 = (offset: number, value: number): void => this.#set('writeI16', CODECS.i16, offset, value);
+  /** Writes a signed 32-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
   writeI32 = (offset: number, value: number): void => this.#set('writeI32', CODECS.i32, offset, value);
+  /** Writes a signed 64-bit integer (a bigint) at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
   writeI64 = (offset: number, value: bigint): void => this.#set('writeI64', CODECS.i64, offset, value);
+  /** Writes a 32-bit float at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
   writeF32 = (offset: number, value: number): void => this.#set('writeF32', CODECS.f32, offset, value);
+  /** Writes a 64-bit float at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
   writeF64 = (offset: number, value: number): void => this.#set('writeF64', CODECS.f64, offset, value);
 
   #get<T extends Scalar>(method: string, codec: Codec<T>, offset: number): T {

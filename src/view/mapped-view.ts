@@ -196,6 +196,7 @@ export class MappedView extends ViewAccessors implements Disposable {
     this.#section.release();
   }
 
+  /** The same as unmap(): what a `using` declaration calls at the end of its block. */
   [Symbol.dispose](): void {
     this.unmap();
   }

@@ -156,7 +156,10 @@ function hintFor({ errno, syscall, kind, hint }: Win32ErrorOptions): string | un
 
 /** A kernel32 call failed. `code` is portable (see SystemCallError); `nativeCode` is the Win32 name. */
 export class Win32Error extends SystemCallError {
-  /** `init.cause`: the error this one was made from, if any. */
+  /**
+   * `init.cause`: the error this one was made from, if any.
+   * @internal Made by the package.
+   */
   constructor(options: Win32ErrorOptions, init?: { cause?: unknown }) {
     const nativeCode = errorName(options.errno);
     super(

@@ -83,15 +83,25 @@ function checked<Name extends keyof Kernel32>(name: Name, parameters: (t: Types)
 /** `count` UTF-16 characters must fit in `buffer`. */
 const fitsCharacters = (buffer: unknown, count: number, index: number, bufferName: string) => fits(buffer, count, 2, index, bufferName);
 
+/** Win32's `CreateFileMappingW`, its arguments checked before the call (see the module comment). */
 export const CreateFileMappingW = checked('CreateFileMappingW', (t) => ({ hFile: t.pointer, lpFileMappingAttributes: t.attributes, flProtect: t.dword, dwMaximumSizeHigh: t.dword, dwMaximumSizeLow: t.dword, lpName: t.wideString.nullable() }));
+/** Win32's `OpenFileMappingW`, its arguments checked before the call (see the module comment). */
 export const OpenFileMappingW = checked('OpenFileMappingW', (t) => ({ dwDesiredAccess: t.dword, bInheritHandle: t.bool, lpName: t.wideString }));
+/** Win32's `MapViewOfFile`, its arguments checked before the call (see the module comment). */
 export const MapViewOfFile = checked('MapViewOfFile', (t) => ({ hFileMappingObject: t.pointer, dwDesiredAccess: t.dword, dwFileOffsetHigh: t.dword, dwFileOffsetLow: t.dword, dwNumberOfBytesToMap: t.sizeT }));
+/** Win32's `MapViewOfFileEx`, its arguments checked before the call (see the module comment). */
 export const MapViewOfFileEx = checked('MapViewOfFileEx', (t) => ({ hFileMappingObject: t.pointer, dwDesiredAccess: t.dword, dwFileOffsetHigh: t.dword, dwFileOffsetLow: t.dword, dwNumberOfBytesToMap: t.sizeT, lpBaseAddress: t.pointer }));
+/** Win32's `UnmapViewOfFile`, its arguments checked before the call (see the module comment). */
 export const UnmapViewOfFile = checked('UnmapViewOfFile', (t) => ({ lpBaseAddress: t.pointer }));
+/** Win32's `FlushViewOfFile`, its arguments checked before the call (see the module comment). */
 export const FlushViewOfFile = checked('FlushViewOfFile', (t) => ({ lpBaseAddress: t.pointer, dwNumberOfBytesToFlush: t.sizeT }));
+/** Win32's `CloseHandle`, its arguments checked before the call (see the module comment). */
 export const CloseHandle = checked('CloseHandle', (t) => ({ hObject: t.pointer }));
+/** Win32's `GetLastError`, its arguments checked before the call (see the module comment). */
 export const GetLastError = checked('GetLastError', () => ({}));
+/** Win32's `SetLastError`, its arguments checked before the call (see the module comment). */
 export const SetLastError = checked('SetLastError', (t) => ({ dwErrCode: t.dword }));
+/** Win32's `FormatMessageW`, its arguments checked before the call (see the module comment). */
 export const FormatMessageW = checked(
   'FormatMessageW',
   (t) => ({ dwFlags: t.dword, lpSource: t.pointer, dwMessageId: t.dword, dwLanguageId: t.dword, lpBuffer: t.outBuffer, nSize: t.dword, Arguments: t.pointer }),
@@ -103,34 +113,58 @@ export const FormatMessageW = checked(
     return fitsCharacters(lpBuffer, nSize as number, 5, 'lpBuffer');
   },
 );
+/** Win32's `GetSystemInfo`, its arguments checked before the call (see the module comment). */
 export const GetSystemInfo = checked('GetSystemInfo', (t) => ({ lpSystemInfo: t.outObject }));
+/** Win32's `VirtualAlloc`, its arguments checked before the call (see the module comment). */
 export const VirtualAlloc = checked('VirtualAlloc', (t) => ({ lpAddress: t.pointer, dwSize: t.sizeT, flAllocationType: t.dword, flProtect: t.dword }));
+/** Win32's `VirtualFree`, its arguments checked before the call (see the module comment). */
 export const VirtualFree = checked('VirtualFree', (t) => ({ lpAddress: t.pointer, dwSize: t.sizeT, dwFreeType: t.dword }));
+/** Win32's `VirtualProtect`, its arguments checked before the call (see the module comment). */
 export const VirtualProtect = checked('VirtualProtect', (t) => ({ lpAddress: t.pointer, dwSize: t.sizeT, flNewProtect: t.dword, lpflOldProtect: t.outCell }));
+/** Win32's `FlushInstructionCache`, its arguments checked before the call (see the module comment). */
 export const FlushInstructionCache = checked('FlushInstructionCache', (t) => ({ hProcess: t.pointer, lpBaseAddress: t.pointer, dwSize: t.sizeT }));
+/** Win32's `CreateFileW`, its arguments checked before the call (see the module comment). */
 export const CreateFileW = checked('CreateFileW', (t) => ({ lpFileName: t.wideString, dwDesiredAccess: t.dword, dwShareMode: t.dword, lpSecurityAttributes: t.attributes, dwCreationDisposition: t.dword, dwFlagsAndAttributes: t.dword, hTemplateFile: t.pointer }));
+/** Win32's `GetFileSizeEx`, its arguments checked before the call (see the module comment). */
 export const GetFileSizeEx = checked('GetFileSizeEx', (t) => ({ hFile: t.pointer, lpFileSize: t.outCell }));
+/** Win32's `FlushFileBuffers`, its arguments checked before the call (see the module comment). */
 export const FlushFileBuffers = checked('FlushFileBuffers', (t) => ({ hFile: t.pointer }));
+/** Win32's `DeleteFileW`, its arguments checked before the call (see the module comment). */
 export const DeleteFileW = checked('DeleteFileW', (t) => ({ lpFileName: t.wideString }));
+/** Win32's `GetLargePageMinimum`, its arguments checked before the call (see the module comment). */
 export const GetLargePageMinimum = checked('GetLargePageMinimum', () => ({}));
+/** Win32's `GetCurrentProcess`, its arguments checked before the call (see the module comment). */
 export const GetCurrentProcess = checked('GetCurrentProcess', () => ({}));
+/** Win32's `GetCurrentProcessId`, its arguments checked before the call (see the module comment). */
 export const GetCurrentProcessId = checked('GetCurrentProcessId', () => ({}));
+/** Win32's `ConvertStringSecurityDescriptorToSecurityDescriptorW`, its arguments checked before the call (see the module comment). */
 export const ConvertStringSecurityDescriptorToSecurityDescriptorW = checked('ConvertStringSecurityDescriptorToSecurityDescriptorW', (t) => ({
   StringSecurityDescriptor: t.wideString,
   StringSDRevision: t.dword,
   SecurityDescriptor: t.z.tuple([t.pointer], { error: 'Expected a one-element array to fill, e.g. [null]' }),
   SecurityDescriptorSize: t.z.null({ error: 'Pass null' }),
 }));
+/** Win32's `LocalFree`, its arguments checked before the call (see the module comment). */
 export const LocalFree = checked('LocalFree', (t) => ({ hMem: t.pointer }));
+/** Win32's `OpenProcess`, its arguments checked before the call (see the module comment). */
 export const OpenProcess = checked('OpenProcess', (t) => ({ dwDesiredAccess: t.dword, bInheritHandle: t.bool, dwProcessId: t.dword }));
+/** Win32's `GetCurrentThreadId`, its arguments checked before the call (see the module comment). */
 export const GetCurrentThreadId = checked('GetCurrentThreadId', () => ({}));
+/** Win32's `OpenThread`, its arguments checked before the call (see the module comment). */
 export const OpenThread = checked('OpenThread', (t) => ({ dwDesiredAccess: t.dword, bInheritHandle: t.bool, dwThreadId: t.dword }));
+/** Win32's `GetProcessHandleCount`, its arguments checked before the call (see the module comment). */
 export const GetProcessHandleCount = checked('GetProcessHandleCount', (t) => ({ hProcess: t.pointer, pdwHandleCount: t.outCell }));
+/** Win32's `CreateEventW`, its arguments checked before the call (see the module comment). */
 export const CreateEventW = checked('CreateEventW', (t) => ({ lpEventAttributes: t.attributes, bManualReset: t.bool, bInitialState: t.bool, lpName: t.wideString.nullable() }));
+/** Win32's `OpenEventW`, its arguments checked before the call (see the module comment). */
 export const OpenEventW = checked('OpenEventW', (t) => ({ dwDesiredAccess: t.dword, bInheritHandle: t.bool, lpName: t.wideString }));
+/** Win32's `SetEvent`, its arguments checked before the call (see the module comment). */
 export const SetEvent = checked('SetEvent', (t) => ({ hEvent: t.pointer }));
+/** Win32's `ResetEvent`, its arguments checked before the call (see the module comment). */
 export const ResetEvent = checked('ResetEvent', (t) => ({ hEvent: t.pointer }));
+/** Win32's `WaitForSingleObject`, its arguments checked before the call (see the module comment). */
 export const WaitForSingleObject = checked('WaitForSingleObject', (t) => ({ hHandle: t.pointer, dwMilliseconds: t.dword }));
+/** Win32's `WaitForMultipleObjects`, its arguments checked before the call (see the module comment). */
 export const WaitForMultipleObjects = checked(
   'WaitForMultipleObjects',
   (t) => ({
@@ -149,16 +183,22 @@ export const WaitForMultipleObjects = checked(
     return (nCount as number) > length ? [[0, `${String(nCount)} handles is more than lpHandles holds (${length})`]] : [];
   },
 );
+/** Win32's `CreateMutexW`, its arguments checked before the call (see the module comment). */
 export const CreateMutexW = checked('CreateMutexW', (t) => ({ lpMutexAttributes: t.attributes, bInitialOwner: t.bool, lpName: t.wideString.nullable() }));
+/** Win32's `OpenMutexW`, its arguments checked before the call (see the module comment). */
 export const OpenMutexW = checked('OpenMutexW', (t) => ({ dwDesiredAccess: t.dword, bInheritHandle: t.bool, lpName: t.wideString }));
+/** Win32's `ReleaseMutex`, its arguments checked before the call (see the module comment). */
 export const ReleaseMutex = checked('ReleaseMutex', (t) => ({ hMutex: t.pointer }));
+/** Win32's `CreateSemaphoreW`, its arguments checked before the call (see the module comment). */
 export const CreateSemaphoreW = checked('CreateSemaphoreW', (t) => ({
   lpSemaphoreAttributes: t.attributes,
   lInitialCount: t.long,
   lMaximumCount: t.long,
   lpName: t.wideString.nullable(),
 }));
+/** Win32's `OpenSemaphoreW`, its arguments checked before the call (see the module comment). */
 export const OpenSemaphoreW = checked('OpenSemaphoreW', (t) => ({ dwDesiredAccess: t.dword, bInheritHandle: t.bool, lpName: t.wideString }));
+/** Win32's `ReleaseSemaphore`, its arguments checked before the call (see the module comment). */
 export const ReleaseSemaphore = checked('ReleaseSemaphore', (t) => ({
   hSemaphore: t.pointer,
   lReleaseCount: t.long,
@@ -166,6 +206,7 @@ export const ReleaseSemaphore = checked('ReleaseSemaphore', (t) => ({
 }));
 
 // An object's owner and the process's token. GetSecurityInfo returns its error code instead of setting the last error.
+/** Win32's `GetSecurityInfo`, its arguments checked before the call (see the module comment). */
 export const GetSecurityInfo = checked('GetSecurityInfo', (t) => ({
   handle: t.pointer,
   ObjectType: t.dword,
@@ -176,7 +217,9 @@ export const GetSecurityInfo = checked('GetSecurityInfo', (t) => ({
   ppSacl: t.outPointer.nullable(),
   ppSecurityDescriptor: t.outPointer.nullable(),
 }));
+/** Win32's `OpenProcessToken`, its arguments checked before the call (see the module comment). */
 export const OpenProcessToken = checked('OpenProcessToken', (t) => ({ ProcessHandle: t.pointer, DesiredAccess: t.dword, TokenHandle: t.outPointer }));
+/** Win32's `GetTokenInformation`, its arguments checked before the call (see the module comment). */
 export const GetTokenInformation = checked('GetTokenInformation', (t) => ({
   TokenHandle: t.pointer,
   TokenInformationClass: t.dword,
@@ -184,7 +227,9 @@ export const GetTokenInformation = checked('GetTokenInformation', (t) => ({
   TokenInformationLength: t.dword,
   ReturnLength: t.z.tuple([t.z.number()], { error: 'Expected a one-element array to fill, e.g. [0]' }),
 }));
+/** Win32's `GetLengthSid`, its arguments checked before the call (see the module comment). */
 export const GetLengthSid = checked('GetLengthSid', (t) => ({ pSid: t.sidPointer }));
+/** Win32's `LookupAccountSidW`, its arguments checked before the call (see the module comment). */
 export const LookupAccountSidW = checked(
   'LookupAccountSidW',
   (t) => ({
@@ -201,6 +246,7 @@ export const LookupAccountSidW = checked(
     ...fitsCharacters(ReferencedDomainName, (cchReferencedDomainName as [number])[0], 5, 'ReferencedDomainName'),
   ],
 );
+/** Win32's `LocalAlloc`, its arguments checked before the call (see the module comment). */
 export const LocalAlloc = checked('LocalAlloc', (t) => ({ uFlags: t.dword, uBytes: t.sizeT }));
 
 const virtualQuery = checked('VirtualQuery', (t) => ({ lpAddress: t.pointer, lpBuffer: t.outObject, dwLength: t.dword }));

@@ -20,28 +20,47 @@ export type LPVOID = bigint | null;
 
 /** SYSTEM_INFO, as filled by GetSystemInfo. */
 export interface SYSTEM_INFO {
+  /** The processor architecture (PROCESSOR_ARCHITECTURE_AMD64: 9). */
   wProcessorArchitecture: number;
+  /** Reserved. */
   wReserved: number;
+  /** The page size: the granularity of page protection (4096 on x64). */
   dwPageSize: number;
+  /** The lowest address a view or allocation can have. */
   lpMinimumApplicationAddress: bigint;
+  /** The highest address a view or allocation can have. */
   lpMaximumApplicationAddress: bigint;
+  /** One bit per processor configured into the system. */
   dwActiveProcessorMask: number | bigint;
+  /** The number of logical processors in the current group. */
   dwNumberOfProcessors: number;
+  /** Obsolete: kept for compatibility (see wProcessorArchitecture). */
   dwProcessorType: number;
+  /** The granularity of views' base addresses and offsets (65536 on x64). */
   dwAllocationGranularity: number;
+  /** The architecture-dependent processor level. */
   wProcessorLevel: number;
+  /** The architecture-dependent processor revision. */
   wProcessorRevision: number;
 }
 
 /** MEMORY_BASIC_INFORMATION, as filled by VirtualQuery. */
 export interface MEMORY_BASIC_INFORMATION {
+  /** The start of the region of pages (VirtualQuery rounds the address asked for down to a page). */
   BaseAddress: bigint;
+  /** The start of the allocation (the view, for a mapped view) the region belongs to. */
   AllocationBase: bigint | null;
+  /** The protection the allocation was made with (PAGE_*). */
   AllocationProtect: number;
+  /** The partition the memory belongs to. */
   PartitionId: number;
+  /** The size of the region, from BaseAddress, of pages with the same attributes. */
   RegionSize: number | bigint;
+  /** MEM_COMMIT, MEM_RESERVE or MEM_FREE. */
   State: number;
+  /** The pages' current protection (PAGE_*). */
   Protect: number;
+  /** MEM_IMAGE, MEM_MAPPED or MEM_PRIVATE. */
   Type: number;
 }
 
