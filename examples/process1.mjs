@@ -31,9 +31,7 @@ try {
   lock = NamedMutex.create(`${name}-lock`);
   const mapping = FileMapping.create({ name, size: BUF_SIZE });
   try {
-    console.log(
-      `process 1: ${mapping.alreadyExisted ? 'opened the existing' : 'created'} section "${name}" of ${mapping.size} bytes`,
-    );
+    console.log(`process 1: ${mapping.alreadyExisted ? 'opened the existing' : 'created'} section "${name}" of ${mapping.size} bytes`);
     const view = mapping.map();
     try {
       // A timeout is a result, not an exception: say what it means here.

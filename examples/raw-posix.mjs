@@ -26,7 +26,9 @@ import {
 
 // The raw layer is one OS's own API, so this sample is for Linux alone. Elsewhere it says so and which sample to run.
 if (process.platform !== 'linux') {
-  console.log(`raw-posix.mjs is the sample with libc's shm_open and mmap, as this package declares them for Linux: on ${process.platform}, run examples/raw-win32.mjs (the same sample with kernel32's CreateFileMappingW and MapViewOfFile), or any other example: they run unchanged on Windows and Linux.`);
+  console.log(
+    `raw-posix.mjs is the sample with libc's shm_open and mmap, as this package declares them for Linux: on ${process.platform}, run examples/raw-win32.mjs (the same sample with kernel32's CreateFileMappingW and MapViewOfFile), or any other example: they run unchanged on Windows and Linux.`,
+  );
   process.exit(0);
 }
 

@@ -26,7 +26,9 @@ import {
 
 // The raw layer is one OS's own API, so this sample is for Windows alone. Elsewhere it says so and which sample to run.
 if (process.platform !== 'win32') {
-  console.log(`raw-win32.mjs is the sample with kernel32's own functions, which exist on Windows only: on ${process.platform}, run examples/raw-posix.mjs (the same sample with shm_open and mmap), or any other example: they run unchanged on Windows and Linux.`);
+  console.log(
+    `raw-win32.mjs is the sample with kernel32's own functions, which exist on Windows only: on ${process.platform}, run examples/raw-posix.mjs (the same sample with shm_open and mmap), or any other example: they run unchanged on Windows and Linux.`,
+  );
   process.exit(0);
 }
 

@@ -27,7 +27,10 @@ write('index.d.ts', `export * from './index.cjs';\n`);
 // ignores): the same re-export through a static import, which a bundler follows into the app's bundle.
 write('index.module.js', `import main from './index.cjs';\n\nexport const { ${names(main).join(', ')} } = main;\n`);
 
-write('win32/index.cjs', `'use strict';\n// filemapping/win32: the raw layer, part of the package's one build (see tsup.config.ts).\nmodule.exports = require('../index.cjs').win32;\n`);
+write(
+  'win32/index.cjs',
+  `'use strict';\n// filemapping/win32: the raw layer, part of the package's one build (see tsup.config.ts).\nmodule.exports = require('../index.cjs').win32;\n`,
+);
 write(
   'win32/index.js',
   `import { createRequire } from 'node:module';\n\nconst { win32 } = createRequire(import.meta.url)('../index.cjs');\nexport const { ${names(main.win32).join(', ')} } = win32;\n`,
@@ -36,7 +39,10 @@ write('win32/index.d.ts', `export * from './index.cjs';\n`);
 write('win32/index.module.js', `import main from '../index.cjs';\n\nexport const { ${names(main.win32).join(', ')} } = main.win32;\n`);
 
 // filemapping/posix: the raw layer for Linux, the `posix` export of dist/index.cjs, likewise.
-write('posix/index.cjs', `'use strict';\n// filemapping/posix: the raw layer for Linux, part of the package's one build (see tsup.config.ts).\nmodule.exports = require('../index.cjs').posix;\n`);
+write(
+  'posix/index.cjs',
+  `'use strict';\n// filemapping/posix: the raw layer for Linux, part of the package's one build (see tsup.config.ts).\nmodule.exports = require('../index.cjs').posix;\n`,
+);
 write(
   'posix/index.js',
   `import { createRequire } from 'node:module';\n\nconst { posix } = createRequire(import.meta.url)('../index.cjs');\nexport const { ${names(main.posix).join(', ')} } = posix;\n`,

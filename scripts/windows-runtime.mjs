@@ -34,7 +34,9 @@ export const NODE_VERSIONS = ['20.20.2', '22.23.3', '24.21.0', '26.10.0'];
  * exact version), to run one alone.
  */
 function selectedVersions() {
-  const wanted = process.env.FILEMAPPING_WINDOWS_NODE?.split(',').map((v) => v.trim()).filter(Boolean);
+  const wanted = process.env.FILEMAPPING_WINDOWS_NODE?.split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (!wanted?.length) return NODE_VERSIONS;
   const chosen = NODE_VERSIONS.filter((v) => wanted.some((w) => w === v || w === v.split('.')[0]));
   if (chosen.length === 0) throw new Error(`FILEMAPPING_WINDOWS_NODE=${process.env.FILEMAPPING_WINDOWS_NODE} names none of ${NODE_VERSIONS.join(', ')}`);
@@ -141,7 +143,12 @@ let provisioned;
 export function provision({ keepMounted = false } = {}) {
   if (provisioned) return provisioned;
   if (native) {
-    provisioned = { native, versions: [process.versions.node], runNode: (_v, script, args, options) => run(process.execPath, [script, ...args], options), toWindowsPath: (p) => p };
+    provisioned = {
+      native,
+      versions: [process.versions.node],
+      runNode: (_v, script, args, options) => run(process.execPath, [script, ...args], options),
+      toWindowsPath: (p) => p,
+    };
     return provisioned;
   }
   const problem = wineRootProblem();
@@ -250,6 +257,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exitCode = result.code;
   } else {
     const runtime = provision();
-    console.log(runtime.native ? `native Windows, Node ${process.versions.node}` : `${runtime.wine} ready with Node ${runtime.versions.join(', ')} in ${CACHE}`);
+    console.log(
+      runtime.native ? `native Windows, Node ${process.versions.node}` : `${runtime.wine} ready with Node ${runtime.versions.join(', ')} in ${CACHE}`,
+    );
   }
 }

@@ -65,7 +65,10 @@ function mountsOf(root) {
   ];
 }
 
-const mounted = (target) => readFileSync('/proc/mounts', 'utf8').split('\n').some((line) => line.split(' ')[1] === target);
+const mounted = (target) =>
+  readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .some((line) => line.split(' ')[1] === target);
 
 /** Mounts what is not mounted yet under `root`; returns the targets this call mounted. */
 function mount(root, which = mountsOf(root)) {
@@ -90,7 +93,11 @@ export function ensureWineRoot() {
   const problem = wineRootProblem();
   if (problem) throw new Error(problem);
   const partial = `${WINE_ROOT}.partial`;
-  unmount(mountsOf(partial).map(([, target]) => target).filter(mounted));
+  unmount(
+    mountsOf(partial)
+      .map(([, target]) => target)
+      .filter(mounted),
+  );
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(HOME, { recursive: true });
   const started = Date.now();
@@ -133,7 +140,11 @@ export function mountWineRoot(env, { keep = false } = {}) {
 /** Undoes every mount of the chroot (whoever made them), after stopping the wineserver of `env`'s prefix. */
 export function unmountAll(env) {
   spawnSync('chroot', [WINE_ROOT, WINESERVER, '-k'], { env, stdio: 'ignore' });
-  unmount(mountsOf(WINE_ROOT).map(([, target]) => target).filter(mounted));
+  unmount(
+    mountsOf(WINE_ROOT)
+      .map(([, target]) => target)
+      .filter(mounted),
+  );
   ours = undefined;
 }
 

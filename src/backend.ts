@@ -90,7 +90,8 @@ export type SyncKind = 'mutex' | 'event' | 'semaphore';
  * What a wait thread waits on, as it crosses to the thread (structured-cloneable): a Win32 HANDLE, or on Linux the
  * address of an object's words in this process, or a process (its pidfd) whose end is waited for.
  */
-export type Waitable = bigint | { readonly kind: SyncKind; readonly address: bigint; readonly manualReset: boolean } | { readonly kind: 'process'; readonly pidfd: number };
+export type Waitable =
+  bigint | { readonly kind: SyncKind; readonly address: bigint; readonly manualReset: boolean } | { readonly kind: 'process'; readonly pidfd: number };
 
 /** What a create() of a mutex, event or semaphore asks for. */
 export interface SyncObjectRequest {

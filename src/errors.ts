@@ -36,7 +36,6 @@ export const ALREADY_EXISTS_HINTS: Readonly<Record<ObjectKind, string>> = {
   channel: 'A channel with this name already exists: join it with Channel.open(), or pick another name.',
 };
 
-
 /** What a SystemCallError is made of. */
 export interface SystemCallErrorOptions {
   /** The native error number: a Win32 code (GetLastError), or errno. */

@@ -21,13 +21,7 @@ export { isWin32Error, Win32Error } from './win32/errors.js';
 export { PosixError } from './posix/errors.js';
 export { Dword64 } from './win32/dword.js';
 export { NamedMutex, LockTimeoutError, type LockResult, type LockState, type MutexOptions } from './sync/named-mutex.js';
-export {
-  NamedEvent,
-  NamedSemaphore,
-  type EventOptions,
-  type SemaphoreOptions,
-  type SignalResult,
-} from './sync/named-event.js';
+export { NamedEvent, NamedSemaphore, type EventOptions, type SemaphoreOptions, type SignalResult } from './sync/named-event.js';
 export type { AsyncWaitOptions, OpenObjectOptions, SecurityCreateOptions } from './sync/kernel-object.js';
 export type { ExpectedOwner, ObjectOwner } from './core/owner.js';
 export { Channel } from './channel/channel.js';

@@ -14,7 +14,6 @@ const MESSAGE = 'Message from first process.';
 const USAGE = 'Usage: npm run demo [-- [--wine] [jobs] [NAME]]\n';
 const nativeOs = process.platform === 'linux' || process.platform === 'win32';
 
-
 /** Runs the demo in this Node, resolving with its exit code and output whatever the code. */
 function demo(args: string[], env: Record<string, string | undefined> = {}): Promise<ExampleResult> {
   return run(process.execPath, [DEMO, ...args], { env });
@@ -31,14 +30,17 @@ function withoutWine<T>(use: (env: Record<string, string>) => Promise<T>): Promi
 }
 
 describe('scripts/demo.mjs', () => {
-  it.each([[['--help']], [['-h']], [['jobs', '--help']], [['-h', 'Local\\x']], [['--wine', '--help']]])('prints its usage on stdout and exits 0 given %j', async (args) => {
-    const result = await demo(args);
-    expect(result.code, shown('scripts/demo.mjs', result)).toBe(0);
-    expect(result.stderr).toBe('');
-    expect(result.stdout.startsWith(USAGE)).toBe(true);
-    expect(result.stdout).toContain('-h, --help  print this and exit');
-    expect(result.stdout).toContain('Exit codes: 0 both processes succeeded');
-  });
+  it.each([[['--help']], [['-h']], [['jobs', '--help']], [['-h', 'Local\\x']], [['--wine', '--help']]])(
+    'prints its usage on stdout and exits 0 given %j',
+    async (args) => {
+      const result = await demo(args);
+      expect(result.code, shown('scripts/demo.mjs', result)).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout.startsWith(USAGE)).toBe(true);
+      expect(result.stdout).toContain('-h, --help  print this and exit');
+      expect(result.stdout).toContain('Exit codes: 0 both processes succeeded');
+    },
+  );
 
   it.each([
     [['--bogus'], /^demo: Unknown option '--bogus'/u],
@@ -54,12 +56,17 @@ describe('scripts/demo.mjs', () => {
   });
 
   // Only on Linux, where --wine needs Wine: a PATH without it is a failure at start that a test can cause.
-  it.runIf(process.platform === 'linux')('with --wine, exits 1 with the error message when it cannot start (no Wine chroot, no debootstrap to make one)', async () => {
-    const result = await withoutWine((env) => demo(['--wine'], env));
-    expect(result.code, shown('scripts/demo.mjs --wine', result)).toBe(1);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^demo: The Windows tests run Windows Node under Wine 10 in a Debian 13 chroot made with debootstrap, which is not installed\. Install it with:\n {2}sudo apt-get update && sudo apt-get install -y debootstrap\n/u);
-  });
+  it.runIf(process.platform === 'linux')(
+    'with --wine, exits 1 with the error message when it cannot start (no Wine chroot, no debootstrap to make one)',
+    async () => {
+      const result = await withoutWine((env) => demo(['--wine'], env));
+      expect(result.code, shown('scripts/demo.mjs --wine', result)).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(
+        /^demo: The Windows tests run Windows Node under Wine 10 in a Debian 13 chroot made with debootstrap, which is not installed\. Install it with:\n {2}sudo apt-get update && sudo apt-get install -y debootstrap\n/u,
+      );
+    },
+  );
 
   // On Linux, where Wine could be what the demo needs: a PATH without it. (On Windows there is no Wine to remove.)
   it.runIf(process.platform === 'linux')('runs natively with nothing but Node: no Wine needed', async () => {
@@ -70,7 +77,14 @@ describe('scripts/demo.mjs', () => {
   });
 
   // Natively where there is a backend; under Wine with --wine (on Windows, --wine runs natively too).
-  describe.each(nativeOs ? [['natively', []], ['with --wine', ['--wine']]] : [['with --wine', ['--wine']]])('%s', (_how, flags) => {
+  describe.each(
+    nativeOs
+      ? [
+          ['natively', []],
+          ['with --wine', ['--wine']],
+        ]
+      : [['with --wine', ['--wine']]],
+  )('%s', (_how, flags) => {
     it('runs process1 and process2 together, prints both outputs and exits 0', async () => {
       const name = uniqueName('demo');
       const result = await demo([...flags, name]);

@@ -39,7 +39,15 @@ const rows = ROWS.map(([label, ts, c, target]) => {
 report('binding', {
   title: `Binding overhead: ${TARGET === 'linux' ? 'Linux' : 'Windows'} Node ${NODE_VERSION} vs C (${NAMES.compiler}), ${iterations} iterations, median of ${rounds} rounds`,
   tables: [
-    markdownTable(['operation', 'TypeScript ns/op', 'C ns/op', 'ratio (median of rounds)', 'the rounds', 'target', ''], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'l']),
+    markdownTable(['operation', 'TypeScript ns/op', 'C ns/op', 'ratio (median of rounds)', 'the rounds', 'target', ''], rows, [
+      'l',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+      'l',
+    ]),
   ],
   data: { iterations: Number(iterations), rounds, samples },
 });

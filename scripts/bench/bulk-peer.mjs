@@ -61,7 +61,19 @@ async function sender(setUp, sendAll) {
   await signaled(done, 'the receiver to finish');
 }
 
-const context = { name, count, size, capacity, pattern, expected: expectedSum(pattern, size), TIMEOUT_MS, receiver, sender, signaled, self: fileURLToPath(import.meta.url) };
+const context = {
+  name,
+  count,
+  size,
+  capacity,
+  pattern,
+  expected: expectedSum(pattern, size),
+  TIMEOUT_MS,
+  receiver,
+  sender,
+  signaled,
+  self: fileURLToPath(import.meta.url),
+};
 const methods = { ...sharedMemoryMethods(context), ...streamMethods(context) };
 if (method === 'local') {
   console.log(JSON.stringify(singleProcessLimits(pattern, count, 4)));
@@ -72,7 +84,19 @@ if (method === 'local') {
   const bytes = count * size;
   // The pipe's sender writes its data to stdout: it prints nothing. The section's senders print where their time went.
   if (role === 'receive') {
-    console.log(JSON.stringify({ method, count, size, capacity, bytes, seconds: result.seconds, GBps: bytes / 1e9 / result.seconds, unaligned: sum32.unaligned, ...result.extra }));
+    console.log(
+      JSON.stringify({
+        method,
+        count,
+        size,
+        capacity,
+        bytes,
+        seconds: result.seconds,
+        GBps: bytes / 1e9 / result.seconds,
+        unaligned: sum32.unaligned,
+        ...result.extra,
+      }),
+    );
   } else if (result?.extra) {
     console.log(JSON.stringify(result.extra));
   }

@@ -48,7 +48,7 @@ export function streamMethods({ name, count, size, capacity, pattern, expected, 
     let filled = 0;
     let index = 0;
     return (data) => {
-      for (let at = 0; at < data.length; ) {
+      for (let at = 0; at < data.length;) {
         if (filled === 0 && data.length - at >= size) {
           verify(sum32(data, at, size), index, expected);
           at += size;
@@ -69,7 +69,10 @@ export function streamMethods({ name, count, size, capacity, pattern, expected, 
   /** Resolves once `stream` has delivered every message. */
   const receiveAll = (stream) =>
     new Promise((resolve, reject) => {
-      stream.on('data', messageAssembler((n) => n === count && resolve()));
+      stream.on(
+        'data',
+        messageAssembler((n) => n === count && resolve()),
+      );
       stream.once('error', reject);
     });
 

@@ -67,7 +67,12 @@ if (sweepMiB > 0) {
 const gbps = (method) => (samples[method] ? median(samples[method].map((s) => s.GBps)) : NaN);
 const limit = (key) => median(samples.local.map((s) => s[key]));
 const zeroCopy = gbps('section');
-const rows = METHODS.map(([method, label]) => [label, fmt(gbps(method)), `${fmt(gbps(method) / zeroCopy)}x`, fmt(median(samples[method].map((s) => s.seconds)))]);
+const rows = METHODS.map(([method, label]) => [
+  label,
+  fmt(gbps(method)),
+  `${fmt(gbps(method) / zeroCopy)}x`,
+  fmt(median(samples[method].map((s) => s.seconds))),
+]);
 const limits = [
   ['Buffer.copy, 1 MiB chunks between two 256 MiB regions (beyond cache: the limit)', limit('copyMemoryGBps')],
   ['Buffer.copy, 1 MiB chunks into a 4 MiB ring (in cache, the footprint of (a))', limit('copyCachedGBps')],
@@ -96,7 +101,10 @@ const profileRows = ['section', 'section-sem']
   );
 const tables = [
   markdownTable(['method', 'GB/s', 'ratio to (a)', 'seconds'], rows),
-  markdownTable(['single process, same machine', 'GB/s', 'ratio of (a) to it'], limits.map(([label, value]) => [label, fmt(value), `${fmt(zeroCopy / value)}x`])),
+  markdownTable(
+    ['single process, same machine', 'GB/s', 'ratio of (a) to it'],
+    limits.map(([label, value]) => [label, fmt(value), `${fmt(zeroCopy / value)}x`]),
+  ),
   markdownTable(['target (medians)', 'measured', 'wanted', ''], targets, ['l', 'r', 'r', 'l']),
 ];
 if (profileRows.length) tables.push(markdownTable(['µs per chunk', 'waiting', 'working', 'signalling'], profileRows));

@@ -29,7 +29,9 @@ const names = (env) => ({
   'c-spin': 'C, spinning',
 });
 const where = (env) =>
-  env.target === 'wine' ? `Windows node.exe ${env.node} measured under Wine (${env.wine})` : `${env.target === 'linux' ? 'Linux' : 'Windows'} Node ${env.node}, natively`;
+  env.target === 'wine'
+    ? `Windows node.exe ${env.node} measured under Wine (${env.wine})`
+    : `${env.target === 'linux' ? 'Linux' : 'Windows'} Node ${env.node}, natively`;
 const sizeLabel = "datum.value >= 1048576 ? datum.value / 1048576 + ' MiB' : datum.value >= 1024 ? datum.value / 1024 + ' KiB' : datum.value + ' B'";
 
 function bulkChart({ environment: env, sweep }) {

@@ -38,7 +38,12 @@ export function markdownTable(header, rows, align = header.map((_, i) => (i === 
 }
 
 /** A row of a targets table: the measured ratio, what is wanted, and whether it is met. */
-export const targetRow = (label, ratio, wanted, met) => [label, Number.isNaN(ratio) ? 'not run' : `${fmt(ratio)}x`, wanted, Number.isNaN(ratio) ? '' : met(ratio) ? 'met' : 'missed'];
+export const targetRow = (label, ratio, wanted, met) => [
+  label,
+  Number.isNaN(ratio) ? 'not run' : `${fmt(ratio)}x`,
+  wanted,
+  Number.isNaN(ratio) ? '' : met(ratio) ? 'met' : 'missed',
+];
 
 /**
  * Prints the benchmark's Markdown (title, where it ran, notes, tables) and writes RESULTS/NAME.md and NAME.json (the
@@ -47,7 +52,9 @@ export const targetRow = (label, ratio, wanted, met) => [label, Number.isNaN(rat
 export function report(name, { title, notes = [], tables, data }) {
   const env = environment();
   const load = `load average ${env.loadAverageAtStart.join(', ')} at the start, ${env.loadAverage.join(', ')} at the end`;
-  const markdown = [`### ${title}`, '', `${where(env)}; ${env.date}, ${load}.`, ...notes.map((n) => `\n${n}`), '', ...tables.flatMap((t) => [t, ''])].join('\n');
+  const markdown = [`### ${title}`, '', `${where(env)}; ${env.date}, ${load}.`, ...notes.map((n) => `\n${n}`), '', ...tables.flatMap((t) => [t, ''])].join(
+    '\n',
+  );
   console.log(markdown);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, `${name}.md`), `${markdown}\n`);

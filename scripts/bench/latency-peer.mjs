@@ -93,7 +93,10 @@ async function socket() {
   const listening = NamedEvent.create(`${name}-listening`);
   if (role === 'pong') {
     const server = net.createServer((socket) => {
-      socket.on('data', framer((message) => socket.write(answer(message))));
+      socket.on(
+        'data',
+        framer((message) => socket.write(answer(message))),
+      );
       socket.on('end', () => server.close());
     });
     rmSync(path, { force: true });

@@ -35,14 +35,21 @@ const linux = windowsLike ? undefined : provisionLinux();
 /** The Node every script runs in: the newest provisioned (on Linux 24, whose in-place Channel buffers are the ring's own bytes). */
 export const NODE_VERSION = windowsLike ? windows.versions[windows.versions.length - 1] : LINUX_NODE_VERSIONS[LINUX_NODE_VERSIONS.length - 1];
 /** That Node's executable, for the import benchmark, which starts it itself. */
-export const NODE_PATH = windowsLike ? (windows.native ? process.execPath : join(ROOT, '.cache', 'windows', `node-v${NODE_VERSION}`, 'node.exe')) : linux.nodePath(NODE_VERSION);
+export const NODE_PATH = windowsLike
+  ? windows.native
+    ? process.execPath
+    : join(ROOT, '.cache', 'windows', `node-v${NODE_VERSION}`, 'node.exe')
+  : linux.nodePath(NODE_VERSION);
 
 /** Runs a script of scripts/bench in that Node; resolves to { code, stdout, stderr }. */
 export const runNode = (script, scriptArgs = [], options = {}) =>
-  windowsLike ? windows.runNode(NODE_VERSION, join(BENCH, script), scriptArgs.map(String), options) : run(NODE_PATH, [join(BENCH, script), ...scriptArgs.map(String)], options);
+  windowsLike
+    ? windows.runNode(NODE_VERSION, join(BENCH, script), scriptArgs.map(String), options)
+    : run(NODE_PATH, [join(BENCH, script), ...scriptArgs.map(String)], options);
 
 /** Runs a program of the target's kind (a C peer, or NODE_PATH): under Wine for the 'wine' target. */
-export const runExe = (exe, exeArgs = [], options = {}) => (windowsLike ? runWindows(exe, exeArgs.map(String), options) : run(exe, exeArgs.map(String), options));
+export const runExe = (exe, exeArgs = [], options = {}) =>
+  windowsLike ? runWindows(exe, exeArgs.map(String), options) : run(exe, exeArgs.map(String), options);
 
 /** A path as the target's programs see it (Wine's Z: drive for the 'wine' target). */
 export const targetPath = (path) => (windows ? windows.toWindowsPath(path) : path);
@@ -112,14 +119,17 @@ export function environment() {
 
 /** The sentence that says where a table's figures come from. */
 export function where(env) {
-  if (env.target === 'wine') return `**Measured under Wine**: Windows node.exe ${env.node} under ${env.wine} on ${env.kernel}, ${env.cpus} CPUs: kernel calls are Wine's, not Windows'`;
+  if (env.target === 'wine')
+    return `**Measured under Wine**: Windows node.exe ${env.node} under ${env.wine} on ${env.kernel}, ${env.cpus} CPUs: kernel calls are Wine's, not Windows'`;
   if (env.target === 'windows') return `Windows node.exe ${env.node}, natively`;
   return `Natively on Linux: Linux Node ${env.node}, C built with ${env.compiler}, ${env.kernel}, ${env.cpus} CPUs`;
 }
 
 function commandLine(command, commandArgs) {
   try {
-    return execFileSync(command, commandArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0].trim();
+    return execFileSync(command, commandArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')[0]
+      .trim();
   } catch {
     return `${command} (version unknown)`;
   }

@@ -59,4 +59,3 @@ function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): 
     });
   });
 }
-

@@ -334,7 +334,12 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     for (;;) {
       const done = attempt();
       if (done !== undefined) return done;
-      const outcome = this.#block('writer', () => this.#ring.hasRoom(length), deadline, (targets, _event, ms) => this.#waitHere(targets, ms));
+      const outcome = this.#block(
+        'writer',
+        () => this.#ring.hasRoom(length),
+        deadline,
+        (targets, _event, ms) => this.#waitHere(targets, ms),
+      );
       if (outcome === 'timeout') return undefined;
     }
   }
@@ -347,8 +352,11 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
         options.signal?.throwIfAborted();
         const done = attempt();
         if (done !== undefined) return done;
-        const outcome = await this.#block('writer', () => this.#ring.hasRoom(length), deadline, (targets, event, ms) =>
-          this.#waitThere(targets, event, ms, options.signal),
+        const outcome = await this.#block(
+          'writer',
+          () => this.#ring.hasRoom(length),
+          deadline,
+          (targets, event, ms) => this.#waitThere(targets, event, ms, options.signal),
         );
         if (outcome === 'timeout') return undefined;
       }
@@ -362,7 +370,14 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     for (;;) {
       const got = this.#tryTake(take, consume);
       if (got !== undefined) return got;
-      if (this.#block('reader', () => !this.#ring.empty, deadline, (targets, _event, ms) => this.#waitHere(targets, ms)) === 'timeout') {
+      if (
+        this.#block(
+          'reader',
+          () => !this.#ring.empty,
+          deadline,
+          (targets, _event, ms) => this.#waitHere(targets, ms),
+        ) === 'timeout'
+      ) {
         return undefined;
       }
     }
@@ -377,8 +392,11 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
         options.signal?.throwIfAborted();
         const got = this.#tryTake(take, consume);
         if (got !== undefined) return got;
-        const outcome = await this.#block('reader', () => !this.#ring.empty, deadline, (targets, event, ms) =>
-          this.#waitThere(targets, event, ms, options.signal),
+        const outcome = await this.#block(
+          'reader',
+          () => !this.#ring.empty,
+          deadline,
+          (targets, event, ms) => this.#waitThere(targets, event, ms, options.signal),
         );
         if (outcome === 'timeout') return undefined;
       }
@@ -411,7 +429,9 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       this.#wakeForPad();
       return undefined;
     }
-    this.#claimed = new ChannelClaim(this.name, length, lend(memory, claimed.at, length), (committed, scratch) => this.#finishClaim(claimed, committed, scratch));
+    this.#claimed = new ChannelClaim(this.name, length, lend(memory, claimed.at, length), (committed, scratch) =>
+      this.#finishClaim(claimed, committed, scratch),
+    );
     return this.#claimed;
   }
 
@@ -470,9 +490,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /** Takes the writer or reader role for this thread, unless another live thread or live process has it. */
   #claim(role: Role): void {
-    const holder = this.#ring.claim(role, this.#me, ({ pid, thread }) =>
-      pid === this.#pid ? this.#peers.threadAlive(thread) : this.#peers.alive(pid),
-    );
+    const holder = this.#ring.claim(role, this.#me, ({ pid, thread }) => (pid === this.#pid ? this.#peers.threadAlive(thread) : this.#peers.alive(pid)));
     if (holder.pid !== this.#me.pid || holder.thread !== this.#me.thread) {
       const who = holder.pid === this.#me.pid ? `thread ${holder.thread} of this process` : `process ${holder.pid}`;
       throw new Error(
@@ -489,7 +507,12 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    * One wait of a blocked side: raise the waiting flag, look once more (the peer may have acted in between: this
    * order loses no wake-up), then wait on the wake event and the peer's process. Throws when the peer died.
    */
-  #block<R extends Wake | Promise<Wake>>(role: Role, ready: () => boolean, deadline: number, wait: (targets: Waitable[], event: NamedEvent, ms: number) => R): R | 'woken' {
+  #block<R extends Wake | Promise<Wake>>(
+    role: Role,
+    ready: () => boolean,
+    deadline: number,
+    wait: (targets: Waitable[], event: NamedEvent, ms: number) => R,
+  ): R | 'woken' {
     const event = role === 'reader' ? this.#data : this.#space;
     if (!event) throw new ObjectClosedError('channel', `wait on channel "${this.name}"`);
     // Spinning: the other side may act within microseconds, sparing the kernel call and the wake-up.
@@ -522,10 +545,14 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     if (foreign && peer === undefined) return settle('peer') as 'woken'; // 'peer' settles as 'woken' or throws
     const woken = waitableOf(event);
     const result: Wake | Promise<Wake> = wait(peer === undefined ? [woken] : [woken, peer], event, ms);
-    return (result instanceof Promise ? result.then(settle, (error: unknown) => {
-      this.#ring[flag] = false;
-      throw error;
-    }) : settle(result)) as R;
+    return (
+      result instanceof Promise
+        ? result.then(settle, (error: unknown) => {
+            this.#ring[flag] = false;
+            throw error;
+          })
+        : settle(result)
+    ) as R;
   }
 
   /** Waits on this thread (the synchronous API). */

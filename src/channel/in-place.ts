@@ -101,7 +101,9 @@ export class ChannelClaim implements Disposable {
   commit(length: number = this.length): void {
     if (!this.#finish) throw new ObjectClosedError('claim', `commit a message of channel "${this.#channel}" twice, or after abort()`);
     if (!Number.isSafeInteger(length) || length < 0 || length > this.length) {
-      throw new FileMappingValidationError('ChannelClaim.commit() length', [`length: expected an integer from 0 to ${this.length} (the length claimed), got ${String(length)}`]);
+      throw new FileMappingValidationError('ChannelClaim.commit() length', [
+        `length: expected an integer from 0 to ${this.length} (the length claimed), got ${String(length)}`,
+      ]);
     }
     this.#end(length);
   }

@@ -151,7 +151,10 @@ export class Ring {
       throw new ChannelDamagedError(this.#channel, `its head (${head}) and tail (${tail}) must be multiples of 4`);
     }
     if (used > this.capacity) {
-      throw new ChannelDamagedError(this.#channel, `its head (${head}) is ${used} bytes ahead of its tail (${tail}), more than its ${this.capacity}-byte ring holds`);
+      throw new ChannelDamagedError(
+        this.#channel,
+        `its head (${head}) is ${used} bytes ahead of its tail (${tail}), more than its ${this.capacity}-byte ring holds`,
+      );
     }
     return { head, tail, used };
   }
@@ -227,7 +230,8 @@ export class Ring {
       const length = memory.atomics.load32(HEADER_BYTES + at) >>> 0;
       if (length === PAD) {
         const toEnd = this.capacity - at;
-        if (toEnd > used) throw new ChannelDamagedError(this.#channel, `a pad record of ${toEnd} bytes at position ${tail} does not fit the ${used} bytes published`);
+        if (toEnd > used)
+          throw new ChannelDamagedError(this.#channel, `a pad record of ${toEnd} bytes at position ${tail} does not fit the ${used} bytes published`);
         memory.atomics.exchange32(AT.tail, (tail + toEnd) | 0);
         continue;
       }

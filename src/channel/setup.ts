@@ -55,10 +55,7 @@ export function buildChannel(name: string, how: BuildSteps): ChannelParts {
     owned.push(view);
     const memory = () => memoryOf(view, `reach channel "${name}" through`);
     // The creator writes the header; whoever joins checks it (a section of that name may hold something else).
-    const ring =
-      how.capacity !== undefined && !mapping.alreadyExisted
-        ? Ring.initialize(memory, how.capacity, name)
-        : Ring.attach(memory, view.length, name);
+    const ring = how.capacity !== undefined && !mapping.alreadyExisted ? Ring.initialize(memory, how.capacity, name) : Ring.attach(memory, view.length, name);
     const data = part(name, 'event NAME-data', () => how.event(`${name}${PARTS.data}`));
     owned.push(data);
     const space = part(name, 'event NAME-space', () => how.event(`${name}${PARTS.space}`));

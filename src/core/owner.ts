@@ -58,4 +58,3 @@ function formatSidParts(authority: bigint, subAuthorities: readonly bigint[]): s
   const identifier = authority < 2n ** 32n ? authority.toString() : `0x${authority.toString(16).toUpperCase().padStart(12, '0')}`;
   return ['S-1', identifier, ...subAuthorities.map(String)].join('-');
 }
-

@@ -18,7 +18,12 @@ export type Relation = (args: readonly unknown[]) => Array<[number, string]>;
  * `target()`'s function `name`, its arguments checked first against `parameters()` (built on the first call: importing
  * a raw layer loads no zod), then `relation` between them.
  */
-export function checkedFunction<F>(name: string, parameters: () => Record<string, z.ZodType>, target: () => (...args: unknown[]) => unknown, relation?: Relation): F {
+export function checkedFunction<F>(
+  name: string,
+  parameters: () => Record<string, z.ZodType>,
+  target: () => (...args: unknown[]) => unknown,
+  relation?: Relation,
+): F {
   let made: { names: string[]; schema: z.ZodType } | undefined;
   const call = (...args: unknown[]) => {
     if (!made) {
@@ -56,6 +61,9 @@ export function checkedFunction<F>(name: string, parameters: () => Record<string
 export function fits(buffer: unknown, count: number, unit: 1 | 2, index: number, bufferName: string): Array<[number, string]> {
   const bytes = (buffer as Uint8Array).byteLength;
   if (count * unit <= bytes) return [];
-  const what = unit === 2 ? `${count} characters is more than ${bufferName} holds (${bytes} bytes: ${Math.floor(bytes / 2)} characters)` : `${count} bytes is more than ${bufferName} holds (${bytes} bytes)`;
+  const what =
+    unit === 2
+      ? `${count} characters is more than ${bufferName} holds (${bytes} bytes: ${Math.floor(bytes / 2)} characters)`
+      : `${count} bytes is more than ${bufferName} holds (${bytes} bytes)`;
   return [[index, what]];
 }

@@ -5,21 +5,4 @@
  * Wine and 17 ms with Linux Node (BENCHMARKS.md, import and first-call cost). A zod function used anywhere in src/ must
  * be listed here (the type of `zod()` is this module's, so TypeScript refuses one that is not).
  */
-export {
-  array,
-  bigint,
-  boolean,
-  custom,
-  enum,
-  instanceof,
-  NEVER,
-  null,
-  number,
-  prettifyError,
-  record,
-  strictObject,
-  string,
-  tuple,
-  union,
-  unknown,
-} from 'zod';
+export { array, bigint, boolean, custom, enum, instanceof, NEVER, null, number, prettifyError, record, strictObject, string, tuple, union, unknown } from 'zod';

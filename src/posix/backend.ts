@@ -83,7 +83,13 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
   function reserve(fd: number, size: bigint, what: string, path: string | undefined): void {
     const room = availableMemory();
     if (room !== undefined && size > room) {
-      throw posixError(libc, errnoNumber(libc, 'ENOSPC'), 'posix_fallocate', `${what}: reserving its ${size} bytes, more than the ${room} bytes of memory this machine has available (MemAvailable and SwapFree)`, path);
+      throw posixError(
+        libc,
+        errnoNumber(libc, 'ENOSPC'),
+        'posix_fallocate',
+        `${what}: reserving its ${size} bytes, more than the ${room} bytes of memory this machine has available (MemAvailable and SwapFree)`,
+        path,
+      );
     }
     if (libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: setting its size`, path);
     const errno = libc.posix_fallocate(fd, 0n, size);
@@ -127,7 +133,15 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
       throw error;
     }
     adopt(fd, undefined);
-    return { handle: fd, alreadyExisted: false, size, protection: options.protection, file: undefined, defaultAccess: DEFAULT_ACCESS[options.protection], lengthFromMapping: false };
+    return {
+      handle: fd,
+      alreadyExisted: false,
+      size,
+      protection: options.protection,
+      file: undefined,
+      defaultAccess: DEFAULT_ACCESS[options.protection],
+      lengthFromMapping: false,
+    };
   }
 
   function createFileBacked(options: ParsedCreateOptions, what: string): SectionInfo {
@@ -149,7 +163,9 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
       const have = BigInt(statFd(fd).size);
       const size = options.size ?? have;
       if (size === 0n) {
-        throw new FileMappingValidationError('FileMapping.create() options', [`file: "${options.file}" is empty: a file-backed section needs a size; pass size to grow the file`]);
+        throw new FileMappingValidationError('FileMapping.create() options', [
+          `file: "${options.file}" is empty: a file-backed section needs a size; pass size to grow the file`,
+        ]);
       }
       if (size > have) {
         if (!writes) {
@@ -170,7 +186,16 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
             close() {},
           }
         : undefined;
-      return { handle: fd, alreadyExisted: false, size, protection: options.protection, file: options.file, durable, defaultAccess: DEFAULT_ACCESS[options.protection], lengthFromMapping: false };
+      return {
+        handle: fd,
+        alreadyExisted: false,
+        size,
+        protection: options.protection,
+        file: options.file,
+        durable,
+        defaultAccess: DEFAULT_ACCESS[options.protection],
+        lengthFromMapping: false,
+      };
     } catch (error) {
       libc.close(fd);
       if (created) rmSync(path, { force: true });
@@ -199,11 +224,19 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
 
     unsupportedCreateOptions(options) {
       const refused: Array<{ option: string; reason: string }> = [];
-      if (options.security !== undefined) refused.push({ option: 'security', reason: 'an SDDL security descriptor is a Windows thing; a section is created with mode 0600 (its owner reads and writes it)' });
-      if (options.inheritable) refused.push({ option: 'inheritable', reason: 'handles for child processes are a Windows thing; give a child the section\'s name instead' });
-      const attribute = options.attributes.find((a): a is (typeof WINDOWS_ONLY_ATTRIBUTES)[number] => (WINDOWS_ONLY_ATTRIBUTES as readonly string[]).includes(a));
+      if (options.security !== undefined)
+        refused.push({
+          option: 'security',
+          reason: 'an SDDL security descriptor is a Windows thing; a section is created with mode 0600 (its owner reads and writes it)',
+        });
+      if (options.inheritable)
+        refused.push({ option: 'inheritable', reason: "handles for child processes are a Windows thing; give a child the section's name instead" });
+      const attribute = options.attributes.find((a): a is (typeof WINDOWS_ONLY_ATTRIBUTES)[number] =>
+        (WINDOWS_ONLY_ATTRIBUTES as readonly string[]).includes(a),
+      );
       if (attribute) refused.push({ option: `attributes: '${attribute}'`, reason: 'section attributes (SEC_*) are Windows ones' });
-      if (options.protection.startsWith('execute')) refused.push({ option: `protection: '${options.protection}'`, reason: 'execute protections are Windows ones' });
+      if (options.protection.startsWith('execute'))
+        refused.push({ option: `protection: '${options.protection}'`, reason: 'execute protections are Windows ones' });
       if (options.name !== undefined && options.file !== undefined) {
         refused.push({ option: 'name with file', reason: 'a file-backed section has no name here: other processes open the file by its path' });
       }
@@ -212,14 +245,17 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
 
     unsupportedOpenOptions(options) {
       const refused: Array<{ option: string; reason: string }> = [];
-      if (options.inheritable) refused.push({ option: 'inheritable', reason: "handles for child processes are a Windows thing; give a child the section's name instead" });
+      if (options.inheritable)
+        refused.push({ option: 'inheritable', reason: "handles for child processes are a Windows thing; give a child the section's name instead" });
       if (options.access.startsWith('execute')) refused.push({ option: `access: '${options.access}'`, reason: 'execute access is a Windows one' });
       return refused;
     },
 
     createSection(options) {
       if (options.size !== undefined && options.size > MAX_OFF_T) {
-        throw new FileMappingValidationError('FileMapping.create() options', [`size: ${options.size} bytes is more than a file offset (off_t) holds on Linux (at most ${MAX_OFF_T})`]);
+        throw new FileMappingValidationError('FileMapping.create() options', [
+          `size: ${options.size} bytes is more than a file offset (off_t) holds on Linux (at most ${MAX_OFF_T})`,
+        ]);
       }
       const what = `creating ${options.name === undefined ? (options.file === undefined ? 'an anonymous section' : `a section backed by "${options.file}"`) : `section "${options.name}"`}`;
       if (options.file !== undefined) return createFileBacked(options, what);
@@ -267,12 +303,28 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
       if (address === MAP_FAILED) {
         const errno = libc.errno();
         const extent = `${length} bytes${request.address === undefined ? '' : ` at address 0x${request.address.toString(16)}`}`;
-        throw posixError(libc, errno, 'mmap', `mapping ${what} (${extent}, ${request.access} access)`, name, undefined, errno === errnoNumber(libc, 'EEXIST') ? ADDRESS_IN_USE_HINT : undefined);
+        throw posixError(
+          libc,
+          errno,
+          'mmap',
+          `mapping ${what} (${extent}, ${request.access} access)`,
+          name,
+          undefined,
+          errno === errnoNumber(libc, 'EEXIST') ? ADDRESS_IN_USE_HINT : undefined,
+        );
       }
       // Before Linux 4.17 MAP_FIXED_NOREPLACE is unknown and the address only a hint: never keep a view elsewhere.
       if (request.address !== undefined && address !== request.address) {
         libc.munmap(address, length);
-        throw posixError(libc, errnoNumber(libc, 'EEXIST'), 'mmap', `mapping ${what} at address 0x${request.address.toString(16)}: the system placed it elsewhere (the range is in use, or this kernel has no MAP_FIXED_NOREPLACE)`, name, undefined, ADDRESS_IN_USE_HINT);
+        throw posixError(
+          libc,
+          errnoNumber(libc, 'EEXIST'),
+          'mmap',
+          `mapping ${what} at address 0x${request.address.toString(16)}: the system placed it elsewhere (the range is in use, or this kernel has no MAP_FIXED_NOREPLACE)`,
+          name,
+          undefined,
+          ADDRESS_IN_USE_HINT,
+        );
       }
       return { address, length };
     },
@@ -294,7 +346,10 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
 
   function openNamed(given: string, options: ParsedOpenOptions): SectionInfo {
     const name = shmName(given, 'FileMapping.open() name');
-    const held = openAndJoin(libc, name, given, `opening section "${given}" for ${options.access} access`, { writes: WRITES.has(options.access), kind: 'section' });
+    const held = openAndJoin(libc, name, given, `opening section "${given}" for ${options.access} access`, {
+      writes: WRITES.has(options.access),
+      kind: 'section',
+    });
     try {
       if (options.expectedOwner !== undefined) checkOwner(statFd(held.fd).uid, options.expectedOwner, `section "${given}"`, given);
     } catch (error) {
@@ -302,7 +357,15 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
       throw error;
     }
     adopt(held.fd, held.ours ? name : undefined);
-    return { handle: held.fd, alreadyExisted: true, size: BigInt(statFd(held.fd).size), protection: undefined, file: undefined, defaultAccess: options.access, lengthFromMapping: false };
+    return {
+      handle: held.fd,
+      alreadyExisted: true,
+      size: BigInt(statFd(held.fd).size),
+      protection: undefined,
+      file: undefined,
+      defaultAccess: options.access,
+      lengthFromMapping: false,
+    };
   }
 }
 

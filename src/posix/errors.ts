@@ -8,9 +8,15 @@ import type { Libc } from './libc.js';
 
 /** What to do about the errors users meet most often, by errno name; appended to the message. */
 const HINTS: ReadonlyMap<string, string> = new Map([
-  ['ENOENT', 'Nothing has this name: the object (section, mutex, event...) must be created first, and a name disappears when the last process of this package using it closes it.'],
+  [
+    'ENOENT',
+    'Nothing has this name: the object (section, mutex, event...) must be created first, and a name disappears when the last process of this package using it closes it.',
+  ],
   ['EEXIST', 'Something with this name already exists: open it, or pick another name.'],
-  ['EACCES', "The object exists but this user may not use it that way: ask for less access (e.g. access: 'read'), or check its owner and mode (ls -l /dev/shm)."],
+  [
+    'EACCES',
+    "The object exists but this user may not use it that way: ask for less access (e.g. access: 'read'), or check its owner and mode (ls -l /dev/shm).",
+  ],
   [
     'ENOSPC',
     'There is not enough room in /dev/shm (a tmpfs) for this size: ask for less, or give /dev/shm more room. Containers often have only 64 MiB there (docker run --shm-size=1g).',

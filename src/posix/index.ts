@@ -28,7 +28,8 @@ function libc(): Libc {
   if (process.platform !== 'linux') {
     throw new PlatformNotSupportedError(process.platform, {
       option: 'filemapping/posix',
-      reason: "it is libc's own API as this package declares it for Linux: use the idiomatic layer ('filemapping'), the same on every OS, or on Windows the raw layer filemapping/win32",
+      reason:
+        "it is libc's own API as this package declares it for Linux: use the idiomatic layer ('filemapping'), the same on every OS, or on Windows the raw layer filemapping/win32",
     });
   }
   return getLibc();
@@ -37,18 +38,36 @@ function libc(): Libc {
 /** The parameters' types, built on the first call (importing the raw layer loads no zod). */
 const types = lazy(() => {
   const z = zod();
-  const int = z.number({ error: 'Expected an int: an integer from -2147483648 to 2147483647' }).int().min(-(2 ** 31)).max(2 ** 31 - 1);
-  const fd = z.number({ error: 'Expected a file descriptor: an integer from 0 to 2147483647' }).int().min(0).max(2 ** 31 - 1);
-  const flags = z.number({ error: 'Expected flags: an integer from 0 to 2147483647' }).int().min(0).max(2 ** 31 - 1);
+  const int = z
+    .number({ error: 'Expected an int: an integer from -2147483648 to 2147483647' })
+    .int()
+    .min(-(2 ** 31))
+    .max(2 ** 31 - 1);
+  const fd = z
+    .number({ error: 'Expected a file descriptor: an integer from 0 to 2147483647' })
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1);
+  const flags = z
+    .number({ error: 'Expected flags: an integer from 0 to 2147483647' })
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1);
   const mode = z.number({ error: 'Expected a mode: an integer from 0 to 0o7777' }).int().min(0).max(0o7777);
   const unsigned = z.number({ error: 'Expected an unsigned int: an integer from 0 to 4294967295' }).int().min(0).max(0xffff_ffff);
   /** size_t and off_t: non-negative, at most 2^63 - 1 (off_t is signed). */
   const size = z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.bigint().min(0n).max(MAX_INT64)], {
     error: 'Expected a size: a non-negative integer (number or bigint) below 2^63',
   });
-  const pointer = z.bigint({ error: 'Expected a bigint pointer, or null' }).min(0n).max(2n ** 64n - 1n).nullable();
+  const pointer = z
+    .bigint({ error: 'Expected a bigint pointer, or null' })
+    .min(0n)
+    .max(2n ** 64n - 1n)
+    .nullable();
   const address = pointer.unwrap().min(1n, { error: 'Expected a pointer, not NULL' });
-  const string = z.string({ error: 'Expected a string' }).refine((s) => !s.includes('\0'), { error: 'Must not contain a NUL character (it would end the string early)' });
+  const string = z
+    .string({ error: 'Expected a string' })
+    .refine((s) => !s.includes('\0'), { error: 'Must not contain a NUL character (it would end the string early)' });
   const memory = z.union([address, z.instanceof(Uint8Array)], { error: 'Expected a bigint pointer (not NULL) or a Buffer/Uint8Array' });
   const bufferAtArguments = z.tuple([address, z.number().int().min(1).max(bufferConstants.MAX_LENGTH)]);
   return { z, int, fd, flags, mode, unsigned, size, pointer, address, string, memory, bufferAtArguments };
@@ -57,7 +76,12 @@ type Types = ReturnType<typeof types>;
 
 /** Wraps a libc function so that its arguments, named as in the man pages, are checked first (see core/raw-call.ts). */
 function checked<F>(name: keyof Libc, parameters: (t: Types) => Record<string, z.ZodType>, relation?: Relation): F {
-  return checkedFunction<F>(name, () => parameters(types()), () => libc()[name] as (...args: unknown[]) => unknown, relation);
+  return checkedFunction<F>(
+    name,
+    () => parameters(types()),
+    () => libc()[name] as (...args: unknown[]) => unknown,
+    relation,
+  );
 }
 
 /** Opens (O_CREAT: creates) the shared memory object `name` ("/NAME", as in /dev/shm/NAME); -1 and errno on failure. */
@@ -71,22 +95,37 @@ export const close = checked<(fd: number) => number>('close', (t) => ({ fd: t.fd
 /** libc's `ftruncate`, its arguments checked before the call (see the module comment). */
 export const ftruncate = checked<(fd: number, length: number | bigint) => number>('ftruncate', (t) => ({ fd: t.fd, length: t.size }));
 /** Returns an error number itself (0 on success), not -1 and errno. */
-export const posix_fallocate = checked<(fd: number, offset: number | bigint, len: number | bigint) => number>('posix_fallocate', (t) => ({ fd: t.fd, offset: t.size, len: t.size }));
-/** Returns the address, or MAP_FAILED (all bits set) and errno. */
-export const mmap = checked<(addr: bigint | null, length: number | bigint, prot: number, flags: number, fd: number, offset: number | bigint) => bigint>('mmap', (t) => ({
-  addr: t.pointer,
-  length: t.size,
-  prot: t.flags,
-  flags: t.flags,
-  fd: t.int,
+export const posix_fallocate = checked<(fd: number, offset: number | bigint, len: number | bigint) => number>('posix_fallocate', (t) => ({
+  fd: t.fd,
   offset: t.size,
+  len: t.size,
 }));
+/** Returns the address, or MAP_FAILED (all bits set) and errno. */
+export const mmap = checked<(addr: bigint | null, length: number | bigint, prot: number, flags: number, fd: number, offset: number | bigint) => bigint>(
+  'mmap',
+  (t) => ({
+    addr: t.pointer,
+    length: t.size,
+    prot: t.flags,
+    flags: t.flags,
+    fd: t.int,
+    offset: t.size,
+  }),
+);
 /** libc's `munmap`, its arguments checked before the call (see the module comment). */
 export const munmap = checked<(addr: bigint, length: number | bigint) => number>('munmap', (t) => ({ addr: t.address, length: t.size }));
 /** libc's `msync`, its arguments checked before the call (see the module comment). */
-export const msync = checked<(addr: bigint, length: number | bigint, flags: number) => number>('msync', (t) => ({ addr: t.address, length: t.size, flags: t.flags }));
+export const msync = checked<(addr: bigint, length: number | bigint, flags: number) => number>('msync', (t) => ({
+  addr: t.address,
+  length: t.size,
+  flags: t.flags,
+}));
 /** libc's `mprotect`, its arguments checked before the call (see the module comment). */
-export const mprotect = checked<(addr: bigint, len: number | bigint, prot: number) => number>('mprotect', (t) => ({ addr: t.address, len: t.size, prot: t.flags }));
+export const mprotect = checked<(addr: bigint, len: number | bigint, prot: number) => number>('mprotect', (t) => ({
+  addr: t.address,
+  len: t.size,
+  prot: t.flags,
+}));
 /** libc's `flock`, its arguments checked before the call (see the module comment). */
 export const flock = checked<(fd: number, operation: number) => number>('flock', (t) => ({ fd: t.fd, operation: t.flags }));
 /** libc's `fchmod`, its arguments checked before the call (see the module comment). */

@@ -29,7 +29,22 @@
  */
 import { fstatSync, readdirSync, statSync } from 'node:fs';
 import type { ObjectKind } from '../errors.js';
-import { LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, MFD_CLOEXEC, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, S_IRUSR, S_ISGID, S_ISVTX, S_IWUSR } from './constants.js';
+import {
+  LOCK_EX,
+  LOCK_NB,
+  LOCK_SH,
+  LOCK_UN,
+  MFD_CLOEXEC,
+  O_CLOEXEC,
+  O_CREAT,
+  O_EXCL,
+  O_RDONLY,
+  O_RDWR,
+  S_IRUSR,
+  S_ISGID,
+  S_ISVTX,
+  S_IWUSR,
+} from './constants.js';
 import { errnoNumber, posixError } from './errors.js';
 import type { Libc } from './libc.js';
 
@@ -278,7 +293,13 @@ export function openAndJoin(libc: Libc, name: string, given: string, what: strin
     if (found === 'stale') {
       // Left by a process that ended without closing: as on Windows, the name is gone with its last user.
       libc.close(fd);
-      throw posixError(libc, errnoNumber(libc, 'ENOENT'), 'shm_open', `${what} (it was left behind by a process that ended without closing it, and is now removed)`, given);
+      throw posixError(
+        libc,
+        errnoNumber(libc, 'ENOENT'),
+        'shm_open',
+        `${what} (it was left behind by a process that ended without closing it, and is now removed)`,
+        given,
+      );
     }
     checkKind(libc, fd, options.kind, given, what);
     return { fd, created: false, ours: found === 'in-use' };

@@ -50,7 +50,13 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
   };
 
   /** Maps a held object's page, checks its kind (waiting a moment for a creator that is still writing it), keeps it. */
-  function adopt(fd: number, kind: SyncKind, name: string | undefined, given: string | undefined, what: string): SyncObjectInfo & { manualReset: boolean | undefined } {
+  function adopt(
+    fd: number,
+    kind: SyncKind,
+    name: string | undefined,
+    given: string | undefined,
+    what: string,
+  ): SyncObjectInfo & { manualReset: boolean | undefined } {
     // lifetime.ts has refused a section's name already. A creator that has not marked its object yet may still be
     // writing it: its size comes first, its magic last. Give it a moment (a second at most) before judging it.
     let address = MAP_FAILED;
@@ -99,7 +105,8 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
     // futex_waitv takes 128 words, one of them the thread's wake word.
     capacity: FUTEX_WAITV_MAX - 1,
     source: typeof FILEMAPPING_WAITER_SOURCE_POSIX === 'string' ? FILEMAPPING_WAITER_SOURCE_POSIX : undefined,
-    key: (waitable) => (typeof waitable === 'bigint' ? waitable : waitable.kind === 'process' ? `process:${waitable.pidfd}` : `${waitable.kind}:${waitable.address}`),
+    key: (waitable) =>
+      typeof waitable === 'bigint' ? waitable : waitable.kind === 'process' ? `process:${waitable.pidfd}` : `${waitable.kind}:${waitable.address}`,
     koffiPath: koffiPathOf,
     wakeup() {
       // A word of a page of this process's own: a thread sleeps on it with its other words, and posting a request
@@ -121,8 +128,10 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
   return {
     unsupportedOptions(request) {
       const refused: Array<{ option: string; reason: string }> = [];
-      if (request.security !== undefined) refused.push({ option: 'security', reason: 'an SDDL security descriptor is a Windows thing; an object is created with mode 0600 (its owner uses it)' });
-      if (request.inheritable) refused.push({ option: 'inheritable', reason: "handles for child processes are a Windows thing; give a child the object's name instead" });
+      if (request.security !== undefined)
+        refused.push({ option: 'security', reason: 'an SDDL security descriptor is a Windows thing; an object is created with mode 0600 (its owner uses it)' });
+      if (request.inheritable)
+        refused.push({ option: 'inheritable', reason: "handles for child processes are a Windows thing; give a child the object's name instead" });
       return refused;
     },
 

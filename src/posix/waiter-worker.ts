@@ -51,7 +51,7 @@ function round(): boolean {
   const wake = { address: wakeAddress, value: tools.interlocked.load32(wakeAddress) };
   if (!drain()) return false;
   const now = performance.now();
-  for (let i = 0; i < pending.length; ) {
+  for (let i = 0; i < pending.length;) {
     const p = pending[i] as Pending;
     const found = tryEach(tools, p.targets, p.slept);
     if (found === undefined && p.deadline > now) {
@@ -65,7 +65,15 @@ function round(): boolean {
   }
   const nearest = Math.min(...pending.map((p) => p.deadline));
   const timeout = Math.min(Number.isFinite(nearest) ? Math.max(0, Math.ceil(nearest - performance.now())) : SLICE_MS, SLICE_MS);
-  if (sleepOn(tools, pending.flatMap((p) => p.targets), [wake], timeout)) for (const p of pending) p.slept = true;
+  if (
+    sleepOn(
+      tools,
+      pending.flatMap((p) => p.targets),
+      [wake],
+      timeout,
+    )
+  )
+    for (const p of pending) p.slept = true;
   return true;
 }
 

@@ -177,9 +177,7 @@ export class FileMapping implements Disposable {
     const problems: string[] = [];
     const granularity = BigInt(allocationGranularity);
     if (parsed.offset % granularity !== 0n) {
-      problems.push(
-        `offset: ${parsed.offset} is not a multiple of the allocation granularity (${allocationGranularity} bytes on this system)`,
-      );
+      problems.push(`offset: ${parsed.offset} is not a multiple of the allocation granularity (${allocationGranularity} bytes on this system)`);
     }
     if (parsed.address !== undefined && parsed.address % granularity !== 0n) {
       problems.push(

@@ -17,12 +17,27 @@ export const MAX_NAME_LENGTH = 260;
 /** Page protection of a section: what its views may do at most. */
 export type Protection = 'readonly' | 'readwrite' | 'writecopy' | 'execute-read' | 'execute-readwrite' | 'execute-writecopy';
 /** Every Protection, for the schemas (`satisfies` keeps the list and the type in step). */
-export const PROTECTION_NAMES = ['readonly', 'readwrite', 'writecopy', 'execute-read', 'execute-readwrite', 'execute-writecopy'] as const satisfies readonly Protection[];
+export const PROTECTION_NAMES = [
+  'readonly',
+  'readwrite',
+  'writecopy',
+  'execute-read',
+  'execute-readwrite',
+  'execute-writecopy',
+] as const satisfies readonly Protection[];
 
 /** A section attribute (Windows' SEC_* flags). */
 export type Attribute = 'commit' | 'reserve' | 'large-pages' | 'no-cache' | 'write-combine' | 'image' | 'image-no-execute';
 /** Every Attribute, for the schemas. */
-export const ATTRIBUTE_NAMES = ['commit', 'reserve', 'large-pages', 'no-cache', 'write-combine', 'image', 'image-no-execute'] as const satisfies readonly Attribute[];
+export const ATTRIBUTE_NAMES = [
+  'commit',
+  'reserve',
+  'large-pages',
+  'no-cache',
+  'write-combine',
+  'image',
+  'image-no-execute',
+] as const satisfies readonly Attribute[];
 
 /**
  * View access. 'write' is a read/write view; 'all' is the same as 'write' for a view (the documented meaning of
@@ -190,7 +205,11 @@ const schemas = lazy(() => {
   });
   /** A range of a view to flush (byte offsets within the view, as numbers), and whether to reach the disk. */
   const viewByte = z.number({ error: 'Expected a number of bytes' }).int({ error: 'Expected an integer' }).min(0, { error: 'Must not be negative' });
-  const flushRangeSchema = z.strictObject({ offset: viewByte.optional(), length: viewByte.optional(), durable: z.boolean({ error: 'Expected a boolean' }).optional() });
+  const flushRangeSchema = z.strictObject({
+    offset: viewByte.optional(),
+    length: viewByte.optional(),
+    durable: z.boolean({ error: 'Expected a boolean' }).optional(),
+  });
   return {
     uint64,
     positiveUint64,

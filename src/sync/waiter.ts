@@ -114,12 +114,11 @@ class WaitThread {
     const started = Atomics.wait(this.#state, SLOT.ready, 0, START_TIMEOUT_MS);
     const ready = Atomics.load(this.#state, SLOT.ready);
     if (ready !== READY) {
-      const why =
-        ready === START_FAILED
-          ? readStartFailure(this.#state)
-          : `it did not start within ${START_TIMEOUT_MS / 1000} s (${started})`;
+      const why = ready === START_FAILED ? readStartFailure(this.#state) : `it did not start within ${START_TIMEOUT_MS / 1000} s (${started})`;
       this.stop();
-      throw new Error(`The filemapping wait thread could not start: ${why}. It loads koffi from ${path}: keep koffi installed beside the package (or the bundle) and unpacked from any asar archive`);
+      throw new Error(
+        `The filemapping wait thread could not start: ${why}. It loads koffi from ${path}: keep koffi installed beside the package (or the bundle) and unpacked from any asar archive`,
+      );
     }
   }
 
@@ -268,14 +267,7 @@ export class Waiter {
    * before it saw the cancellation, `giveBack` undoes that (releases the mutex, the semaphore count, sets the
    * event again) before the promise rejects with the signal's reason.
    */
-  wait(
-    target: Waitable,
-    timeoutMs: number,
-    what: string,
-    signal: AbortSignal | undefined,
-    giveBack: () => void,
-    mutex = false,
-  ): Promise<WaitResult> {
+  wait(target: Waitable, timeoutMs: number, what: string, signal: AbortSignal | undefined, giveBack: () => void, mutex = false): Promise<WaitResult> {
     return this.waitAny([target], timeoutMs, what, signal, giveBack, mutex).then(({ result }) => result);
   }
 
@@ -322,8 +314,7 @@ export class Waiter {
    */
   #threadFor(targets: readonly Waitable[]): WaitThread {
     const live = this.#threads.filter((thread) => thread.alive);
-    const thread =
-      live.find((t) => targets.length > 0 && t.newTargets(targets) === 0 && t.fits(targets)) ?? live.find((t) => t.fits(targets));
+    const thread = live.find((t) => targets.length > 0 && t.newTargets(targets) === 0 && t.fits(targets)) ?? live.find((t) => t.fits(targets));
     if (thread) return thread;
     const started = new WaitThread(this.#platform);
     this.#threads.push(started);

@@ -48,11 +48,7 @@ export class ViewAtomics {
   /** Stores `replacement` if the word is `expected`; returns the previous value (InterlockedCompareExchange). */
   compareExchangeI32(offset: number, expected: number, replacement: number): number {
     const method = 'compareExchangeI32';
-    return this.#ops(method, offset, 4, true).compareExchange32(
-      offset,
-      this.#i32(method, 'expected', expected),
-      this.#i32(method, 'replacement', replacement),
-    );
+    return this.#ops(method, offset, 4, true).compareExchange32(offset, this.#i32(method, 'expected', expected), this.#i32(method, 'replacement', replacement));
   }
   /** Adds `delta`, wrapping around; returns the previous value (InterlockedExchangeAdd). */
   addI32(offset: number, delta: number): number {
@@ -74,11 +70,7 @@ export class ViewAtomics {
   /** Stores `replacement` if the word is `expected`; returns the previous value (InterlockedCompareExchange64). */
   compareExchangeI64(offset: number, expected: bigint, replacement: bigint): bigint {
     const method = 'compareExchangeI64';
-    return this.#ops(method, offset, 8, true).compareExchange64(
-      offset,
-      this.#i64(method, 'expected', expected),
-      this.#i64(method, 'replacement', replacement),
-    );
+    return this.#ops(method, offset, 8, true).compareExchange64(offset, this.#i64(method, 'expected', expected), this.#i64(method, 'replacement', replacement));
   }
   /** Adds `delta`, wrapping around; returns the previous value (InterlockedExchangeAdd64). */
   addI64(offset: number, delta: bigint): bigint {

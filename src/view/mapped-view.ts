@@ -201,4 +201,3 @@ export class MappedView extends ViewAccessors implements Disposable {
     this.unmap();
   }
 }
-

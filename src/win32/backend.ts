@@ -101,7 +101,8 @@ export function win32Backend(k32: Kernel32 = kernel32()): Backend {
             ...section,
             durable: {
               sync(what) {
-                if (!k32.FlushFileBuffers(handle)) throw win32Error(k32, k32.GetLastError(), 'FlushFileBuffers', `flushing "${path}" to the disk for ${what}`, path);
+                if (!k32.FlushFileBuffers(handle))
+                  throw win32Error(k32, k32.GetLastError(), 'FlushFileBuffers', `flushing "${path}" to the disk for ${what}`, path);
               },
               close: () => void k32.CloseHandle(handle),
             },

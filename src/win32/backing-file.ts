@@ -50,15 +50,7 @@ export function openBackingFile(k32: Kernel32, options: ParsedCreateOptions): Ba
   // With a size the file may be created (a new file is grown to the size by the section); without one it must
   // exist, since its size is the section's. A section that cannot write cannot grow a file either: it must exist.
   const disposition = options.size === undefined || !writesFile(options.protection) ? OPEN_EXISTING : OPEN_ALWAYS;
-  const handle = k32.CreateFileW(
-    fullPath,
-    FILE_ACCESS[options.protection],
-    FILE_SHARE_READ | FILE_SHARE_WRITE,
-    null,
-    disposition,
-    FILE_ATTRIBUTE_NORMAL,
-    null,
-  );
+  const handle = k32.CreateFileW(fullPath, FILE_ACCESS[options.protection], FILE_SHARE_READ | FILE_SHARE_WRITE, null, disposition, FILE_ATTRIBUTE_NORMAL, null);
   const errno = k32.GetLastError();
   if (handle === null || handle === INVALID_HANDLE_VALUE) {
     throw win32Error(k32, errno, 'CreateFileW', `opening file "${path}" to back a section`, path);

@@ -68,8 +68,7 @@ export const SECTION_EXTEND_SIZE = 0x0010;
 /** The Windows SDK's `STANDARD_RIGHTS_REQUIRED`: a desired access of OpenFileMappingW and MapViewOfFile(Ex). */
 export const STANDARD_RIGHTS_REQUIRED = 0x000f_0000;
 /** The Windows SDK's `SECTION_ALL_ACCESS`: a desired access of OpenFileMappingW and MapViewOfFile(Ex). */
-export const SECTION_ALL_ACCESS =
-  STANDARD_RIGHTS_REQUIRED | SECTION_QUERY | SECTION_MAP_WRITE | SECTION_MAP_READ | SECTION_MAP_EXECUTE | SECTION_EXTEND_SIZE;
+export const SECTION_ALL_ACCESS = STANDARD_RIGHTS_REQUIRED | SECTION_QUERY | SECTION_MAP_WRITE | SECTION_MAP_READ | SECTION_MAP_EXECUTE | SECTION_EXTEND_SIZE;
 /** The Windows SDK's `FILE_MAP_COPY`: a desired access of OpenFileMappingW and MapViewOfFile(Ex). */
 export const FILE_MAP_COPY = SECTION_QUERY;
 /** The Windows SDK's `FILE_MAP_WRITE`: a desired access of OpenFileMappingW and MapViewOfFile(Ex). */

@@ -43,4 +43,3 @@ export class Dword64 {
     return new Dword64((BigInt(high) << 32n) | BigInt(low));
   }
 }
-

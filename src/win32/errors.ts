@@ -84,10 +84,7 @@ const WIN32_ERROR = Symbol.for('filemapping.Win32Error');
 const SYSCALL_HINTS: ReadonlyMap<string, string> = new Map([
   [`CreateFileW:${ERROR_FILE_NOT_FOUND}`, 'The file does not exist: pass `size` to create it, or check the path.'],
   [`CreateFileW:${ERROR_PATH_NOT_FOUND}`, 'A folder of the path does not exist.'],
-  [
-    `CreateFileW:${ERROR_ACCESS_DENIED}`,
-    'The file cannot be opened for this protection: it may be read-only, a folder, or locked by another process.',
-  ],
+  [`CreateFileW:${ERROR_ACCESS_DENIED}`, 'The file cannot be opened for this protection: it may be read-only, a folder, or locked by another process.'],
   [`MapViewOfFileEx:${ERROR_INVALID_ADDRESS}`, ADDRESS_IN_USE_HINT],
 ]);
 
@@ -112,22 +109,13 @@ const HINTS: ReadonlyMap<number, string> = new Map([
     ERROR_INVALID_HANDLE,
     'The name is taken by another kind of kernel object (a mutex, an event, a semaphore...): sections, mutexes, events and semaphores share one namespace, so pick another name.',
   ],
-  [
-    ERROR_MAPPED_ALIGNMENT,
-    'The view offset (or base address) must be a multiple of the system allocation granularity.',
-  ],
+  [ERROR_MAPPED_ALIGNMENT, 'The view offset (or base address) must be a multiple of the system allocation granularity.'],
   [ERROR_BAD_EXE_FORMAT, "The file is not an executable image: the 'image' attributes are for .exe and .dll files."],
   [ERROR_FILE_INVALID, 'The file is empty: a file-backed section needs a size; pass `size` to grow the file.'],
-  [
-    ERROR_USER_MAPPED_FILE,
-    'The file is mapped by a view, so it cannot be truncated or resized: unmap every view of it first.',
-  ],
+  [ERROR_USER_MAPPED_FILE, 'The file is mapped by a view, so it cannot be truncated or resized: unmap every view of it first.'],
   [ERROR_COMMITMENT_LIMIT, 'The paging file is too small for a section of this size: ask for less, or use SEC_RESERVE.'],
   [ERROR_NOT_ENOUGH_MEMORY, 'The address space has no free range of this size: map a smaller view.'],
-  [
-    ERROR_PRIVILEGE_NOT_HELD,
-    'A privilege is missing: large pages need SeLockMemoryPrivilege, Global\\ names need SeCreateGlobalPrivilege.',
-  ],
+  [ERROR_PRIVILEGE_NOT_HELD, 'A privilege is missing: large pages need SeLockMemoryPrivilege, Global\\ names need SeCreateGlobalPrivilege.'],
 ]);
 
 /** Options for constructing a Win32Error. */

@@ -25,7 +25,6 @@ import { FORMAT_MESSAGE_ALLOCATE_BUFFER, SIZEOF_SECURITY_ATTRIBUTES } from './co
 export * from './constants.js';
 export type { HANDLE, LPVOID, MEMORY_BASIC_INFORMATION, SYSTEM_INFO } from './kernel32.js';
 
-
 /** The parameters' types, built on the first call (see zod.ts: importing the raw layer loads no zod). */
 const types = lazy(() => {
   const z = zod();
@@ -61,7 +60,10 @@ const types = lazy(() => {
   const moveMemory = z
     .tuple([memoryArgument, memoryArgument, z.number({ error: 'Expected a number of bytes' }).int().min(0).max(Number.MAX_SAFE_INTEGER)])
     .superRefine(([destination, source, length], context) => {
-      for (const [side, name] of [[destination, 'Destination'], [source, 'Source']] as const) {
+      for (const [side, name] of [
+        [destination, 'Destination'],
+        [source, 'Source'],
+      ] as const) {
         if (side instanceof Uint8Array && length > side.byteLength) {
           context.addIssue({ code: 'custom', path: [2], message: `${length} bytes is more than ${name} holds (${side.byteLength} bytes)` });
         }
@@ -77,20 +79,45 @@ type Types = ReturnType<typeof types>;
  * `relation` between them (see core/raw-call.ts).
  */
 function checked<Name extends keyof Kernel32>(name: Name, parameters: (t: Types) => Record<string, z.ZodType>, relation?: Relation): Kernel32[Name] {
-  return checkedFunction<Kernel32[Name]>(name, () => parameters(types()), () => kernel32()[name] as (...args: unknown[]) => unknown, relation);
+  return checkedFunction<Kernel32[Name]>(
+    name,
+    () => parameters(types()),
+    () => kernel32()[name] as (...args: unknown[]) => unknown,
+    relation,
+  );
 }
 
 /** `count` UTF-16 characters must fit in `buffer`. */
 const fitsCharacters = (buffer: unknown, count: number, index: number, bufferName: string) => fits(buffer, count, 2, index, bufferName);
 
 /** Win32's `CreateFileMappingW`, its arguments checked before the call (see the module comment). */
-export const CreateFileMappingW = checked('CreateFileMappingW', (t) => ({ hFile: t.pointer, lpFileMappingAttributes: t.attributes, flProtect: t.dword, dwMaximumSizeHigh: t.dword, dwMaximumSizeLow: t.dword, lpName: t.wideString.nullable() }));
+export const CreateFileMappingW = checked('CreateFileMappingW', (t) => ({
+  hFile: t.pointer,
+  lpFileMappingAttributes: t.attributes,
+  flProtect: t.dword,
+  dwMaximumSizeHigh: t.dword,
+  dwMaximumSizeLow: t.dword,
+  lpName: t.wideString.nullable(),
+}));
 /** Win32's `OpenFileMappingW`, its arguments checked before the call (see the module comment). */
 export const OpenFileMappingW = checked('OpenFileMappingW', (t) => ({ dwDesiredAccess: t.dword, bInheritHandle: t.bool, lpName: t.wideString }));
 /** Win32's `MapViewOfFile`, its arguments checked before the call (see the module comment). */
-export const MapViewOfFile = checked('MapViewOfFile', (t) => ({ hFileMappingObject: t.pointer, dwDesiredAccess: t.dword, dwFileOffsetHigh: t.dword, dwFileOffsetLow: t.dword, dwNumberOfBytesToMap: t.sizeT }));
+export const MapViewOfFile = checked('MapViewOfFile', (t) => ({
+  hFileMappingObject: t.pointer,
+  dwDesiredAccess: t.dword,
+  dwFileOffsetHigh: t.dword,
+  dwFileOffsetLow: t.dword,
+  dwNumberOfBytesToMap: t.sizeT,
+}));
 /** Win32's `MapViewOfFileEx`, its arguments checked before the call (see the module comment). */
-export const MapViewOfFileEx = checked('MapViewOfFileEx', (t) => ({ hFileMappingObject: t.pointer, dwDesiredAccess: t.dword, dwFileOffsetHigh: t.dword, dwFileOffsetLow: t.dword, dwNumberOfBytesToMap: t.sizeT, lpBaseAddress: t.pointer }));
+export const MapViewOfFileEx = checked('MapViewOfFileEx', (t) => ({
+  hFileMappingObject: t.pointer,
+  dwDesiredAccess: t.dword,
+  dwFileOffsetHigh: t.dword,
+  dwFileOffsetLow: t.dword,
+  dwNumberOfBytesToMap: t.sizeT,
+  lpBaseAddress: t.pointer,
+}));
 /** Win32's `UnmapViewOfFile`, its arguments checked before the call (see the module comment). */
 export const UnmapViewOfFile = checked('UnmapViewOfFile', (t) => ({ lpBaseAddress: t.pointer }));
 /** Win32's `FlushViewOfFile`, its arguments checked before the call (see the module comment). */
@@ -124,7 +151,15 @@ export const VirtualProtect = checked('VirtualProtect', (t) => ({ lpAddress: t.p
 /** Win32's `FlushInstructionCache`, its arguments checked before the call (see the module comment). */
 export const FlushInstructionCache = checked('FlushInstructionCache', (t) => ({ hProcess: t.pointer, lpBaseAddress: t.pointer, dwSize: t.sizeT }));
 /** Win32's `CreateFileW`, its arguments checked before the call (see the module comment). */
-export const CreateFileW = checked('CreateFileW', (t) => ({ lpFileName: t.wideString, dwDesiredAccess: t.dword, dwShareMode: t.dword, lpSecurityAttributes: t.attributes, dwCreationDisposition: t.dword, dwFlagsAndAttributes: t.dword, hTemplateFile: t.pointer }));
+export const CreateFileW = checked('CreateFileW', (t) => ({
+  lpFileName: t.wideString,
+  dwDesiredAccess: t.dword,
+  dwShareMode: t.dword,
+  lpSecurityAttributes: t.attributes,
+  dwCreationDisposition: t.dword,
+  dwFlagsAndAttributes: t.dword,
+  hTemplateFile: t.pointer,
+}));
 /** Win32's `GetFileSizeEx`, its arguments checked before the call (see the module comment). */
 export const GetFileSizeEx = checked('GetFileSizeEx', (t) => ({ hFile: t.pointer, lpFileSize: t.outCell }));
 /** Win32's `FlushFileBuffers`, its arguments checked before the call (see the module comment). */
@@ -155,7 +190,12 @@ export const OpenThread = checked('OpenThread', (t) => ({ dwDesiredAccess: t.dwo
 /** Win32's `GetProcessHandleCount`, its arguments checked before the call (see the module comment). */
 export const GetProcessHandleCount = checked('GetProcessHandleCount', (t) => ({ hProcess: t.pointer, pdwHandleCount: t.outCell }));
 /** Win32's `CreateEventW`, its arguments checked before the call (see the module comment). */
-export const CreateEventW = checked('CreateEventW', (t) => ({ lpEventAttributes: t.attributes, bManualReset: t.bool, bInitialState: t.bool, lpName: t.wideString.nullable() }));
+export const CreateEventW = checked('CreateEventW', (t) => ({
+  lpEventAttributes: t.attributes,
+  bManualReset: t.bool,
+  bInitialState: t.bool,
+  lpName: t.wideString.nullable(),
+}));
 /** Win32's `OpenEventW`, its arguments checked before the call (see the module comment). */
 export const OpenEventW = checked('OpenEventW', (t) => ({ dwDesiredAccess: t.dword, bInheritHandle: t.bool, lpName: t.wideString }));
 /** Win32's `SetEvent`, its arguments checked before the call (see the module comment). */
@@ -255,11 +295,7 @@ const virtualQuery = checked('VirtualQuery', (t) => ({ lpAddress: t.pointer, lpB
  * VirtualQuery. `dwLength` defaults to sizeof(MEMORY_BASIC_INFORMATION), which JavaScript cannot spell.
  * Returns the number of bytes written to `lpBuffer` (0 on failure).
  */
-export function VirtualQuery(
-  lpAddress: bigint | null,
-  lpBuffer: Partial<MEMORY_BASIC_INFORMATION>,
-  dwLength?: number,
-): number | bigint {
+export function VirtualQuery(lpAddress: bigint | null, lpBuffer: Partial<MEMORY_BASIC_INFORMATION>, dwLength?: number): number | bigint {
   // The default length needs kernel32: the other arguments are checked first, so bad ones fail the same everywhere.
   if (dwLength === undefined) {
     const t = types();

@@ -95,15 +95,7 @@ export interface Kernel32 {
   CloseHandle(hObject: HANDLE): boolean;
   GetLastError(): number;
   SetLastError(dwErrCode: number): void;
-  FormatMessageW(
-    dwFlags: number,
-    lpSource: LPVOID,
-    dwMessageId: number,
-    dwLanguageId: number,
-    lpBuffer: Buffer,
-    nSize: number,
-    Arguments: LPVOID,
-  ): number;
+  FormatMessageW(dwFlags: number, lpSource: LPVOID, dwMessageId: number, dwLanguageId: number, lpBuffer: Buffer, nSize: number, Arguments: LPVOID): number;
   GetSystemInfo(lpSystemInfo: Partial<SYSTEM_INFO>): void;
   VirtualQuery(lpAddress: LPVOID, lpBuffer: Partial<MEMORY_BASIC_INFORMATION>, dwLength: number): number | bigint;
   VirtualAlloc(lpAddress: LPVOID, dwSize: number | bigint, flAllocationType: number, flProtect: number): LPVOID;
@@ -222,7 +214,8 @@ export function kernel32(): Kernel32 {
   if (process.platform !== 'win32') {
     throw new PlatformNotSupportedError(process.platform, {
       option: 'filemapping/win32',
-      reason: "it is kernel32's own API, which exists on Windows only: use the idiomatic layer ('filemapping'), the same on every OS, or on Linux the raw layer filemapping/posix",
+      reason:
+        "it is kernel32's own API, which exists on Windows only: use the idiomatic layer ('filemapping'), the same on every OS, or on Linux the raw layer filemapping/posix",
     });
   }
   return getKernel32();
@@ -309,9 +302,7 @@ function declareKernel32(koffi: Koffi): Kernel32 {
     CreateFileMappingW: fn(
       'HANDLE __stdcall CreateFileMappingW(HANDLE hFile, void *lpFileMappingAttributes, uint32_t flProtect, uint32_t dwMaximumSizeHigh, uint32_t dwMaximumSizeLow, const char16_t *lpName)',
     ),
-    OpenFileMappingW: fn(
-      'HANDLE __stdcall OpenFileMappingW(uint32_t dwDesiredAccess, bool bInheritHandle, const char16_t *lpName)',
-    ),
+    OpenFileMappingW: fn('HANDLE __stdcall OpenFileMappingW(uint32_t dwDesiredAccess, bool bInheritHandle, const char16_t *lpName)'),
     MapViewOfFile: fn(
       'void * __stdcall MapViewOfFile(HANDLE hFileMappingObject, uint32_t dwDesiredAccess, uint32_t dwFileOffsetHigh, uint32_t dwFileOffsetLow, size_t dwNumberOfBytesToMap)',
     ),
@@ -327,12 +318,8 @@ function declareKernel32(koffi: Koffi): Kernel32 {
       'uint32_t __stdcall FormatMessageW(uint32_t dwFlags, void *lpSource, uint32_t dwMessageId, uint32_t dwLanguageId, _Out_ void *lpBuffer, uint32_t nSize, void *Arguments)',
     ),
     GetSystemInfo: fn('void __stdcall GetSystemInfo(_Out_ SYSTEM_INFO *lpSystemInfo)'),
-    VirtualQuery: fn(
-      'size_t __stdcall VirtualQuery(void *lpAddress, _Out_ MEMORY_BASIC_INFORMATION *lpBuffer, size_t dwLength)',
-    ),
-    VirtualAlloc: fn(
-      'void * __stdcall VirtualAlloc(void *lpAddress, size_t dwSize, uint32_t flAllocationType, uint32_t flProtect)',
-    ),
+    VirtualQuery: fn('size_t __stdcall VirtualQuery(void *lpAddress, _Out_ MEMORY_BASIC_INFORMATION *lpBuffer, size_t dwLength)'),
+    VirtualAlloc: fn('void * __stdcall VirtualAlloc(void *lpAddress, size_t dwSize, uint32_t flAllocationType, uint32_t flProtect)'),
     VirtualFree: fn('bool __stdcall VirtualFree(void *lpAddress, size_t dwSize, uint32_t dwFreeType)'),
     CreateFileW: fn(
       'HANDLE __stdcall CreateFileW(const char16_t *lpFileName, uint32_t dwDesiredAccess, uint32_t dwShareMode, void *lpSecurityAttributes, uint32_t dwCreationDisposition, uint32_t dwFlagsAndAttributes, HANDLE hTemplateFile)',
@@ -347,9 +334,7 @@ function declareKernel32(koffi: Koffi): Kernel32 {
     GetCurrentThreadId: fn('uint32_t __stdcall GetCurrentThreadId()'),
     OpenThread: fn('HANDLE __stdcall OpenThread(uint32_t dwDesiredAccess, bool bInheritHandle, uint32_t dwThreadId)'),
     GetProcessHandleCount: fn('bool __stdcall GetProcessHandleCount(HANDLE hProcess, _Out_ uint32_t *pdwHandleCount)'),
-    CreateEventW: fn(
-      'HANDLE __stdcall CreateEventW(void *lpEventAttributes, bool bManualReset, bool bInitialState, const char16_t *lpName)',
-    ),
+    CreateEventW: fn('HANDLE __stdcall CreateEventW(void *lpEventAttributes, bool bManualReset, bool bInitialState, const char16_t *lpName)'),
     OpenEventW: fn('HANDLE __stdcall OpenEventW(uint32_t dwDesiredAccess, bool bInheritHandle, const char16_t *lpName)'),
     SetEvent: fn('bool __stdcall SetEvent(HANDLE hEvent)'),
     ResetEvent: fn('bool __stdcall ResetEvent(HANDLE hEvent)'),
@@ -371,9 +356,7 @@ function declareKernel32(koffi: Koffi): Kernel32 {
     ),
     LocalFree: fn('void * __stdcall LocalFree(void *hMem)'),
     RtlMoveMemory: fn('void __stdcall RtlMoveMemory(void *Destination, const void *Source, size_t Length)'),
-    WaitForMultipleObjects: fn(
-      'uint32_t __stdcall WaitForMultipleObjects(uint32_t nCount, const HANDLE *lpHandles, bool bWaitAll, uint32_t dwMilliseconds)',
-    ),
+    WaitForMultipleObjects: fn('uint32_t __stdcall WaitForMultipleObjects(uint32_t nCount, const HANDLE *lpHandles, bool bWaitAll, uint32_t dwMilliseconds)'),
     CreateMutexW: fn('HANDLE __stdcall CreateMutexW(void *lpMutexAttributes, bool bInitialOwner, const char16_t *lpName)'),
     OpenMutexW: fn('HANDLE __stdcall OpenMutexW(uint32_t dwDesiredAccess, bool bInheritHandle, const char16_t *lpName)'),
     ReleaseMutex: fn('bool __stdcall ReleaseMutex(HANDLE hMutex)'),
@@ -383,16 +366,13 @@ function declareKernel32(koffi: Koffi): Kernel32 {
     OpenSemaphoreW: fn('HANDLE __stdcall OpenSemaphoreW(uint32_t dwDesiredAccess, bool bInheritHandle, const char16_t *lpName)'),
     ReleaseSemaphore: fn('bool __stdcall ReleaseSemaphore(HANDLE hSemaphore, int32_t lReleaseCount, _Out_ int32_t *lpPreviousCount)'),
 
-    VirtualProtect: fn(
-      'bool __stdcall VirtualProtect(void *lpAddress, size_t dwSize, uint32_t flNewProtect, _Out_ uint32_t *lpflOldProtect)',
-    ),
+    VirtualProtect: fn('bool __stdcall VirtualProtect(void *lpAddress, size_t dwSize, uint32_t flNewProtect, _Out_ uint32_t *lpflOldProtect)'),
     FlushInstructionCache: fn('bool __stdcall FlushInstructionCache(HANDLE hProcess, void *lpBaseAddress, size_t dwSize)'),
 
     viewMemory: (address, length) => koffi.view(address, length),
     // An anonymous prototype: koffi's type names are global to the process, and another copy of the package may
     // declare the same functions.
-    functionAt: (address, result, parameters) =>
-      koffi.decode(address, koffi.proto(null, result, [...parameters])) as (...args: unknown[]) => unknown,
+    functionAt: (address, result, parameters) => koffi.decode(address, koffi.proto(null, result, [...parameters])) as (...args: unknown[]) => unknown,
     sizeofMemoryBasicInformation: koffi.sizeof('MEMORY_BASIC_INFORMATION'),
   } as Kernel32;
 }

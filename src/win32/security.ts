@@ -7,7 +7,6 @@ import { ERROR_ALREADY_EXISTS, ERROR_INVALID_HANDLE, ERROR_SUCCESS, SDDL_REVISIO
 import { systemMessage, Win32Error, win32Error } from './errors.js';
 import type { HANDLE, Kernel32 } from './kernel32.js';
 
-
 export interface SecurityOptions {
   /** A security descriptor in SDDL, e.g. 'D:P(A;;GA;;;OW)' (full access for the owner only). */
   security?: string | undefined;
@@ -26,7 +25,12 @@ export function withSecurityAttributes<T>(k32: Kernel32, options: SecurityOption
   const descriptor: [bigint | null] = [null];
   if (options.security !== undefined) {
     if (!k32.ConvertStringSecurityDescriptorToSecurityDescriptorW(options.security, SDDL_REVISION_1, descriptor, null)) {
-      throw win32Error(k32, k32.GetLastError(), 'ConvertStringSecurityDescriptorToSecurityDescriptorW', `reading the SDDL ${excerpt(options.security)} for ${what}`);
+      throw win32Error(
+        k32,
+        k32.GetLastError(),
+        'ConvertStringSecurityDescriptorToSecurityDescriptorW',
+        `reading the SDDL ${excerpt(options.security)} for ${what}`,
+      );
     }
   }
   try {
@@ -83,4 +87,3 @@ export function createNamed(k32: Kernel32, call: NamedCreate, create: (attribute
   }
   return { handle, alreadyExisted };
 }
-

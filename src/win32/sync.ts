@@ -53,8 +53,15 @@ export function win32Sync(k32: Kernel32): SyncAccess {
     failure: (errno, operation, what) => win32Error(k32, errno, operation === 'wait' ? 'WaitForMultipleObjects' : 'ReleaseMutex', what),
   };
 
-  function create(kind: SyncKind, k32create: (attributes: Buffer | null, name: string | null) => HANDLE, request: Parameters<SyncAccess['createObject']>[0], what: string): SyncObjectInfo {
-    const { handle, alreadyExisted } = createNamed(k32, { ...request, syscall: KINDS[kind].create, kind, what, path: request.name }, (attributes) => k32create(attributes, request.name ?? null));
+  function create(
+    kind: SyncKind,
+    k32create: (attributes: Buffer | null, name: string | null) => HANDLE,
+    request: Parameters<SyncAccess['createObject']>[0],
+    what: string,
+  ): SyncObjectInfo {
+    const { handle, alreadyExisted } = createNamed(k32, { ...request, syscall: KINDS[kind].create, kind, what, path: request.name }, (attributes) =>
+      k32create(attributes, request.name ?? null),
+    );
     // An existing event keeps its own reset mode, which Windows does not tell.
     return { handle, waitable: handle, alreadyExisted, manualReset: kind === 'event' && !alreadyExisted ? (request.manualReset ?? false) : undefined };
   }
@@ -67,9 +74,19 @@ export function win32Sync(k32: Kernel32): SyncAccess {
         case 'mutex':
           return create('mutex', (attributes, name) => k32.CreateMutexW(attributes, false, name), request, what);
         case 'event':
-          return create('event', (attributes, name) => k32.CreateEventW(attributes, request.manualReset ?? false, request.initialState ?? false, name), request, what);
+          return create(
+            'event',
+            (attributes, name) => k32.CreateEventW(attributes, request.manualReset ?? false, request.initialState ?? false, name),
+            request,
+            what,
+          );
         case 'semaphore':
-          return create('semaphore', (attributes, name) => k32.CreateSemaphoreW(attributes, request.initialCount ?? 0, request.maximumCount ?? 0x7fff_ffff, name), request, what);
+          return create(
+            'semaphore',
+            (attributes, name) => k32.CreateSemaphoreW(attributes, request.initialCount ?? 0, request.maximumCount ?? 0x7fff_ffff, name),
+            request,
+            what,
+          );
       }
     },
 
@@ -145,4 +162,3 @@ export function win32Sync(k32: Kernel32): SyncAccess {
     },
   };
 }
-

@@ -10,6 +10,11 @@ const matrix = versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ve
 describe.runIf(onLinux).each(matrix)('adversarial sequences on Linux, Node %s, %s mode', (version, mode, env) => {
   it('end in success or one of the package errors, and never bring the process down', async () => {
     // 2^64 - 1 bytes is more than an off_t holds: refused before any call.
-    expectAdversarial(await scenario<AdversarialReport>(version, 'adversarial.mjs', [uniqueName('adversarial')], env), mode, 'PosixError', 'FileMappingValidationError');
+    expectAdversarial(
+      await scenario<AdversarialReport>(version, 'adversarial.mjs', [uniqueName('adversarial')], env),
+      mode,
+      'PosixError',
+      'FileMappingValidationError',
+    );
   });
 });

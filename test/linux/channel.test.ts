@@ -8,10 +8,14 @@ import { onLinux, runScenario, scenario, uniqueName, versions, VIEW_MODES } from
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
-
 /** Runs a sender and a receiver at once, the sender creating the channel. */
-const exchange = (version: string, count: number, maxSize: number, capacity?: number, modes: { sender?: Record<string, string>; receiver?: Record<string, string>; inPlace?: boolean } = {}) =>
-  exchangeOf(scenario, uniqueName('channel'), version, 'sender', count, maxSize, capacity, modes);
+const exchange = (
+  version: string,
+  count: number,
+  maxSize: number,
+  capacity?: number,
+  modes: { sender?: Record<string, string>; receiver?: Record<string, string>; inPlace?: boolean } = {},
+) => exchangeOf(scenario, uniqueName('channel'), version, 'sender', count, maxSize, capacity, modes);
 
 describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, Node %s', (version) => {
   it('carries 100,000 messages of 1 byte to 64 KiB intact', async () => {
@@ -64,12 +68,15 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
     ['zero-copy', 'zero-copy', ZERO_COPY, ZERO_COPY],
     ['zero-copy', 'copy', ZERO_COPY, COPY],
     ['copy', 'zero-copy', COPY, ZERO_COPY],
-  ] as const)('carries 5,000 messages written and read in place through a 4 KiB ring, from a %s-mode writer to a %s-mode reader', async (s, r, sender, receiver) => {
-    // Messages up to 4000 bytes in a 4 KiB ring: most need a pad record before them, and the writer waits for room.
-    const { sent, received } = await exchange(version, 5000, 4000, 4096, { sender, receiver, inPlace: true });
-    expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
-    expect(received).toMatchObject({ received: 5000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
-  });
+  ] as const)(
+    'carries 5,000 messages written and read in place through a 4 KiB ring, from a %s-mode writer to a %s-mode reader',
+    async (s, r, sender, receiver) => {
+      // Messages up to 4000 bytes in a 4 KiB ring: most need a pad record before them, and the writer waits for room.
+      const { sent, received } = await exchange(version, 5000, 4000, 4096, { sender, receiver, inPlace: true });
+      expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
+      expect(received).toMatchObject({ received: 5000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
+    },
+  );
 
   it('fails an exclusive create when a squatter process holds one of its objects, naming the channel and the object', async () => {
     const name = uniqueName('squat');
@@ -79,7 +86,10 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
     expect(result.exclusive.refused.error.message).toContain(`creating channel "${name}" (exclusive): its event ${name}-data exists already`);
     expect(result.afterSquatter).toBe('created');
     // There is no SDDL on Linux: the option is refused, naming it.
-    expect(result.badSecurity.error).toMatchObject({ name: 'PlatformNotSupportedError', message: expect.stringContaining('security is not available on linux') });
+    expect(result.badSecurity.error).toMatchObject({
+      name: 'PlatformNotSupportedError',
+      message: expect.stringContaining('security is not available on linux'),
+    });
   });
 
   it('lets two threads create the same channel at the same moment, 200 times, without a half-made header', async () => {
@@ -105,7 +115,10 @@ describe.runIf(onLinux).each(versions.flatMap((version) => VIEW_MODES.map(([mode
       // In place means the ring's own bytes, detached on release, in zero-copy mode where the runtime can detach
       // (Node 22 and later); elsewhere the same calls work on copies.
       const lends = mode === 'zero-copy' && Number(version.split('.')[0]) >= 22;
-      expectChannelInPlace(await scenario<Report>(version, 'channel-in-place.mjs', [uniqueName('in-place')], env), mode, lends, { status: null, signal: 'SIGKILL' });
+      expectChannelInPlace(await scenario<Report>(version, 'channel-in-place.mjs', [uniqueName('in-place')], env), mode, lends, {
+        status: null,
+        signal: 'SIGKILL',
+      });
     });
   },
 );

@@ -7,7 +7,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/linux-runtime.mjs';
 import { onLinux, run, uniqueName, loadPackage as load } from './harness.js';
 
-
 const PYTHON_PEER = join(ROOT, 'test', 'fixtures', 'python', 'peer.py');
 const C_PEER = join(ROOT, '.cache', 'linux', 'posix-peer');
 

@@ -14,7 +14,9 @@ interface Memory {
 // Every version in zero-copy mode (Node 22 and later detach unmapped Buffers, Node 20 does not), and copy mode, the
 // same JavaScript in every version, in the newest. Off Linux the matrix is empty and the suite reported as skipped.
 const newest = versions[versions.length - 1];
-const matrix = versions.flatMap((version) => VIEW_MODES.filter(([mode]) => mode === 'zero-copy' || version === newest).map(([mode, env]) => [version, mode, env] as const));
+const matrix = versions.flatMap((version) =>
+  VIEW_MODES.filter(([mode]) => mode === 'zero-copy' || version === newest).map(([mode, env]) => [version, mode, env] as const),
+);
 
 describe.runIf(onLinux).each(matrix)('leaks on Linux, Node %s, %s mode', (version, mode, env) => {
   it('keeps file descriptors, mappings and memory flat over 100,000 create/map/write/unmap/close cycles', async () => {

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPackage as load, onLinux, run, SCENARIOS, uniqueName } from './harness.js';
 
-
 const shm = (name: string) => `/dev/shm/${name}`;
 const children: ChildProcessWithoutNullStreams[] = [];
 afterEach(() => {
@@ -14,7 +13,11 @@ afterEach(() => {
 });
 
 /** Starts section-holder.mjs and resolves once it has said "ready". */
-function holder(name: string, text: string, mode: 'exit' | 'wait' | 'hang'): Promise<{ child: ChildProcessWithoutNullStreams; alreadyExisted: boolean; exited: Promise<number | null> }> {
+function holder(
+  name: string,
+  text: string,
+  mode: 'exit' | 'wait' | 'hang',
+): Promise<{ child: ChildProcessWithoutNullStreams; alreadyExisted: boolean; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [join(SCENARIOS, 'section-holder.mjs'), name, text, mode], { stdio: 'pipe' });
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -58,7 +61,9 @@ describe.runIf(onLinux)('the lifetime of named sections on Linux', () => {
     const first = await holder(name, 'old contents', 'hang');
     first.child.kill('SIGKILL');
     await first.exited;
-    expect(() => FileMapping.open(name)).toThrow(expect.objectContaining({ code: 'ENOENT', message: expect.stringContaining('left behind by a process that ended without closing it') }));
+    expect(() => FileMapping.open(name)).toThrow(
+      expect.objectContaining({ code: 'ENOENT', message: expect.stringContaining('left behind by a process that ended without closing it') }),
+    );
     expect(existsSync(shm(name))).toBe(false);
   });
 
@@ -70,7 +75,10 @@ describe.runIf(onLinux)('the lifetime of named sections on Linux', () => {
     killed.child.kill('SIGKILL');
     await killed.exited;
     const foreign = uniqueName('foreign-kept');
-    const made = await run('python3', ['-c', `import os; fd = os.open(${JSON.stringify(shm(foreign))}, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600); os.ftruncate(fd, 4096); os.close(fd)`]);
+    const made = await run('python3', [
+      '-c',
+      `import os; fd = os.open(${JSON.stringify(shm(foreign))}, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600); os.ftruncate(fd, 4096); os.close(fd)`,
+    ]);
     expect(made.code, made.stderr).toBe(0);
     // The sweep takes what was left more than a minute ago: make these an hour old.
     const hourAgo = new Date(Date.now() - 3_600_000);
@@ -121,7 +129,10 @@ describe.runIf(onLinux)('the lifetime of named sections on Linux', () => {
     const { FileMapping } = await load();
     const name = uniqueName('foreign');
     // What a C or Python program leaves: a plain segment, no lock, no mark.
-    const made = await run('python3', ['-c', `import os; fd = os.open(${JSON.stringify(shm(name))}, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600); os.ftruncate(fd, 4096); os.write(fd, b'foreign'); os.close(fd)`]);
+    const made = await run('python3', [
+      '-c',
+      `import os; fd = os.open(${JSON.stringify(shm(name))}, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600); os.ftruncate(fd, 4096); os.write(fd, b'foreign'); os.close(fd)`,
+    ]);
     expect(made.code, made.stderr).toBe(0);
     try {
       const joined = FileMapping.create({ name, size: 4096 });

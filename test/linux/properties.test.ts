@@ -6,7 +6,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadPackage as load, onLinux, uniqueName } from './harness.js';
 
-
 const OURS = ['FileMappingValidationError', 'PosixError', 'PlatformNotSupportedError', 'ObjectClosedError'];
 const fds = () => readdirSync('/proc/self/fd').length;
 const names = (prefix: string) => readdirSync('/dev/shm').filter((name) => name.startsWith(prefix));
@@ -26,7 +25,14 @@ const protection = mostly(fc.constantFrom('readonly', 'readwrite', 'writecopy'),
 const attributes = mostly(fc.constantFrom([], ['commit'] as const), fc.subarray(['commit', 'reserve', 'large-pages', 'no-cache', 'image'] as const));
 const security = mostly(fc.constant(undefined), fc.constant('D:P'));
 const access = mostly(fc.constantFrom(undefined, 'read', 'write', 'all', 'copy'), fc.constantFrom('execute-read', 'bogus'));
-const offset = mostly(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 64 }).map((pages) => pages * 4096)), fc.integer({ min: -1, max: 1 << 21 }), 4);
+const offset = mostly(
+  fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: 0, max: 64 }).map((pages) => pages * 4096),
+  ),
+  fc.integer({ min: -1, max: 1 << 21 }),
+  4,
+);
 
 describe.runIf(onLinux)('options against the real libc, on Linux', () => {
   it('create() and map() with any options succeed or throw one of the package errors, and leave nothing behind', async () => {
@@ -41,11 +47,13 @@ describe.runIf(onLinux)('options against the real libc, on Linux', () => {
           { named: fc.boolean(), size, protection, attributes, exclusive: mostly(fc.constant(false), fc.constant(true), 4), security },
           { requiredKeys: ['named', 'size'] },
         ),
-        fc.record({
-          options: fc.record({ access, offset, length: mostly(fc.constant(undefined), fc.integer({ min: -1, max: 1 << 21 }), 2) }, { requiredKeys: [] }),
-          // Now and then a key map() does not take, refused by its strict schema.
-          unknown: mostly(fc.constant(false), fc.constant(true)),
-        }).map(({ options, unknown }) => (unknown ? { ...options, copy: true } : options)),
+        fc
+          .record({
+            options: fc.record({ access, offset, length: mostly(fc.constant(undefined), fc.integer({ min: -1, max: 1 << 21 }), 2) }, { requiredKeys: [] }),
+            // Now and then a key map() does not take, refused by its strict schema.
+            unknown: mostly(fc.constant(false), fc.constant(true)),
+          })
+          .map(({ options, unknown }) => (unknown ? { ...options, copy: true } : options)),
         (create, map) => {
           const { named, ...options } = create;
           let mapping;

@@ -37,7 +37,8 @@ describe.runIf(onLinux).each(versions)('synchronisation objects on Linux, Node %
     // with the same codes as on Windows.
     expect(n.taken).toEqual(error('PosixError', { code: 'EEXIST' }));
     expect(n.missing).toEqual(error('PosixError', { code: 'ENOENT' }));
-    const clash = (holds: string) => error('PosixError', { code: 'EINVAL', message: expect.stringMatching(new RegExp(`the name holds ${holds}.*taken by another kind of object`, 'u')) });
+    const clash = (holds: string) =>
+      error('PosixError', { code: 'EINVAL', message: expect.stringMatching(new RegExp(`the name holds ${holds}.*taken by another kind of object`, 'u')) });
     expect(n.clash).toEqual(clash('a section'));
     expect(n.openClash).toEqual(clash('a section'));
     expect(n.sectionClash).toEqual(clash('a mutex, an event or a semaphore'));
@@ -51,13 +52,18 @@ describe.runIf(onLinux).each(versions)('synchronisation objects on Linux, Node %
 
   it('answers every synchronous request with its own answer, in 4 processes at once', async () => {
     const rounds = 20_000;
-    const reports = await Promise.all(Array.from({ length: 4 }, () => scenario<Report>(version, 'sync-answers.mjs', [uniqueName('sync-answers'), String(rounds)])));
+    const reports = await Promise.all(
+      Array.from({ length: 4 }, () => scenario<Report>(version, 'sync-answers.mjs', [uniqueName('sync-answers'), String(rounds)])),
+    );
     expect(reports).toEqual(Array.from({ length: 4 }, () => ({ rounds, acquired: rounds, missed: 0, error: null })));
   });
 
   it.each(['exit', 'kill', 'crash'])('reports an abandoned mutex to the next locker when its holder ends by %s', async (mode) => {
     const name = uniqueName(`abandon-${mode}`);
-    const [holder, next] = await Promise.all([runScenario(version, 'holder.mjs', [name, mode]), scenario<{ first: string; second: string }>(version, 'next-holder.mjs', [name, mode])]);
+    const [holder, next] = await Promise.all([
+      runScenario(version, 'holder.mjs', [name, mode]),
+      scenario<{ first: string; second: string }>(version, 'next-holder.mjs', [name, mode]),
+    ]);
     if (mode === 'exit') expect(holder.code).toBe(0);
     if (mode === 'kill') expect(holder.signal).toBe('SIGKILL');
     if (mode === 'crash') expect(holder.signal).toBe('SIGABRT');
@@ -71,9 +77,15 @@ describe.runIf(onLinux).each(versions)('synchronisation objects on Linux, Node %
   });
 
   it('releases what a worker thread left open when it ends, however it ends', async () => {
-    const report = await scenario<Record<string, { whileRunning: unknown[]; exitCode: number; afterExit: unknown[] }>>(version, 'worker-exit.mjs', [uniqueName('worker-exit')]);
+    const report = await scenario<Record<string, { whileRunning: unknown[]; exitCode: number; afterExit: unknown[] }>>(version, 'worker-exit.mjs', [
+      uniqueName('worker-exit'),
+    ]);
     const gone = error('PosixError', { code: 'ENOENT' });
-    for (const [ending, exitCode] of [['natural', 0], ['exit', 0], ['throws', 1]] as const) {
+    for (const [ending, exitCode] of [
+      ['natural', 0],
+      ['exit', 0],
+      ['throws', 1],
+    ] as const) {
       expect(report[ending], ending).toEqual({ whileRunning: [true, true, true, true], exitCode, afterExit: [gone, gone, gone, gone] });
     }
   });

@@ -38,8 +38,10 @@ describe('the package on this platform', () => {
 
   // zod is most of what importing would cost (see BENCHMARKS.md, import cost): it loads on the first validation, and
   // the built package loads its own one-file copy of the part it uses (dist/zod.cjs), never zod's hundred files.
-  it.each([['filemapping'], ['filemapping/win32']])('loads neither zod nor koffi when %s is required, and only its one-file zod when options are checked', (entry) => {
-    const probe = `
+  it.each([['filemapping'], ['filemapping/win32']])(
+    'loads neither zod nor koffi when %s is required, and only its one-file zod when options are checked',
+    (entry) => {
+      const probe = `
       const paths = (pattern) => Object.keys(require.cache).filter((path) => pattern.test(path));
       const loaded = () => ({
         bundledZod: paths(/[\\/]dist[\\/]zod\\.cjs$/).length,
@@ -50,12 +52,13 @@ describe('the package on this platform', () => {
       const atImport = loaded();
       try { (m.FileMapping ? () => m.FileMapping.create({ size: -1 }) : () => m.CloseHandle(-1))(); } catch {}
       console.log(JSON.stringify({ atImport, afterCheck: loaded() }));`;
-    const output = execFileSync(process.execPath, ['-e', probe], { cwd: process.cwd(), encoding: 'utf8' });
-    expect(JSON.parse(output)).toEqual({
-      atImport: { bundledZod: 0, zod: 0, koffi: 0 },
-      afterCheck: { bundledZod: 1, zod: 0, koffi: 0 },
-    });
-  });
+      const output = execFileSync(process.execPath, ['-e', probe], { cwd: process.cwd(), encoding: 'utf8' });
+      expect(JSON.parse(output)).toEqual({
+        atImport: { bundledZod: 0, zod: 0, koffi: 0 },
+        afterCheck: { bundledZod: 1, zod: 0, koffi: 0 },
+      });
+    },
+  );
 
   // src/zod.ts requires './zod.cjs' relative to the built file that carries it (tsup.config.ts): only files in dist/
   // itself may. The wait thread's script, in dist/win32/, would not find it.

@@ -85,7 +85,10 @@ describe('the packed package', () => {
     expect(maps.length).toBeGreaterThan(0);
     for (const map of maps) {
       const { sources } = JSON.parse(readFileSync(join(work, 'unpacked', 'package', map), 'utf8')) as { sources: string[] };
-      expect(sources.filter((source) => !/^\.\.\/src\/[\w/.-]+\.ts$/u.test(source)), map).toEqual([]);
+      expect(
+        sources.filter((source) => !/^\.\.\/src\/[\w/.-]+\.ts$/u.test(source)),
+        map,
+      ).toEqual([]);
     }
   });
 
@@ -109,7 +112,9 @@ describe('examples/', () => {
       return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)'([^']+)'/gu)].map((match) => ({ file, specifier: match[1] as string }));
     });
     const allowed = (specifier: string): boolean =>
-      specifier.startsWith('node:') || /^filemapping(?:\/(?:win32|posix))?$/u.test(specifier) || (specifier.startsWith('./') && examples.includes(specifier.slice(2)));
+      specifier.startsWith('node:') ||
+      /^filemapping(?:\/(?:win32|posix))?$/u.test(specifier) ||
+      (specifier.startsWith('./') && examples.includes(specifier.slice(2)));
     expect(imports.filter(({ specifier }) => !allowed(specifier))).toEqual([]);
     expect(imports.filter(({ specifier }) => specifier.startsWith('filemapping')).length).toBeGreaterThanOrEqual(examples.length - 1);
   });

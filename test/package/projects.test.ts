@@ -28,15 +28,19 @@ describe('the test projects', () => {
       .map((file) => `test/${file.replaceAll('\\', '/')}`)
       .filter((file) => file.endsWith('.test.ts'));
     expect(files.length).toBeGreaterThan(30);
-    const owners = Object.fromEntries(files.map((file) => [file, projects.filter((project) => project.include.some((pattern) => pattern.test(file))).map((project) => project.name)]));
+    const owners = Object.fromEntries(
+      files.map((file) => [file, projects.filter((project) => project.include.some((pattern) => pattern.test(file))).map((project) => project.name)]),
+    );
     expect(Object.entries(owners).filter(([, names]) => names.length !== 1)).toEqual([]);
   });
 
   it('provision Wine only in the windows project, and nothing in the unit project', () => {
-    const setups = Object.fromEntries((config.test?.projects ?? []).map((project) => {
-      const test = typeof project === 'object' && 'test' in project ? project.test : undefined;
-      return [test?.name, test?.globalSetup ?? []];
-    }));
+    const setups = Object.fromEntries(
+      (config.test?.projects ?? []).map((project) => {
+        const test = typeof project === 'object' && 'test' in project ? project.test : undefined;
+        return [test?.name, test?.globalSetup ?? []];
+      }),
+    );
     expect(setups).toEqual({ unit: [], linux: ['test/setup/linux.ts'], windows: ['test/setup/windows.ts'], repo: [] });
     expect(config.test?.globalSetup).toBeUndefined();
   });

@@ -15,12 +15,10 @@ const BOUNDARIES: ReadonlyArray<readonly [bigint, number, number]> = [
 ];
 
 /** The same values as a caller may pass them: as a number where a number is exact, and always as a bigint. */
-const INPUTS: ReadonlyArray<readonly [string, number | bigint, bigint, number, number]> = BOUNDARIES.flatMap(
-  ([value, high, low]) => [
-    ...(value <= BigInt(Number.MAX_SAFE_INTEGER) ? [[`the number ${value}`, Number(value), value, high, low] as const] : []),
-    [`the bigint ${value}n`, value, value, high, low] as const,
-  ],
-);
+const INPUTS: ReadonlyArray<readonly [string, number | bigint, bigint, number, number]> = BOUNDARIES.flatMap(([value, high, low]) => [
+  ...(value <= BigInt(Number.MAX_SAFE_INTEGER) ? [[`the number ${value}`, Number(value), value, high, low] as const] : []),
+  [`the bigint ${value}n`, value, value, high, low] as const,
+]);
 
 describe('toUint64', () => {
   it.each(INPUTS)('turns %s into a bigint', (_what, input, expected) => {

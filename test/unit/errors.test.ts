@@ -2,7 +2,14 @@
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { FileMappingValidationError, isSystemCallError, ObjectClosedError, PlatformNotSupportedError, SystemCallError, type ObjectKind } from '../../src/errors.js';
+import {
+  FileMappingValidationError,
+  isSystemCallError,
+  ObjectClosedError,
+  PlatformNotSupportedError,
+  SystemCallError,
+  type ObjectKind,
+} from '../../src/errors.js';
 import { isWin32Error, Win32Error, type Win32ErrorOptions } from '../../src/win32/errors.js';
 import { FileMapping } from '../../src/section/file-mapping.js';
 import { NamedEvent, NamedSemaphore } from '../../src/sync/named-event.js';
@@ -247,7 +254,9 @@ describe('retold', () => {
     const channel = section.retold('creating channel "Local\\c" (exclusive): its section exists already', 'Local\\c', 'A channel hint.');
     expect(channel).toBeInstanceOf(Win32Error);
     expect(channel.name).toBe('Win32Error');
-    expect(channel.message).toBe(`CreateFileMappingW failed creating channel "Local\\c" (exclusive): its section exists already: ERROR_ALREADY_EXISTS (183): ${section.systemMessage} A channel hint.`);
+    expect(channel.message).toBe(
+      `CreateFileMappingW failed creating channel "Local\\c" (exclusive): its section exists already: ERROR_ALREADY_EXISTS (183): ${section.systemMessage} A channel hint.`,
+    );
     expect(channel).toMatchObject({ errno: 183, code: 'EEXIST', nativeCode: 'ERROR_ALREADY_EXISTS', syscall: 'CreateFileMappingW', path: 'Local\\c' });
     expect(channel.cause).toBe(section);
     expect(isWin32Error(channel)).toBe(true);
@@ -266,9 +275,7 @@ describe('isWin32Error', () => {
   });
 
   it('recognises one made in another realm', () => {
-    const foreign: unknown = runInNewContext(
-      "const e = new Error('x'); Object.defineProperty(e, Symbol.for('filemapping.Win32Error'), { value: true }); e",
-    );
+    const foreign: unknown = runInNewContext("const e = new Error('x'); Object.defineProperty(e, Symbol.for('filemapping.Win32Error'), { value: true }); e");
     expect(foreign).not.toBeInstanceOf(Error);
     expect(isWin32Error(foreign)).toBe(true);
   });

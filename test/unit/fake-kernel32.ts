@@ -2,7 +2,14 @@
 // the last error, with a way to make the next call of a function fail.
 import { setBackendForTesting } from '../../src/backend.js';
 import { win32Backend } from '../../src/win32/backend.js';
-import { setKernel32ForTesting as useKernel32, type HANDLE, type Kernel32, type LPVOID, type MEMORY_BASIC_INFORMATION, type SYSTEM_INFO } from '../../src/win32/kernel32.js';
+import {
+  setKernel32ForTesting as useKernel32,
+  type HANDLE,
+  type Kernel32,
+  type LPVOID,
+  type MEMORY_BASIC_INFORMATION,
+  type SYSTEM_INFO,
+} from '../../src/win32/kernel32.js';
 
 /**
  * Installs `fake` as kernel32 for the raw layer and as the Windows backend the classes reach, on any OS;

@@ -114,17 +114,22 @@ describe('FileMapping.create', () => {
   });
 
   // Windows answers such a section with ERROR_NOT_ENOUGH_MEMORY, whose hint spoke of views (issue 12, defect 10).
-  it.each(['readonly', 'writecopy', 'execute-read'] as const)('refuses a %s section larger than its file before creating it, and closes the file', (protection) => {
-    k32.files.set(resolve('small.bin'), 100n);
-    const error = thrownBy(() => FileMapping.create({ file: 'small.bin', size: 4096, protection }));
-    expect(error).toBeInstanceOf(FileMappingValidationError);
-    expect((error as Error).message).toContain(`size: 4096 bytes is more than "small.bin" holds (100 bytes), and a '${protection}' section cannot grow its file`);
-    expect(k32.calls).not.toContain('CreateFileMappingW');
-    expect(k32.handles.size).toBe(0);
-    expect(k32.files.get(resolve('small.bin'))).toBe(100n);
-    // Within the file it is created as asked.
-    expect(FileMapping.create({ file: 'small.bin', size: 100, protection }).size).toBe(100n);
-  });
+  it.each(['readonly', 'writecopy', 'execute-read'] as const)(
+    'refuses a %s section larger than its file before creating it, and closes the file',
+    (protection) => {
+      k32.files.set(resolve('small.bin'), 100n);
+      const error = thrownBy(() => FileMapping.create({ file: 'small.bin', size: 4096, protection }));
+      expect(error).toBeInstanceOf(FileMappingValidationError);
+      expect((error as Error).message).toContain(
+        `size: 4096 bytes is more than "small.bin" holds (100 bytes), and a '${protection}' section cannot grow its file`,
+      );
+      expect(k32.calls).not.toContain('CreateFileMappingW');
+      expect(k32.handles.size).toBe(0);
+      expect(k32.files.get(resolve('small.bin'))).toBe(100n);
+      // Within the file it is created as asked.
+      expect(FileMapping.create({ file: 'small.bin', size: 100, protection }).size).toBe(100n);
+    },
+  );
 
   it('takes the size of the file when none is given, and keeps only the section handle when it cannot write the file', () => {
     k32.files.set(resolve('data.bin'), 10n);
@@ -241,12 +246,20 @@ describe('FileMapping.map', () => {
   it.each<[string, MapOptions, RegExp]>([
     ['an offset off the granularity', { offset: 4096 }, /offset: 4096 is not a multiple of the allocation granularity \(65536 bytes on this system\)/],
     ['an offset at the end', { offset: 1 << 20 }, /offset: 1048576 is at or past the end of the 1048576-byte section/],
-    ['a length past the end', { offset: 65536, length: 1 << 20 }, /length: 1048576 bytes from offset 65536 run past the end of the 1048576-byte section \(at most 983040\)/],
+    [
+      'a length past the end',
+      { offset: 65536, length: 1 << 20 },
+      /length: 1048576 bytes from offset 65536 run past the end of the 1048576-byte section \(at most 983040\)/,
+    ],
     ['write on a readonly section', { access: 'write' }, /access: 'write' is not allowed on a 'readonly' section; allowed: 'read', 'copy'/],
     ['an execute access on a readonly section', { access: 'execute-read' }, /'execute-read' is not allowed/],
     ['an address off the granularity', { address: 0x12345n }, /address: 0x12345 is not a multiple of the allocation granularity/],
     // Under Wine such a view "succeeded" and the process crashed later (issue 12, defect 11).
-    ['an address above the highest application address', { address: 0x8000_0000_0000n }, /address: a view at 0x800000000000 of 1048576 bytes does not lie between this process's lowest and highest application addresses \(0x10000 to 0x7ffffffeffff\)/],
+    [
+      'an address above the highest application address',
+      { address: 0x8000_0000_0000n },
+      /address: a view at 0x800000000000 of 1048576 bytes does not lie between this process's lowest and highest application addresses \(0x10000 to 0x7ffffffeffff\)/,
+    ],
     ['a view that runs past the highest application address', { address: 0x7fff_fff0_0000n }, /does not lie between/],
     ['an address below the lowest application address', { address: 0x0n + 1n }, /does not lie between/],
   ])('refuses %s before MapViewOfFile is called', (_what, options, message) => {

@@ -10,8 +10,7 @@ const ATTRIBUTES = ['commit', 'reserve', 'large-pages', 'no-cache', 'write-combi
 const ACCESSES = ['read', 'write', 'all', 'copy', 'execute-read', 'execute-write', 'execute-copy'];
 
 /** Shows a value in a test title and a failure message; bigints as 1n. */
-const show = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
+const show = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
 
 /** The error parsing `value` throws; fails the test if it is accepted or throws anything else. */
 function refusal(schema: z.ZodType | (() => z.ZodType), value: unknown, context = 'test options'): FileMappingValidationError {
@@ -203,9 +202,18 @@ describe('FileMapping.map() options', () => {
   });
 
   it.each<[Record<string, number | bigint>, Record<string, bigint>]>([
-    [{ offset: 65536, length: 10, address: 0x10000 }, { offset: 65536n, length: 10n, address: 65536n }],
-    [{ offset: 65536n, length: 10n, address: 0x10000n }, { offset: 65536n, length: 10n, address: 65536n }],
-    [{ offset: 0, length: 2 ** 40 }, { offset: 0n, length: 2n ** 40n }],
+    [
+      { offset: 65536, length: 10, address: 0x10000 },
+      { offset: 65536n, length: 10n, address: 65536n },
+    ],
+    [
+      { offset: 65536n, length: 10n, address: 0x10000n },
+      { offset: 65536n, length: 10n, address: 65536n },
+    ],
+    [
+      { offset: 0, length: 2 ** 40 },
+      { offset: 0n, length: 2n ** 40n },
+    ],
   ])('gives %o as bigints', (options, expected) => {
     const parsed = parseOptions(mapOptionsSchema, options, 'x');
     expect(parsed).toEqual(expected);

@@ -205,7 +205,9 @@ describe('FileMapping.open() with expectedOwner', () => {
       accepted: [USER],
       path: 'Local\\x',
     });
-    expect(error?.message).toContain(`Refusing section "Local\\x": it is owned by ${SYSTEM} (NT AUTHORITY\\SYSTEM), but expectedOwner is 'current-user' (${USER})`);
+    expect(error?.message).toContain(
+      `Refusing section "Local\\x": it is owned by ${SYSTEM} (NT AUTHORITY\\SYSTEM), but expectedOwner is 'current-user' (${USER})`,
+    );
     expect(error?.message).toMatch(/name squatting[\s\S]*exclusive: true/);
     expectNothingAllocated();
   });
@@ -329,7 +331,11 @@ describe('the raw layer', () => {
   });
 
   it.each<[string, () => unknown, RegExp]>([
-    ['an out parameter that is not an array', () => (raw.GetSecurityInfo as (...a: unknown[]) => unknown)(1n, 6, 1, 0n, null, null, null, null), /ppsidOwner \(argument 4\)/],
+    [
+      'an out parameter that is not an array',
+      () => (raw.GetSecurityInfo as (...a: unknown[]) => unknown)(1n, 6, 1, 0n, null, null, null, null),
+      /ppsidOwner \(argument 4\)/,
+    ],
     ['a SecurityInfo above 2^32 - 1', () => raw.GetSecurityInfo(1n, 6, 2 ** 32, null, null, null, null, null), /SecurityInfo \(argument 3\)/],
     ['a NULL SID', () => raw.GetLengthSid(null), /pSid \(argument 1\): Expected a SID pointer/],
     ['a negative allocation', () => raw.LocalAlloc(raw.LMEM_FIXED, -1), /uBytes \(argument 2\)/],

@@ -142,7 +142,11 @@ const SYNC_OBJECTS: Array<[string, fc.Arbitrary<unknown>, (name: string | undefi
   ['NamedEvent', syncCreateOptions({ manualReset: booleans, initialState: booleans }), (name, options) => NamedEvent.create(name, options)],
   ['NamedSemaphore', syncCreateOptions({ initialCount: counts, maximumCount: counts }), (name, options) => NamedSemaphore.create(name, options)],
 ];
-const offsets = fc.oneof(fc.integer({ min: 0, max: 100 }).map((n) => BigInt(n) * 65536n), fc.bigInt({ min: 0n, max: 6n * 2n ** 30n }), anyValue);
+const offsets = fc.oneof(
+  fc.integer({ min: 0, max: 100 }).map((n) => BigInt(n) * 65536n),
+  fc.bigInt({ min: 0n, max: 6n * 2n ** 30n }),
+  anyValue,
+);
 const mapOptions = fc.oneof(
   fc.record(
     {
@@ -205,14 +209,17 @@ describe('generated options', () => {
     );
   });
 
-  it.each(SYNC_OBJECTS)('%s.create() accepts or refuses every name and options object, and kernel32 only ever sees valid arguments', (_class, createOptions, create) => {
-    fc.assert(
-      fc.property(fc.oneof(names, fc.constant(undefined), anyValue), createOptions, (name, value) => {
-        accepted(() => create(name as string | undefined, value as never).close());
-      }),
-      { numRuns: 1000 },
-    );
-  });
+  it.each(SYNC_OBJECTS)(
+    '%s.create() accepts or refuses every name and options object, and kernel32 only ever sees valid arguments',
+    (_class, createOptions, create) => {
+      fc.assert(
+        fc.property(fc.oneof(names, fc.constant(undefined), anyValue), createOptions, (name, value) => {
+          accepted(() => create(name as string | undefined, value as never).close());
+        }),
+        { numRuns: 1000 },
+      );
+    },
+  );
 
   it('open() accepts or refuses every name and options object', () => {
     FileMapping.create({ name: 'Local\\exists', size: 4096 });

@@ -27,7 +27,11 @@ describe('the raw layer with a fake kernel32', () => {
   });
 
   it.each([
-    ['a DWORD above 2^32 - 1', [raw.INVALID_HANDLE_VALUE, null, raw.PAGE_READWRITE, 0, 2 ** 32, null], /dwMaximumSizeLow \(argument 5\): Expected a DWORD: an integer from 0 to 4294967295/],
+    [
+      'a DWORD above 2^32 - 1',
+      [raw.INVALID_HANDLE_VALUE, null, raw.PAGE_READWRITE, 0, 2 ** 32, null],
+      /dwMaximumSizeLow \(argument 5\): Expected a DWORD: an integer from 0 to 4294967295/,
+    ],
     ['a negative DWORD', [raw.INVALID_HANDLE_VALUE, null, -1, 0, 1024, null], /flProtect \(argument 3\)/],
     ['a fractional DWORD', [raw.INVALID_HANDLE_VALUE, null, 4, 0, 1.5, null], /dwMaximumSizeLow .*integer/],
     ['a handle as a number', [-1, null, 4, 0, 1024, null], /hFile \(argument 1\): Expected a bigint handle/],
@@ -65,12 +69,36 @@ describe('the raw layer with a fake kernel32', () => {
   // bytes past an 8-byte Buffer given nSize 1024, LookupAccountSidW wrote "root\0" past a 2-byte Name, and
   // WaitForMultipleObjects(2, [a]) was satisfied by a handle left in memory by an earlier call (issues 12 and 19).
   it.each([
-    ['FormatMessageW with nSize past lpBuffer', () => raw.FormatMessageW(raw.FORMAT_MESSAGE_FROM_SYSTEM, null, 2, 0, Buffer.alloc(8), 1024, null), /nSize \(argument 6\): 1024 characters is more than lpBuffer holds \(8 bytes: 4 characters\)/],
-    ['FormatMessageW allocating into a Buffer too small for a pointer', () => raw.FormatMessageW(raw.FORMAT_MESSAGE_FROM_SYSTEM | raw.FORMAT_MESSAGE_ALLOCATE_BUFFER, null, 2, 0, Buffer.alloc(4), 0, null), /lpBuffer \(argument 5\): .*needs 8 bytes/],
-    ['LookupAccountSidW with cchName past Name', () => raw.LookupAccountSidW(null, 0x1000n, Buffer.alloc(2), [256], Buffer.alloc(512), [256], [0]), /cchName \(argument 4\): 256 characters is more than Name holds \(2 bytes: 1 characters\)/],
-    ['LookupAccountSidW with cchReferencedDomainName past its Buffer', () => raw.LookupAccountSidW(null, 0x1000n, Buffer.alloc(512), [256], Buffer.alloc(10), [6], [0]), /cchReferencedDomainName \(argument 6\): 6 characters is more than ReferencedDomainName holds/],
-    ['WaitForMultipleObjects with nCount past lpHandles', () => raw.WaitForMultipleObjects(2, [0x100n], false, 0), /nCount \(argument 1\): 2 handles is more than lpHandles holds \(1\)/],
-    ['a SECURITY_ATTRIBUTES Buffer shorter than the structure', () => raw.CreateEventW(Buffer.alloc(8), false, false, null), /lpEventAttributes \(argument 1\): .*at least 24 bytes/],
+    [
+      'FormatMessageW with nSize past lpBuffer',
+      () => raw.FormatMessageW(raw.FORMAT_MESSAGE_FROM_SYSTEM, null, 2, 0, Buffer.alloc(8), 1024, null),
+      /nSize \(argument 6\): 1024 characters is more than lpBuffer holds \(8 bytes: 4 characters\)/,
+    ],
+    [
+      'FormatMessageW allocating into a Buffer too small for a pointer',
+      () => raw.FormatMessageW(raw.FORMAT_MESSAGE_FROM_SYSTEM | raw.FORMAT_MESSAGE_ALLOCATE_BUFFER, null, 2, 0, Buffer.alloc(4), 0, null),
+      /lpBuffer \(argument 5\): .*needs 8 bytes/,
+    ],
+    [
+      'LookupAccountSidW with cchName past Name',
+      () => raw.LookupAccountSidW(null, 0x1000n, Buffer.alloc(2), [256], Buffer.alloc(512), [256], [0]),
+      /cchName \(argument 4\): 256 characters is more than Name holds \(2 bytes: 1 characters\)/,
+    ],
+    [
+      'LookupAccountSidW with cchReferencedDomainName past its Buffer',
+      () => raw.LookupAccountSidW(null, 0x1000n, Buffer.alloc(512), [256], Buffer.alloc(10), [6], [0]),
+      /cchReferencedDomainName \(argument 6\): 6 characters is more than ReferencedDomainName holds/,
+    ],
+    [
+      'WaitForMultipleObjects with nCount past lpHandles',
+      () => raw.WaitForMultipleObjects(2, [0x100n], false, 0),
+      /nCount \(argument 1\): 2 handles is more than lpHandles holds \(1\)/,
+    ],
+    [
+      'a SECURITY_ATTRIBUTES Buffer shorter than the structure',
+      () => raw.CreateEventW(Buffer.alloc(8), false, false, null),
+      /lpEventAttributes \(argument 1\): .*at least 24 bytes/,
+    ],
   ])('refuses %s before calling kernel32', (_what, call, message) => {
     expect(call).toThrow(FileMappingValidationError);
     expect(call).toThrow(message);

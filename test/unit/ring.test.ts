@@ -181,18 +181,26 @@ describe.each([
 
   it.each([
     ['no magic', () => Buffer.alloc(HEADER_BYTES + 64), /no channel/],
-    ['another version', () => {
-      const raw = memory(64);
-      Ring.initialize(over(raw), 64, 'x');
-      raw.writeInt32LE(99, 4);
-      return raw;
-    }, /version 99/],
-    ['a capacity past the section', () => {
-      const raw = memory(64);
-      Ring.initialize(over(raw), 64, 'x');
-      raw.writeInt32LE(1024, 8);
-      return raw;
-    }, /damaged header/],
+    [
+      'another version',
+      () => {
+        const raw = memory(64);
+        Ring.initialize(over(raw), 64, 'x');
+        raw.writeInt32LE(99, 4);
+        return raw;
+      },
+      /version 99/,
+    ],
+    [
+      'a capacity past the section',
+      () => {
+        const raw = memory(64);
+        Ring.initialize(over(raw), 64, 'x');
+        raw.writeInt32LE(1024, 8);
+        return raw;
+      },
+      /damaged header/,
+    ],
   ])('refuses a section with %s', (_what, make, message) => {
     const attach = () => {
       const raw = make();

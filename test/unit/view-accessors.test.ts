@@ -17,8 +17,7 @@ describe.each([
   ['zero-copy', false],
   ['copy', true],
 ])('accessors in %s mode', (_mode, copy) => {
-  const view = (options: { access?: 'read' | 'write' | 'copy' } = {}): MappedView =>
-    FileMapping.create({ size: 4096 }).map({ copy, ...options });
+  const view = (options: { access?: 'read' | 'write' | 'copy' } = {}): MappedView => FileMapping.create({ size: 4096 }).map({ copy, ...options });
 
   it('says which mode it is in, and has a buffer only without copy', () => {
     const v = view();

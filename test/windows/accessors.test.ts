@@ -21,7 +21,11 @@ describe.each(versions)('view accessors, Windows node %s', (version) => {
     });
     if (mode === 'copy') expect(report.buffer.error.message).toContain('copy mode');
     else expect(report.buffer).toBe(65536);
-    expect(report.refusedWrite.error).toMatchObject({ name: 'FileMappingValidationError', code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining("'read' access") });
+    expect(report.refusedWrite.error).toMatchObject({
+      name: 'FileMappingValidationError',
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringContaining("'read' access"),
+    });
     expect(report.pastEnd.error).toMatchObject({ name: 'FileMappingValidationError' });
     expect(report.fraction.error).toMatchObject({ name: 'FileMappingValidationError', issues: ['value: expected an integer from 0 to 255, got 1.5'] });
     expect(report.firstByte).toBe('C'.charCodeAt(0));

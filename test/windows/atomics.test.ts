@@ -41,7 +41,9 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
 
     it('refuses unaligned, out-of-range and non-integer arguments, and writes through a read-only view', () => {
       const r = report.refusals;
-      const refused = (message: RegExp) => ({ error: expect.objectContaining({ name: 'FileMappingValidationError', message: expect.stringMatching(message) }) });
+      const refused = (message: RegExp) => ({
+        error: expect.objectContaining({ name: 'FileMappingValidationError', message: expect.stringMatching(message) }),
+      });
       expect(r.unaligned).toMatchObject(refused(/multiple of 4/));
       expect(r.unaligned64).toMatchObject(refused(/multiple of 8/));
       expect(r.pastEnd).toMatchObject(refused(/offset/));
@@ -52,7 +54,11 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
       expect(r.notBigint).toMatchObject(refused(/expected a bigint/));
       expect(r.tooBig64).toMatchObject(refused(/expected a bigint/));
       expect(r.readOnlyLoad).toBe(5);
-      expect(r.readOnlyStore.error).toMatchObject({ name: 'FileMappingValidationError', code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining("'read' access") });
+      expect(r.readOnlyStore.error).toMatchObject({
+        name: 'FileMappingValidationError',
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: expect.stringContaining("'read' access"),
+      });
       expect(r.unchanged).toBe(5);
       expect(r.unmapped.error).toMatchObject({ name: 'ObjectClosedError' });
     });

@@ -18,15 +18,12 @@ const exchange = (
 ) => exchangeOf(scenario, uniqueName('channel'), version, creator, count, maxSize, capacity, modes);
 
 describe.each(versions)('Channel between two processes, Windows node %s', (version) => {
-  it.each(['sender', 'receiver'] as const)(
-    'carries 100,000 messages of 1 byte to 64 KiB intact, the %s having created the channel',
-    async (creator) => {
-      const { sent, received } = await exchange(version, creator, 100_000, 65536);
-      expect(sent.sent).toBe(100_000);
-      expect(received).toMatchObject({ received: 100_000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
-      expect(received.peerError).toBeUndefined();
-    },
-  );
+  it.each(['sender', 'receiver'] as const)('carries 100,000 messages of 1 byte to 64 KiB intact, the %s having created the channel', async (creator) => {
+    const { sent, received } = await exchange(version, creator, 100_000, 65536);
+    expect(sent.sent).toBe(100_000);
+    expect(received).toMatchObject({ received: 100_000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
+    expect(received.peerError).toBeUndefined();
+  });
 
   it('makes a sender wait while the ring is full, and loses nothing (a 4 KiB ring, messages up to 4000 bytes)', async () => {
     const { sent, received } = await exchange(version, 'sender', 5000, 4000, 4096);
@@ -95,12 +92,15 @@ describe.each(versions)('Channel between processes in copy mode and in mixed mod
     ['zero-copy', 'zero-copy', ZERO_COPY, ZERO_COPY],
     ['zero-copy', 'copy', ZERO_COPY, COPY],
     ['copy', 'zero-copy', COPY, ZERO_COPY],
-  ] as const)('carries 5,000 messages written and read in place through a 4 KiB ring, from a %s-mode writer to a %s-mode reader', async (s, r, sender, receiver) => {
-    // Messages up to 4000 bytes in a 4 KiB ring: most need a pad record before them, and the writer waits for room.
-    const { sent, received } = await exchange(version, 'receiver', 5000, 4000, 4096, { sender, receiver, inPlace: true });
-    expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
-    expect(received).toMatchObject({ received: 5000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
-  });
+  ] as const)(
+    'carries 5,000 messages written and read in place through a 4 KiB ring, from a %s-mode writer to a %s-mode reader',
+    async (s, r, sender, receiver) => {
+      // Messages up to 4000 bytes in a 4 KiB ring: most need a pad record before them, and the writer waits for room.
+      const { sent, received } = await exchange(version, 'receiver', 5000, 4000, 4096, { sender, receiver, inPlace: true });
+      expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
+      expect(received).toMatchObject({ received: 5000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
+    },
+  );
 });
 
 describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [version, mode, env] as const)))(

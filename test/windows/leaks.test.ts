@@ -13,7 +13,9 @@ interface Memory {
 // 2-core machine (measured: four runs took 259 s one after the other, 88 to 94 s each beside other test files), and
 // copy mode's code is the same JavaScript in every version (zero copy differs: Node 22 detaches unmapped Buffers).
 const newest = versions[versions.length - 1];
-const matrix = versions.flatMap((version) => VIEW_MODES.filter(([mode]) => mode === 'zero-copy' || version === newest).map(([mode, env]) => [version, mode, env] as const));
+const matrix = versions.flatMap((version) =>
+  VIEW_MODES.filter(([mode]) => mode === 'zero-copy' || version === newest).map(([mode, env]) => [version, mode, env] as const),
+);
 
 describe.each(matrix)('leaks, Windows node %s, %s mode', (version, mode, env) => {
   it('keeps handles and memory flat over 100,000 create/map/write/unmap/close cycles', async () => {

@@ -14,7 +14,11 @@ describe.each(versions)('raw layer bounds, Windows node %s', (version) => {
 
   // Before these checks, FormatMessageW given nSize 1024 and an 8-byte Buffer wrote 34 bytes over the next Buffer.
   it('refuses an nSize that lpBuffer cannot hold, and writes nothing past it', () => {
-    expect(report.formatMessage).toEqual({ refused: refused(/nSize \(argument 6\): 1024 characters is more than lpBuffer holds/u), neighbourUntouched: true, fitting: true });
+    expect(report.formatMessage).toEqual({
+      refused: refused(/nSize \(argument 6\): 1024 characters is more than lpBuffer holds/u),
+      neighbourUntouched: true,
+      fitting: true,
+    });
   });
 
   it('refuses character counts that the Name and domain Buffers of LookupAccountSidW cannot hold', () => {

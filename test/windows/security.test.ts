@@ -92,7 +92,11 @@ describe.each(versions)('security, Windows node %s', (version) => {
   describe('a Channel', () => {
     it('applies its security to the section and both events, owned by the SDDL owner', () => {
       const owner = report.owners.sddlOwner;
-      expect(report.channels.owners).toEqual([{ opened: true, owner }, { opened: true, owner }, { opened: true, owner }]);
+      expect(report.channels.owners).toEqual([
+        { opened: true, owner },
+        { opened: true, owner },
+        { opened: true, owner },
+      ]);
     });
 
     it('is joined with expectedOwner when its owner is the one expected, and refused with UnexpectedOwnerError otherwise', () => {

@@ -123,8 +123,11 @@ describe.each(matrix)('one process, Windows node %s, %s views', (version, mode, 
     expect(v.addressTooHigh).toEqual(validationError('address: a view at 0x800000000000', 'highest application address'));
     expect(v.imageWithCommit).toEqual(validationError("'image' takes no other attribute"));
     expect(v.flushUnknownKey).toEqual(validationError('Unrecognized key: "foo"'));
-    expect(v.readonlyPastFile).toEqual(validationError("size: 4096 bytes is more than", "holds (100 bytes), and a 'readonly' section cannot grow its file"));
-    expect(v.deniedRead.error).toMatchObject({ nativeCode: 'ERROR_ACCESS_DENIED', message: expect.stringContaining('its security does not let this process read it') });
+    expect(v.readonlyPastFile).toEqual(validationError('size: 4096 bytes is more than', "holds (100 bytes), and a 'readonly' section cannot grow its file"));
+    expect(v.deniedRead.error).toMatchObject({
+      nativeCode: 'ERROR_ACCESS_DENIED',
+      message: expect.stringContaining('its security does not let this process read it'),
+    });
     expect(v.deniedRead.error.message).not.toContain('access: "read"');
   });
 

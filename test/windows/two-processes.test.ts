@@ -35,10 +35,7 @@ describe('interop with an independent C program (mingw-w64)', () => {
   it.runIf(peer !== undefined)('a TS reader reads what a C writer wrote', async () => {
     const name = uniqueName('c-to-ts');
     const text = 'written by C';
-    const [c, ts] = await Promise.all([
-      runWindows(peer as string, ['writer', name, text]),
-      scenario<{ text: string }>(version, 'reader.mjs', [name]),
-    ]);
+    const [c, ts] = await Promise.all([runWindows(peer as string, ['writer', name, text]), scenario<{ text: string }>(version, 'reader.mjs', [name])]);
     expect(c).toMatchObject({ code: 0, stderr: '' });
     expect(ts.text).toBe(text);
   });
@@ -46,10 +43,7 @@ describe('interop with an independent C program (mingw-w64)', () => {
   it.runIf(peer !== undefined)('a C reader reads what a TS writer wrote', async () => {
     const name = uniqueName('ts-to-c');
     const text = 'written by TypeScript';
-    const [ts, c] = await Promise.all([
-      scenario(version, 'writer.mjs', [name, text]),
-      runWindows(peer as string, ['reader', name]),
-    ]);
+    const [ts, c] = await Promise.all([scenario(version, 'writer.mjs', [name, text]), runWindows(peer as string, ['reader', name])]);
     expect(ts).toMatchObject({ alreadyExisted: false });
     expect(c).toMatchObject({ code: 0, stdout: text });
   });
