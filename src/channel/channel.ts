@@ -19,7 +19,7 @@ import { backend, type SyncAccess, type Waitable } from '../backend.js';
 import { NamedEvent } from '../sync/named-event.js';
 import { asyncWaitSchema, waitableOf, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
 import { Waiter } from '../sync/waiter.js';
-import { createSchema, openSchema, syncSchema, type ChannelOpenOptions, type ChannelOptions, type SyncWaitOptions } from './options.js';
+import { createSchema, openSchema, parseSyncTimeout, type ChannelOpenOptions, type ChannelOptions, type SyncWaitOptions } from './options.js';
 import { Peers } from './peers.js';
 import { HEADER_BYTES, Ring, type Claimed, type Holder, type Pending, type Role } from './ring.js';
 import { ChannelClaim, ChannelMessage, checkLength, checkTarget, copyInto, lend } from './in-place.js';
@@ -80,6 +80,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   #held: ChannelMessage | undefined;
   /** The room this end has claimed (claim), until committed or aborted: the writer writes nothing else meanwhile. */
   #claimed: ChannelClaim | undefined;
+  /** The roles this end has registered in roleUsers. */
+  readonly #usesRole: Record<Role, boolean> = { writer: false, reader: false };
 
   private constructor(name: string, { mapping, view, ring, events }: ChannelParts, spinMicroseconds: number) {
     this.name = name;
@@ -143,7 +145,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    * unread data is never overwritten). Returns false on timeout.
    */
   send(message: MessageData, options: SyncWaitOptions = {}): boolean {
-    const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.send() options');
+    const timeoutMs = parseSyncTimeout(options, 'Channel.send() options');
     const bytes = this.#bytes(message);
     return this.#writeSync('send', bytes.length, timeoutMs, () => this.#trySend(bytes)) ?? false;
   }
@@ -164,7 +166,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    * before. Until then this end sends nothing else. With `using`, a claim left without commit() publishes nothing.
    */
   claim(length: number, options: SyncWaitOptions = {}): ChannelClaim | undefined {
-    const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.claim() options');
+    const timeoutMs = parseSyncTimeout(options, 'Channel.claim() options');
     checkLength(length, this.maxMessageLength, 'Channel.claim() length');
     return this.#writeSync('claim', length, timeoutMs, () => this.#tryClaim(length));
   }
@@ -178,7 +180,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /** Receives the next message, waiting for one up to the timeout; undefined on timeout. */
   receive(options: SyncWaitOptions = {}): Buffer | undefined {
-    const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.receive() options');
+    const timeoutMs = parseSyncTimeout(options, 'Channel.receive() options');
     return this.#readSync('receive', timeoutMs, (memory, pending) => memory.read(pending.at, pending.length));
   }
 
@@ -197,7 +199,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    * the message stays in the ring for a larger target.
    */
   receiveInto(target: Uint8Array, options: SyncWaitOptions = {}): number | undefined {
-    const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.receiveInto() options');
+    const timeoutMs = parseSyncTimeout(options, 'Channel.receiveInto() options');
     checkTarget(target, 'Channel.receiveInto() target');
     return this.#readSync('receiveInto', timeoutMs, (memory, pending) => copyInto(this.name, this.maxMessageLength, memory, pending, target));
   }
@@ -215,7 +217,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
    * nothing else; `using message = channel.receiveInPlace()` releases it at the end of the block.
    */
   receiveInPlace(options: SyncWaitOptions = {}): ChannelMessage | undefined {
-    const { timeoutMs } = parseOptions(syncSchema, options, 'Channel.receiveInPlace() options');
+    const timeoutMs = parseSyncTimeout(options, 'Channel.receiveInPlace() options');
     return this.#readSync('receiveInPlace', timeoutMs, (memory, pending) => this.#hold(memory, pending), false);
   }
 
@@ -330,10 +332,12 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   /** Runs a writing attempt until it succeeds, waiting for room for `length` bytes between tries; undefined on timeout. */
   #writeSync<T>(operation: string, length: number, timeoutMs: number, attempt: () => T | undefined): T | undefined {
     this.#calls.refuseWhileQueued('writer', operation);
-    const deadline = performance.now() + timeoutMs;
+    // The clock is read only when the call must wait: most calls find room at once.
+    let deadline = -1;
     for (;;) {
       const done = attempt();
       if (done !== undefined) return done;
+      if (deadline < 0) deadline = performance.now() + timeoutMs;
       const outcome = this.#block(
         'writer',
         () => this.#ring.hasRoom(length),
@@ -366,10 +370,11 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   /** Runs a reading attempt until it finds a message, waiting for one between tries; undefined on timeout. */
   #readSync<T>(operation: string, timeoutMs: number, take: Take<T>, consume = true): T | undefined {
     this.#calls.refuseWhileQueued('reader', operation);
-    const deadline = performance.now() + timeoutMs;
+    let deadline = -1;
     for (;;) {
       const got = this.#tryTake(take, consume);
       if (got !== undefined) return got;
+      if (deadline < 0) deadline = performance.now() + timeoutMs;
       if (
         this.#block(
           'reader',
@@ -490,18 +495,24 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /** Takes the writer or reader role for this thread, unless another live thread or live process has it. */
   #claim(role: Role): void {
-    const holder = this.#ring.claim(role, this.#me, ({ pid, thread }) => (pid === this.#pid ? this.#peers.threadAlive(thread) : this.#peers.alive(pid)));
-    if (holder.pid !== this.#me.pid || holder.thread !== this.#me.thread) {
+    const holder = this.#ring.claim(role, this.#me, this.#holderAlive);
+    if (holder !== this.#me && (holder.pid !== this.#me.pid || holder.thread !== this.#me.thread)) {
       const who = holder.pid === this.#me.pid ? `thread ${holder.thread} of this process` : `process ${holder.pid}`;
       throw new Error(
         `Cannot use channel "${this.name}" as its ${role}: ${who} is its ${role}. A channel has one writer and one reader (one thread each) at a time; use one channel per producer`,
       );
     }
+    // Once per role and end (claim() runs on every call: a key string and two lookups each time cost a fifth of one).
+    if (this.#usesRole[role]) return;
     const key = `${this.#key}:${role}`;
     let users = roleUsers.get(key);
     if (!users) roleUsers.set(key, (users = new Set()));
     users.add(this);
+    this.#usesRole[role] = true;
   }
+
+  /** Whether a role holder still runs: a thread of this process, or another process. */
+  readonly #holderAlive = ({ pid, thread }: Holder): boolean => (pid === this.#pid ? this.#peers.threadAlive(thread) : this.#peers.alive(pid));
 
   /**
    * One wait of a blocked side: raise the waiting flag, look once more (the peer may have acted in between: this

@@ -1,7 +1,7 @@
 /** The options of Channel.create(), Channel.open(), send() and receive(), and the schemas that check them. */
-import { expectedOwnerSchema, securitySchema } from '../section/options.js';
+import { expectedOwnerSchema, parseOptions, securitySchema } from '../section/options.js';
 import type { ExpectedOwner } from '../core/owner.js';
-import { timeoutSchema } from '../sync/kernel-object.js';
+import { MAX_TIMEOUT_MS, timeoutSchema } from '../sync/kernel-object.js';
 import { lazy, zod } from '../core/zod.js';
 
 const schemas = lazy(() => {
@@ -70,4 +70,23 @@ export interface ChannelOpenOptions {
 export interface SyncWaitOptions {
   /** Milliseconds to wait for room or for a message; default Infinity. A timeout is a result, not an exception. */
   timeoutMs?: number;
+}
+
+/**
+ * The timeout of a synchronous send() or receive(): the two shapes nearly every call has (no options, and
+ * `{ timeoutMs }` with a valid value) are read by hand, because a zod parse cost a third of a 64-byte send() and
+ * receive() (BENCHMARKS.md); anything else goes through the schema, for its checks and its messages.
+ */
+export function parseSyncTimeout(options: unknown, context: string): number {
+  if (options === undefined) return Infinity;
+  if (typeof options === 'object' && options !== null && Object.getPrototypeOf(options) === Object.prototype) {
+    let keys = 0;
+    for (const key in options) {
+      if (key !== 'timeoutMs' || ++keys > 1) return parseOptions(syncSchema, options, context).timeoutMs;
+    }
+    const ms = (options as { timeoutMs?: unknown }).timeoutMs;
+    if (ms === undefined) return Infinity;
+    if (ms === Infinity || (Number.isInteger(ms) && (ms as number) >= 0 && (ms as number) <= MAX_TIMEOUT_MS)) return ms as number;
+  }
+  return parseOptions(syncSchema, options, context).timeoutMs;
 }

@@ -12,7 +12,7 @@ import { ObjectClosedError, PlatformNotSupportedError } from '../errors.js';
 import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../section/options.js';
 
 /** The longest timeout a wait takes in milliseconds (2^32 - 2: Win32's INFINITE is 2^32 - 1). */
-const MAX_TIMEOUT_MS = 0xffff_fffe;
+export const MAX_TIMEOUT_MS = 0xffff_fffe;
 
 /** The schemas, built on first use (see zod.ts). */
 const schemas = lazy(() => {
