@@ -2,7 +2,14 @@
 // wake-ups, backpressure, a peer killed on either side), in both view modes and across them, and within one process.
 import { describe, expect, it } from 'vitest';
 import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
-import { expectChannelCalls, expectChannelInPlace, expectChannelSingle, expectLateWait } from '../fixtures/expect-channel.js';
+import {
+  expectChannelCalls,
+  expectChannelInPlace,
+  expectChannelSingle,
+  expectInPlaceExchange,
+  expectLateWait,
+  IN_PLACE_EXCHANGES,
+} from '../fixtures/expect-channel.js';
 import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
 import { onLinux, runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
@@ -64,18 +71,9 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
     expect(received).toMatchObject({ received: 20_000, mismatches: 0, sha256: sent.sha256 });
   });
 
-  it.each([
-    ['zero-copy', 'zero-copy', ZERO_COPY, ZERO_COPY],
-    ['zero-copy', 'copy', ZERO_COPY, COPY],
-    ['copy', 'zero-copy', COPY, ZERO_COPY],
-  ] as const)(
+  it.each(IN_PLACE_EXCHANGES)(
     'carries 5,000 messages written and read in place through a 4 KiB ring, from a %s-mode writer to a %s-mode reader',
-    async (s, r, sender, receiver) => {
-      // Messages up to 4000 bytes in a 4 KiB ring: most need a pad record before them, and the writer waits for room.
-      const { sent, received } = await exchange(version, 5000, 4000, 4096, { sender, receiver, inPlace: true });
-      expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
-      expect(received).toMatchObject({ received: 5000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
-    },
+    async (s, r, sender, receiver) => expectInPlaceExchange(await exchange(version, 5000, 4000, 4096, { sender, receiver, inPlace: true }), s, r),
   );
 
   it('fails an exclusive create when a squatter process holds one of its objects, naming the channel and the object', async () => {
