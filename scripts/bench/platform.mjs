@@ -135,6 +135,7 @@ function commandLine(command, commandArgs) {
   }
 }
 let cachedWine;
-const wineVersion = () => (cachedWine ??= commandLine('wine', ['--version']));
+// The Wine the runtime runs (10.0, in its chroot), not a host `wine` that may be another version.
+const wineVersion = () => (cachedWine ??= windows?.wine ?? 'Wine (version unknown)');
 let cachedCompiler;
 const compilerVersion = () => (cachedCompiler ??= commandLine(TARGET === 'wine' ? 'x86_64-w64-mingw32-gcc' : 'gcc', ['--version']));
