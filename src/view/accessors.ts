@@ -147,45 +147,85 @@ export abstract class ViewAccessors {
   }
 
   /** Reads an unsigned 8-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
-  readU8 = (offset: number): number => this.#get('readU8', CODECS.u8, offset);
+  readU8(offset: number): number {
+    return this.#get('readU8', CODECS.u8, offset);
+  }
   /** Reads an unsigned 16-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
-  readU16 = (offset: number): number => this.#get('readU16', CODECS.u16, offset);
+  readU16(offset: number): number {
+    return this.#get('readU16', CODECS.u16, offset);
+  }
   /** Reads an unsigned 32-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
-  readU32 = (offset: number): number => this.#get('readU32', CODECS.u32, offset);
+  readU32(offset: number): number {
+    return this.#get('readU32', CODECS.u32, offset);
+  }
   /** Reads an unsigned 64-bit integer (a bigint) at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
-  readU64 = (offset: number): bigint => this.#get('readU64', CODECS.u64, offset);
+  readU64(offset: number): bigint {
+    return this.#get('readU64', CODECS.u64, offset);
+  }
   /** Reads a signed 8-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
-  readI8 = (offset: number): number => this.#get('readI8', CODECS.i8, offset);
+  readI8(offset: number): number {
+    return this.#get('readI8', CODECS.i8, offset);
+  }
   /** Reads a signed 16-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
-  readI16 = (offset: number): number => this.#get('readI16', CODECS.i16, offset);
+  readI16(offset: number): number {
+    return this.#get('readI16', CODECS.i16, offset);
+  }
   /** Reads a signed 32-bit integer at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
-  readI32 = (offset: number): number => this.#get('readI32', CODECS.i32, offset);
+  readI32(offset: number): number {
+    return this.#get('readI32', CODECS.i32, offset);
+  }
   /** Reads a signed 64-bit integer (a bigint) at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
-  readI64 = (offset: number): bigint => this.#get('readI64', CODECS.i64, offset);
+  readI64(offset: number): bigint {
+    return this.#get('readI64', CODECS.i64, offset);
+  }
   /** Reads a 32-bit float at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
-  readF32 = (offset: number): number => this.#get('readF32', CODECS.f32, offset);
+  readF32(offset: number): number {
+    return this.#get('readF32', CODECS.f32, offset);
+  }
   /** Reads a 64-bit float at byte `offset`, little-endian (bounds-checked; works in copy mode too). */
-  readF64 = (offset: number): number => this.#get('readF64', CODECS.f64, offset);
+  readF64(offset: number): number {
+    return this.#get('readF64', CODECS.f64, offset);
+  }
   /** Writes an unsigned 8-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
-  writeU8 = (offset: number, value: number): void => this.#set('writeU8', CODECS.u8, offset, value);
+  writeU8(offset: number, value: number): void {
+    this.#set('writeU8', CODECS.u8, offset, value);
+  }
   /** Writes an unsigned 16-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
-  writeU16 = (offset: number, value: number): void => this.#set('writeU16', CODECS.u16, offset, value);
+  writeU16(offset: number, value: number): void {
+    this.#set('writeU16', CODECS.u16, offset, value);
+  }
   /** Writes an unsigned 32-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
-  writeU32 = (offset: number, value: number): void => this.#set('writeU32', CODECS.u32, offset, value);
+  writeU32(offset: number, value: number): void {
+    this.#set('writeU32', CODECS.u32, offset, value);
+  }
   /** Writes an unsigned 64-bit integer (a bigint) at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
-  writeU64 = (offset: number, value: bigint): void => this.#set('writeU64', CODECS.u64, offset, value);
+  writeU64(offset: number, value: bigint): void {
+    this.#set('writeU64', CODECS.u64, offset, value);
+  }
   /** Writes a signed 8-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
-  writeI8 = (offset: number, value: number): void => this.#set('writeI8', CODECS.i8, offset, value);
+  writeI8(offset: number, value: number): void {
+    this.#set('writeI8', CODECS.i8, offset, value);
+  }
   /** Writes a signed 16-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
-  writeI16 = (offset: number, value: number): void => this.#set('writeI16', CODECS.i16, offset, value);
+  writeI16(offset: number, value: number): void {
+    this.#set('writeI16', CODECS.i16, offset, value);
+  }
   /** Writes a signed 32-bit integer at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
-  writeI32 = (offset: number, value: number): void => this.#set('writeI32', CODECS.i32, offset, value);
+  writeI32(offset: number, value: number): void {
+    this.#set('writeI32', CODECS.i32, offset, value);
+  }
   /** Writes a signed 64-bit integer (a bigint) at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
-  writeI64 = (offset: number, value: bigint): void => this.#set('writeI64', CODECS.i64, offset, value);
+  writeI64(offset: number, value: bigint): void {
+    this.#set('writeI64', CODECS.i64, offset, value);
+  }
   /** Writes a 32-bit float at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
-  writeF32 = (offset: number, value: number): void => this.#set('writeF32', CODECS.f32, offset, value);
+  writeF32(offset: number, value: number): void {
+    this.#set('writeF32', CODECS.f32, offset, value);
+  }
   /** Writes a 64-bit float at byte `offset`, little-endian (bounds- and range-checked: a value the type cannot hold throws). */
-  writeF64 = (offset: number, value: number): void => this.#set('writeF64', CODECS.f64, offset, value);
+  writeF64(offset: number, value: number): void {
+    this.#set('writeF64', CODECS.f64, offset, value);
+  }
 
   #get<T extends Scalar>(method: string, codec: Codec<T>, offset: number): T {
     const memory = this.memory(method);

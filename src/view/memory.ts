@@ -105,85 +105,175 @@ const keepsMapped = Symbol('filemapping.keepsMapped');
 /**
  * The memory of a view in zero-copy mode: `buffer` over all of it. `lendFrom` makes an ArrayBuffer over part of it
  * (koffi.view at the view's address plus an offset); without it (or where the runtime cannot detach) lend() copies.
+ *
+ * The memories are classes, their operations methods: a view made one object literal of a dozen closures, each also
+ * named by esbuild's keepNames, which was most of what a map() cost (BENCHMARKS.md, binding overhead).
  */
 export function zeroCopyMemory(buffer: Buffer, lendFrom?: (offset: number, length: number) => ArrayBuffer): ViewMemory {
+  return new ZeroCopyMemory(buffer, lendFrom);
+}
+
+class ZeroCopyMemory implements ViewMemory, WordAtomics {
+  readonly buffer: Buffer;
+  readonly #lendFrom: ((offset: number, length: number) => ArrayBuffer) | undefined;
   // Atomics works on any integer typed array, shared or not; the view's address is aligned to the allocation
   // granularity, so a byte offset that is a multiple of the word size is an aligned word.
   // Made on the first atomic operation (views can be longer than 2^31 bytes: no shifts on lengths or offsets).
-  let i32: Int32Array | undefined;
-  let i64: BigInt64Array | undefined;
-  const words = () => (i32 ??= new Int32Array(buffer.buffer, buffer.byteOffset, Math.floor(buffer.length / 4)));
-  const longs = () => (i64 ??= new BigInt64Array(buffer.buffer, buffer.byteOffset, Math.floor(buffer.length / 8)));
-  return {
-    buffer,
-    atomics: {
-      load32: (offset) => Atomics.load(words(), offset / 4),
-      exchange32: (offset, value) => Atomics.exchange(words(), offset / 4, value),
-      compareExchange32: (offset, expected, replacement) => Atomics.compareExchange(words(), offset / 4, expected, replacement),
-      add32: (offset, delta) => Atomics.add(words(), offset / 4, delta),
-      load64: (offset) => Atomics.load(longs(), offset / 8),
-      exchange64: (offset, value) => Atomics.exchange(longs(), offset / 8, value),
-      compareExchange64: (offset, expected, replacement) => Atomics.compareExchange(longs(), offset / 8, expected, replacement),
-      add64: (offset, delta) => Atomics.add(longs(), offset / 8, delta),
-    },
-    read: (offset, length) => Buffer.from(buffer.subarray(offset, offset + length)),
-    readInto: (target, offset, length) => target.set(buffer.subarray(offset, offset + length)),
-    lend: (offset, length) => {
-      if (!lendFrom || !canDetach || length === 0) return undefined;
-      const lent = lendFrom(offset, length);
-      // A Buffer kept past its release is detached; one kept without release keeps the view mapped (never a fault).
-      Object.defineProperty(lent, keepsMapped, { value: buffer.buffer });
-      return { buffer: Buffer.from(lent), revoke: () => detach(lent) };
-    },
-    write: (source, offset) => buffer.set(source, offset),
-    indexOfNul: (offset, unit) => {
-      if (unit === 1) return buffer.indexOf(0, offset);
-      for (let i = offset; i + 1 < buffer.length; i += 2) if (buffer[i] === 0 && buffer[i + 1] === 0) return i;
-      return -1;
-    },
-  };
+  #i32: Int32Array | undefined;
+  #i64: BigInt64Array | undefined;
+
+  constructor(buffer: Buffer, lendFrom: ((offset: number, length: number) => ArrayBuffer) | undefined) {
+    this.buffer = buffer;
+    this.#lendFrom = lendFrom;
+  }
+
+  get atomics(): WordAtomics {
+    return this;
+  }
+
+  #words(): Int32Array {
+    return (this.#i32 ??= new Int32Array(this.buffer.buffer, this.buffer.byteOffset, Math.floor(this.buffer.length / 4)));
+  }
+
+  #longs(): BigInt64Array {
+    return (this.#i64 ??= new BigInt64Array(this.buffer.buffer, this.buffer.byteOffset, Math.floor(this.buffer.length / 8)));
+  }
+
+  load32(offset: number): number {
+    return Atomics.load(this.#words(), offset / 4);
+  }
+  exchange32(offset: number, value: number): number {
+    return Atomics.exchange(this.#words(), offset / 4, value);
+  }
+  compareExchange32(offset: number, expected: number, replacement: number): number {
+    return Atomics.compareExchange(this.#words(), offset / 4, expected, replacement);
+  }
+  add32(offset: number, delta: number): number {
+    return Atomics.add(this.#words(), offset / 4, delta);
+  }
+  load64(offset: number): bigint {
+    return Atomics.load(this.#longs(), offset / 8);
+  }
+  exchange64(offset: number, value: bigint): bigint {
+    return Atomics.exchange(this.#longs(), offset / 8, value);
+  }
+  compareExchange64(offset: number, expected: bigint, replacement: bigint): bigint {
+    return Atomics.compareExchange(this.#longs(), offset / 8, expected, replacement);
+  }
+  add64(offset: number, delta: bigint): bigint {
+    return Atomics.add(this.#longs(), offset / 8, delta);
+  }
+
+  read(offset: number, length: number): Buffer {
+    return Buffer.from(this.buffer.subarray(offset, offset + length));
+  }
+
+  readInto(target: Uint8Array, offset: number, length: number): void {
+    target.set(this.buffer.subarray(offset, offset + length));
+  }
+
+  lend(offset: number, length: number): LentBytes | undefined {
+    if (!this.#lendFrom || !canDetach || length === 0) return undefined;
+    const lent = this.#lendFrom(offset, length);
+    // A Buffer kept past its release is detached; one kept without release keeps the view mapped (never a fault).
+    Object.defineProperty(lent, keepsMapped, { value: this.buffer.buffer });
+    return { buffer: Buffer.from(lent), revoke: () => detach(lent) };
+  }
+
+  write(source: Uint8Array, offset: number): void {
+    this.buffer.set(source, offset);
+  }
+
+  indexOfNul(offset: number, unit: 1 | 2): number {
+    const buffer = this.buffer;
+    if (unit === 1) return buffer.indexOf(0, offset);
+    for (let i = offset; i + 1 < buffer.length; i += 2) if (buffer[i] === 0 && buffer[i + 1] === 0) return i;
+    return -1;
+  }
 }
 
 /** Scans for a NUL this many bytes at a time in copy mode. */
 const SCAN_CHUNK = 4096;
 
 export function copyMemory(memory: MemoryAccess, address: bigint, length: number): ViewMemory {
-  const read = (offset: number, count: number): Buffer => {
+  return new CopyMemory(memory, address, length);
+}
+
+class CopyMemory implements ViewMemory, WordAtomics {
+  readonly buffer = undefined;
+  readonly #memory: MemoryAccess;
+  readonly #address: bigint;
+  readonly #length: number;
+  /** Made on the first atomic operation only: plain copy-mode views never need the interlocked code page. */
+  #ops: Interlocked | undefined;
+
+  constructor(memory: MemoryAccess, address: bigint, length: number) {
+    this.#memory = memory;
+    this.#address = address;
+    this.#length = length;
+  }
+
+  get atomics(): WordAtomics {
+    return this;
+  }
+
+  #interlocked(): Interlocked {
+    return (this.#ops ??= this.#memory.interlocked());
+  }
+
+  #at(offset: number): bigint {
+    return this.#address + BigInt(offset);
+  }
+
+  load32(offset: number): number {
+    return this.#interlocked().load32(this.#at(offset));
+  }
+  exchange32(offset: number, value: number): number {
+    return this.#interlocked().exchange32(this.#at(offset), value);
+  }
+  compareExchange32(offset: number, expected: number, replacement: number): number {
+    return this.#interlocked().compareExchange32(this.#at(offset), expected, replacement);
+  }
+  add32(offset: number, delta: number): number {
+    return this.#interlocked().add32(this.#at(offset), delta);
+  }
+  load64(offset: number): bigint {
+    return this.#interlocked().load64(this.#at(offset));
+  }
+  exchange64(offset: number, value: bigint): bigint {
+    return this.#interlocked().exchange64(this.#at(offset), value);
+  }
+  compareExchange64(offset: number, expected: bigint, replacement: bigint): bigint {
+    return this.#interlocked().compareExchange64(this.#at(offset), expected, replacement);
+  }
+  add64(offset: number, delta: bigint): bigint {
+    return this.#interlocked().add64(this.#at(offset), delta);
+  }
+
+  read(offset: number, count: number): Buffer {
     const target = Buffer.allocUnsafe(count);
-    if (count > 0) memory.copy(target, address + BigInt(offset), count);
+    if (count > 0) this.#memory.copy(target, this.#at(offset), count);
     return target;
-  };
-  let made: Interlocked | undefined;
-  // Made on the first atomic operation only: plain copy-mode views never need the interlocked code page.
-  const ops = () => (made ??= memory.interlocked());
-  const at = (offset: number) => address + BigInt(offset);
-  return {
-    buffer: undefined,
-    atomics: {
-      load32: (offset) => ops().load32(at(offset)),
-      exchange32: (offset, value) => ops().exchange32(at(offset), value),
-      compareExchange32: (offset, expected, replacement) => ops().compareExchange32(at(offset), expected, replacement),
-      add32: (offset, delta) => ops().add32(at(offset), delta),
-      load64: (offset) => ops().load64(at(offset)),
-      exchange64: (offset, value) => ops().exchange64(at(offset), value),
-      compareExchange64: (offset, expected, replacement) => ops().compareExchange64(at(offset), expected, replacement),
-      add64: (offset, delta) => ops().add64(at(offset), delta),
-    },
-    read,
-    readInto: (target, offset, count) => {
-      if (count > 0) memory.copy(target, address + BigInt(offset), count);
-    },
-    lend: () => undefined,
-    write: (source, offset) => {
-      if (source.length > 0) memory.copy(address + BigInt(offset), source, source.length);
-    },
-    indexOfNul: (offset, unit) => {
-      for (let start = offset; start < length; start += SCAN_CHUNK) {
-        const chunk = read(start, Math.min(SCAN_CHUNK, length - start));
-        const found = zeroCopyMemory(chunk).indexOfNul(0, unit);
-        if (found >= 0) return start + found;
-      }
-      return -1;
-    },
-  };
+  }
+
+  readInto(target: Uint8Array, offset: number, count: number): void {
+    if (count > 0) this.#memory.copy(target, this.#at(offset), count);
+  }
+
+  lend(): undefined {
+    return undefined;
+  }
+
+  write(source: Uint8Array, offset: number): void {
+    if (source.length > 0) this.#memory.copy(this.#at(offset), source, source.length);
+  }
+
+  indexOfNul(offset: number, unit: 1 | 2): number {
+    for (let start = offset; start < this.#length; start += SCAN_CHUNK) {
+      const chunk = this.read(start, Math.min(SCAN_CHUNK, this.#length - start));
+      const found = zeroCopyMemory(chunk).indexOfNul(0, unit);
+      if (found >= 0) return start + found;
+    }
+    return -1;
+  }
 }

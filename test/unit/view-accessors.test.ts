@@ -97,7 +97,7 @@ describe.each([
   ] as const)('refuses %s(0, %s): an integer writer takes integers only, and leaves the memory as it was', (method, value, message) => {
     const v = view();
     v.writeU32(0, 0x01020304);
-    const write = v[method] as (offset: number, value: unknown) => void;
+    const write = (v[method] as (offset: number, value: unknown) => void).bind(v);
     expect(() => write(0, value)).toThrow(FileMappingValidationError);
     expect(() => write(0, value)).toThrow(`Invalid MappedView.${method}() arguments:\n  ✖ value: ${message}`);
     expect(v.readU32(0)).toBe(0x01020304);
@@ -112,7 +112,7 @@ describe.each([
     ['writeI64', 2n ** 63n, 'expected a bigint from -9223372036854775808n to 9223372036854775807n, got 9223372036854775808n'],
   ] as const)('refuses %s(0, %s): a 64-bit writer takes bigints in its range only', (method, value, message) => {
     const v = view();
-    const write = v[method] as (offset: number, value: unknown) => void;
+    const write = (v[method] as (offset: number, value: unknown) => void).bind(v);
     expect(() => write(0, value)).toThrow(`Invalid MappedView.${method}() arguments:\n  ✖ value: ${message}`);
     expect(v.readU64(0)).toBe(0n);
   });
