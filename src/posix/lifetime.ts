@@ -68,10 +68,13 @@ const SHM_DIR = '/dev/shm';
 /** What was found under a name that exists. */
 export type Found = 'in-use' | 'stale' | 'foreign' | 'replaced';
 
-/** The inode of the file descriptor (fstat through Node), and whether this package made the segment. */
+/**
+ * The inode of the file descriptor (fstat through Node), and whether this package made the segment: marked (finished),
+ * or a mutex, event or semaphore (S_ISGID from shm_open on) whose creator may not have finished it.
+ */
 function identity(fd: number): { ino: number; dev: number; ours: boolean } {
   const stats = statFd(fd);
-  return { ino: stats.ino, dev: stats.dev, ours: (stats.mode & S_ISVTX) !== 0 };
+  return { ino: stats.ino, dev: stats.dev, ours: (stats.mode & (S_ISVTX | S_ISGID)) !== 0 };
 }
 
 /** fstat, through Node: no `struct stat` to declare (its layout differs between C libraries and architectures). */
@@ -98,7 +101,8 @@ export function stillNamed(name: string, fd: number): boolean {
 export function join(libc: Libc, name: string, fd: number): Found {
   const { ours } = identity(fd);
   if (ours && libc.flock(fd, LOCK_EX | LOCK_NB) === 0) {
-    // Nobody holds it: a process that made it ended without closing. Unlink only what the name still refers to.
+    // Nobody holds it: a process that made it ended without closing, or was killed while it made it (an object its
+    // creator never marked, which would otherwise take its name for good). Unlink only what the name still refers to.
     if (!stillNamed(name, fd)) return 'replaced';
     libc.shm_unlink(name);
     return 'stale';
@@ -218,7 +222,7 @@ function sweepStale(libc: Libc): void {
   for (const entry of entries) {
     try {
       const stats = statSync(`${SHM_DIR}/${entry}`);
-      if ((stats.mode & S_ISVTX) === 0 || stats.uid !== uid || !stats.isFile() || Date.now() - stats.mtimeMs < SWEEP_AFTER_MS) continue;
+      if ((stats.mode & (S_ISVTX | S_ISGID)) === 0 || stats.uid !== uid || !stats.isFile() || Date.now() - stats.mtimeMs < SWEEP_AFTER_MS) continue;
       const fd = libc.shm_open(`/${entry}`, O_RDONLY | O_CLOEXEC, 0);
       if (fd < 0) continue;
       // Locked by nobody, and still the one the name refers to: left behind.
@@ -248,6 +252,12 @@ export function createOrJoin(
     if (fd >= 0) {
       try {
         if (holdShared(libc, fd) !== 0) throw posixError(libc, libc.errno(), 'flock', `${what}: taking its lock`, given);
+        // Between shm_open and the lock, another process may have taken the new object for one whose creator died, and
+        // unlinked it (join): then start again, under the name as it is now.
+        if (options.kind !== 'section' && !stillNamed(name, fd)) {
+          libc.close(fd);
+          continue;
+        }
         options.initialize(fd);
         if (markOurs(libc, fd, options.kind) !== 0) throw posixError(libc, libc.errno(), 'fchmod', `${what}: marking it`, given);
       } catch (error) {

@@ -149,4 +149,36 @@ describe.runIf(onLinux)('the lifetime of named sections on Linux', () => {
       rmSync(shm(name), { force: true });
     }
   });
+
+  // A creator killed between shm_open and the end of its set-up left an object with the objects' mode bit (S_ISGID),
+  // nothing written and nobody's lock: every later create() of the name waited a second, then refused it with EINVAL
+  // ("an object its creator never finished"), for good. It is now taken for what a dead creator left, and made anew.
+  it.each(['mutex', 'event', 'semaphore'] as const)('makes the %s anew over one whose creator was killed before it finished it', async (kind) => {
+    const { NamedMutex, NamedEvent, NamedSemaphore } = await load();
+    const name = uniqueName(`unfinished-${kind}`);
+    const made = await run('python3', ['-c', `import os; os.close(os.open(${JSON.stringify(shm(name))}, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o2600))`]);
+    expect(made.code, made.stderr).toBe(0);
+    try {
+      const object =
+        kind === 'mutex'
+          ? NamedMutex.create(name)
+          : kind === 'event'
+            ? NamedEvent.create(name)
+            : NamedSemaphore.create(name, { initialCount: 1, maximumCount: 1 });
+      expect(object.alreadyExisted).toBe(false);
+      if (object instanceof NamedMutex) {
+        expect(object.lock(0)).toBe('acquired');
+        object.unlock();
+      } else if (object instanceof NamedEvent) {
+        object.set();
+        expect(object.wait(0)).toBe('signaled');
+      } else {
+        expect(object.wait(0)).toBe('signaled');
+      }
+      object.close();
+      expect(existsSync(shm(name))).toBe(false);
+    } finally {
+      rmSync(shm(name), { force: true });
+    }
+  });
 });
