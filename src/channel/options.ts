@@ -1,7 +1,7 @@
 /** The options of Channel.create(), Channel.open(), send() and receive(), and the schemas that check them. */
 import { expectedOwnerSchema, parseOptions, securitySchema } from '../section/options.js';
 import type { ExpectedOwner } from '../core/owner.js';
-import { MAX_TIMEOUT_MS, timeoutSchema } from '../sync/kernel-object.js';
+import { isTimeoutMs, timeoutSchema } from '../sync/kernel-object.js';
 import { lazy, zod } from '../core/zod.js';
 
 const schemas = lazy(() => {
@@ -80,13 +80,11 @@ export interface SyncWaitOptions {
 export function parseSyncTimeout(options: unknown, context: string): number {
   if (options === undefined) return Infinity;
   if (typeof options === 'object' && options !== null && Object.getPrototypeOf(options) === Object.prototype) {
-    let keys = 0;
-    for (const key in options) {
-      if (key !== 'timeoutMs' || ++keys > 1) return parseOptions(syncSchema, options, context).timeoutMs;
-    }
+    // Any other key (inherited ones too) is the schema's to refuse.
+    for (const key in options) if (key !== 'timeoutMs') return parseOptions(syncSchema, options, context).timeoutMs;
     const ms = (options as { timeoutMs?: unknown }).timeoutMs;
     if (ms === undefined) return Infinity;
-    if (ms === Infinity || (Number.isInteger(ms) && (ms as number) >= 0 && (ms as number) <= MAX_TIMEOUT_MS)) return ms as number;
+    if (isTimeoutMs(ms)) return ms;
   }
   return parseOptions(syncSchema, options, context).timeoutMs;
 }

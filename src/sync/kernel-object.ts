@@ -12,16 +12,19 @@ import { ObjectClosedError, PlatformNotSupportedError } from '../errors.js';
 import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../section/options.js';
 
 /** The longest timeout a wait takes in milliseconds (2^32 - 2: Win32's INFINITE is 2^32 - 1). */
-export const MAX_TIMEOUT_MS = 0xffff_fffe;
+const MAX_TIMEOUT_MS = 0xffff_fffe;
+
+/** A timeout the waits take: Infinity, or whole milliseconds from 0 to 4294967294 (INFINITE is 4294967295). */
+export function isTimeoutMs(ms: unknown): ms is number {
+  return ms === Infinity || (typeof ms === 'number' && Number.isInteger(ms) && ms >= 0 && ms <= MAX_TIMEOUT_MS);
+}
 
 /** The schemas, built on first use (see zod.ts). */
 const schemas = lazy(() => {
   const z = zod();
+  // A custom check, not z.number(): zod's number refuses Infinity, which is a timeout (and the default) here.
   const timeout = z
-    .number({ error: 'Expected milliseconds: a number from 0 to 4294967294, or Infinity' })
-    .refine((ms) => ms === Infinity || (Number.isInteger(ms) && ms >= 0 && ms <= MAX_TIMEOUT_MS), {
-      error: 'Expected milliseconds: an integer from 0 to 4294967294, or Infinity',
-    })
+    .custom<number>(isTimeoutMs, { error: 'Expected milliseconds: an integer from 0 to 4294967294, or Infinity' })
     .default(Infinity);
   return {
     timeout,
