@@ -9,7 +9,7 @@
 //
 // While a process uses it, the chroot sees the host's /proc, /dev, /dev/shm, /tmp and this repository at the same
 // paths (bind mounts), so the Windows programs find every file at the path the tests give them (as Z:\...). The
-// process that made the mounts undoes them when it ends (or with unmountWineRoot()).
+// process that made the mounts undoes them when it ends (`node scripts/windows-runtime.mjs unmount` undoes them all).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -36,7 +36,7 @@ export function wineRootProblem() {
     return `The Windows tests run Windows Node under Wine 10 in a Debian 13 chroot (${WINE_ROOT}), which needs root (debootstrap, chroot and bind mounts): run them as root`;
   }
   if (!existsSync(MARKER) && !has('debootstrap')) {
-    return `The Windows tests run Windows Node under Wine 10 in a Debian 13 chroot made with debootstrap, which is not installed. Install it with:\n  ${DEBOOTSTRAP_INSTALL}\n(the chroot then takes ${SIZE_NOTE} of disk and a few minutes to make, once)`;
+    return `The Windows tests run Windows Node under Wine 10 in a Debian 13 chroot made with debootstrap, which is not installed. Install it with:\n  ${DEBOOTSTRAP_INSTALL}\n(the chroot then takes ${SIZE_NOTE} of disk and about a minute to make on the test machine, once)`;
   }
   return undefined;
 }
@@ -101,7 +101,7 @@ export function ensureWineRoot() {
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(HOME, { recursive: true });
   const started = Date.now();
-  console.error(`Making a Debian 13 chroot with Wine 10 in ${WINE_ROOT} (once; ${SIZE_NOTE}, a few minutes)...`);
+  console.error(`Making a Debian 13 chroot with Wine 10 in ${WINE_ROOT} (once; ${SIZE_NOTE}, about a minute)...`);
   execFileSync('debootstrap', ['--variant=minbase', SUITE, partial, debianMirror()], { stdio: ['ignore', 'ignore', 'inherit'] });
   copyFileSync('/etc/resolv.conf', join(partial, 'etc', 'resolv.conf'));
   const made = mount(partial, mountsOf(partial).slice(0, 3));
@@ -149,7 +149,7 @@ export function unmountAll(env) {
 }
 
 /** Stops the chroot's wineserver and undoes the mounts this process made. */
-export function unmountWineRoot() {
+function unmountWineRoot() {
   if (!ours) return;
   if (ours.length > 0) spawnSync('chroot', [WINE_ROOT, WINESERVER, '-k'], { env: serverEnv, stdio: 'ignore' });
   unmount(ours);

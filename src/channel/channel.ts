@@ -475,8 +475,9 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     const pending = this.#ring.tryPeek();
     const got = pending && take(memory, pending);
     if (pending && consume) this.#ring.consume(pending);
-    // Room made (or a pad record skipped) for a writer that waits for it.
-    if (this.#ring.writerWaiting) this.#space?.set();
+    // Room made (or a pad record skipped) for a writer that waits for it. Only then is the flag read: in copy mode
+    // each read of it is a native call, and most calls that find nothing made no room.
+    if (((pending && consume) || this.#ring.padSkipped) && this.#ring.writerWaiting) this.#space?.set();
     return got;
   }
 

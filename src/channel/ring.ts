@@ -100,6 +100,7 @@ export class Ring {
   readonly #memory: RingMemory;
   /** The channel's name, for the errors. */
   readonly #channel: string;
+  #padSkipped = false;
 
   private constructor(memory: RingMemory, channel: string) {
     this.#memory = memory;
@@ -217,12 +218,18 @@ export class Ring {
     this.#publish(this.#memory(), claimed.at, claimed.head, length);
   }
 
+  /** Whether the last tryPeek() skipped a pad record, giving room back to the writer. */
+  get padSkipped(): boolean {
+    return this.#padSkipped;
+  }
+
   /**
    * The oldest message, left in the ring (skipping pad records, which it consumes): its offset in the memory, its
    * length and the tail that consume() publishes; undefined when the ring is empty.
    */
   tryPeek(): Pending | undefined {
     const memory = this.#memory();
+    this.#padSkipped = false;
     for (;;) {
       const { tail, used } = this.#positions(memory);
       if (used === 0) return undefined;
@@ -233,6 +240,7 @@ export class Ring {
         if (toEnd > used)
           throw new ChannelDamagedError(this.#channel, `a pad record of ${toEnd} bytes at position ${tail} does not fit the ${used} bytes published`);
         memory.atomics.exchange32(AT.tail, (tail + toEnd) | 0);
+        this.#padSkipped = true;
         continue;
       }
       if (length > this.maxMessageLength || recordBytes(length) > used || recordBytes(length) > this.capacity - at) {

@@ -1,7 +1,7 @@
 // Channel natively on Linux, from the scenario files the Windows suite runs under Wine: between processes (futex
 // wake-ups, backpressure, a peer killed on either side), in both view modes and across them, and within one process.
 import { describe, expect, it } from 'vitest';
-import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
+import { exchanger, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
 import {
   expectChannelCalls,
   expectChannelInPlace,
@@ -15,24 +15,18 @@ import { onLinux, runScenario, scenario, uniqueName, versions, VIEW_MODES } from
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
-/** Runs a sender and a receiver at once, the sender creating the channel. */
-const exchange = (
-  version: string,
-  count: number,
-  maxSize: number,
-  capacity?: number,
-  modes: { sender?: Record<string, string>; receiver?: Record<string, string>; inPlace?: boolean } = {},
-) => exchangeOf(scenario, uniqueName('channel'), version, 'sender', count, maxSize, capacity, modes);
+/** Runs a sender and a receiver at once; `creator` says which side creates the channel. */
+const exchange = exchanger(scenario, uniqueName);
 
 describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, Node %s', (version) => {
   it('carries 100,000 messages of 1 byte to 64 KiB intact', async () => {
-    const { sent, received } = await exchange(version, 100_000, 65536);
+    const { sent, received } = await exchange(version, 'sender', 100_000, 65536);
     expect(received).toMatchObject({ received: 100_000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
     expect(received.peerError).toBeUndefined();
   });
 
   it('makes a sender wait while the ring is full, and loses nothing (a 4 KiB ring, messages up to 4000 bytes)', async () => {
-    const { sent, received } = await exchange(version, 5000, 4000, 4096);
+    const { sent, received } = await exchange(version, 'sender', 5000, 4000, 4096);
     expect(received).toMatchObject({ received: 5000, mismatches: 0, sha256: sent.sha256 });
   });
 
@@ -66,14 +60,14 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
     ['copy', 'zero-copy', COPY, ZERO_COPY],
     ['zero-copy', 'copy', ZERO_COPY, COPY],
   ] as const)('carries 20,000 messages from a %s-mode sender to a %s-mode receiver', async (s, r, sender, receiver) => {
-    const { sent, received } = await exchange(version, 20_000, 65536, undefined, { sender, receiver });
+    const { sent, received } = await exchange(version, 'sender', 20_000, 65536, undefined, { sender, receiver });
     expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
     expect(received).toMatchObject({ received: 20_000, mismatches: 0, sha256: sent.sha256 });
   });
 
   it.each(IN_PLACE_EXCHANGES)(
     'carries 5,000 messages written and read in place through a 4 KiB ring, from a %s-mode writer to a %s-mode reader',
-    async (s, r, sender, receiver) => expectInPlaceExchange(await exchange(version, 5000, 4000, 4096, { sender, receiver, inPlace: true }), s, r),
+    async (s, r, sender, receiver) => expectInPlaceExchange(await exchange(version, 'sender', 5000, 4000, 4096, { sender, receiver, inPlace: true }), s, r),
   );
 
   it('fails an exclusive create when a squatter process holds one of its objects, naming the channel and the object', async () => {

@@ -124,10 +124,12 @@ describe.each([
     expect(ring.empty).toBe(false);
     expect(ring.hasRoom(60)).toBe(false); // now only the reader can make room
     expect(ring.tryRead()).toBeUndefined(); // the reader skips it: no message, and the room is back
+    expect(ring.padSkipped).toBe(true); // which the reader's end tells a waiting writer
     expect(ring.empty).toBe(true);
     expect(ring.hasRoom(60)).toBe(true);
     expect(ring.tryWrite(largest)).toBe(true);
     expect(ring.tryRead()).toEqual(largest);
+    expect(ring.padSkipped).toBe(false);
   });
 
   it('writes a claimed message in place, publishing nothing before commit and only the length committed', () => {

@@ -1,24 +1,18 @@
 // The view accessors in both modes, in Windows node.exe: zero copy, and copy mode forced with FILEMAPPING_COPY_MODE
 // (as it is chosen by itself where external buffers are forbidden, in Electron).
 import { describe, expect, it } from 'vitest';
+import { accessorsWritten } from '../fixtures/expect-sections.js';
 import { runScenario, uniqueName, versions } from './harness.js';
 
 describe.each(versions)('view accessors, Windows node %s', (version) => {
   it.each([
     ['zero-copy', '0'],
     ['copy', '1'],
-  ])('read and write the shared memory in %s mode, and refuse writes through a read view and fractions', async (mode, env) => {
+  ] as const)('read and write the shared memory in %s mode, and refuse writes through a read view and fractions', async (mode, env) => {
     const result = await runScenario(version, 'accessors.mjs', [uniqueName('accessors')], { FILEMAPPING_COPY_MODE: env });
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout.trim());
-    expect(report).toMatchObject({
-      copyMode: mode === 'copy',
-      text: 'C string ✓',
-      wide: 'wide',
-      u64: String(2n ** 64n - 1n),
-      f64: -0.5,
-      tail: [9, 9, 9, 9, 9, 9],
-    });
+    expect(report).toMatchObject(accessorsWritten(mode));
     if (mode === 'copy') expect(report.buffer.error.message).toContain('copy mode');
     else expect(report.buffer).toBe(65536);
     expect(report.refusedWrite.error).toMatchObject({

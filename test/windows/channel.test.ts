@@ -1,6 +1,6 @@
 // Channel across real Windows processes (under Wine on Linux, natively on Windows).
 import { describe, expect, it } from 'vitest';
-import { exchange as exchangeOf, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
+import { exchanger, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
 import {
   expectChannelCalls,
   expectChannelInPlace,
@@ -15,14 +15,7 @@ import { runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harne
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
 
 /** Runs a sender and a receiver at once; `creator` says which side creates the channel. */
-const exchange = (
-  version: string,
-  creator: 'sender' | 'receiver',
-  count: number,
-  maxSize: number,
-  capacity?: number,
-  modes: { sender?: Record<string, string>; receiver?: Record<string, string>; inPlace?: boolean } = {},
-) => exchangeOf(scenario, uniqueName('channel'), version, creator, count, maxSize, capacity, modes);
+const exchange = exchanger(scenario, uniqueName);
 
 describe.each(versions)('Channel between two processes, Windows node %s', (version) => {
   it.each(['sender', 'receiver'] as const)('carries 100,000 messages of 1 byte to 64 KiB intact, the %s having created the channel', async (creator) => {
