@@ -23,9 +23,7 @@ export function isTimeoutMs(ms: unknown): ms is number {
 const schemas = lazy(() => {
   const z = zod();
   // A custom check, not z.number(): zod's number refuses Infinity, which is a timeout (and the default) here.
-  const timeout = z
-    .custom<number>(isTimeoutMs, { error: 'Expected milliseconds: an integer from 0 to 4294967294, or Infinity' })
-    .default(Infinity);
+  const timeout = z.custom<number>(isTimeoutMs, { error: 'Expected milliseconds: an integer from 0 to 4294967294, or Infinity' }).default(Infinity);
   return {
     timeout,
     /** Options shared by every create(). */
