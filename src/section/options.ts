@@ -99,6 +99,8 @@ const schemas = lazy(() => {
     .refine((sddl) => !sddl.includes('\0'), { error: 'Must not contain a NUL character' });
 
   const NAMESPACE = /^(?:Global|Local|Session\\\d+)\\/u;
+  /** In a /u pattern a surrogate pair is one code point: \p{Cs} matches only a surrogate that is alone. */
+  const LONE_SURROGATE = /\p{Cs}/u;
 
   /** A kernel object name: Local\ or Global\ (or Session\N\) prefix, then no backslash, no NUL. */
   const nameSchema = z
@@ -106,6 +108,9 @@ const schemas = lazy(() => {
     .min(1, { error: 'Must not be empty (omit the name for an anonymous section)' })
     .max(MAX_NAME_LENGTH, { error: `Must be at most ${MAX_NAME_LENGTH} characters` })
     .refine((name) => !name.includes('\0'), { error: 'Must not contain a NUL character' })
+    // A lone surrogate has no UTF-8 form: Linux would name the object with U+FFFD, so that two different names
+    // (NAME\ud800 and NAME\udc00) would be one object, where Windows keeps them apart. Refused on every OS alike.
+    .refine((name) => !LONE_SURROGATE.test(name), { error: 'Must be well-formed Unicode (a lone surrogate, such as "\\ud800", has no UTF-8 form)' })
     .refine((name) => !name.replace(NAMESPACE, '').includes('\\'), {
       error: 'Must not contain a backslash except after the Local\\, Global\\ or Session\\N\\ prefix',
     })
@@ -330,9 +335,22 @@ export type ParsedMapOptions = z.output<ReturnType<typeof mapOptionsSchema>>;
  * throws a FileMappingValidationError naming `context` and every problem.
  */
 export function parseOptions<Schema extends z.ZodType>(schema: Schema | (() => Schema), value: unknown, context: string): z.output<Schema> {
+  // zod takes any object for an object schema and reads its own keys: a Map, a Date or a class instance would be an
+  // options object with no options, silently. Options are a plain object literal ({ ... }), or null-prototype one.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !isPlainObject(value)) {
+    throw new FileMappingValidationError(context, [
+      `Expected a plain object ({ ... }) of options, received ${(value as { constructor?: { name?: unknown } }).constructor?.name ?? 'an object'} instance`,
+    ]);
+  }
   const result = (typeof schema === 'function' ? schema() : schema).safeParse(value ?? {});
   if (!result.success) throw FileMappingValidationError.fromZod(context, result.error);
   return result.data;
+}
+
+/** Whether `value` is an object literal's kind of object: its prototype is Object.prototype (of any realm) or null. */
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
 /** Parses a section name, or throws a FileMappingValidationError. */

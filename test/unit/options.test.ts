@@ -166,6 +166,29 @@ describe('FileMapping.create() options', () => {
   it('refuses options that are not an object', () => {
     expect(refusal(createOptionsSchema, 1024).issues).toEqual([expect.stringMatching(/expected object/)]);
   });
+
+  // zod reads an object's own keys: a Map of options was an options object with none, its timeoutMs never seen.
+  it.each([
+    ['Map', new Map([['size', 1024]])],
+    ['Date', new Date()],
+    ['RegExp', /size/u],
+    [
+      'class instance',
+      new (class Options {
+        size = 1024;
+      })(),
+    ],
+  ])('refuses a %s where a plain object of options belongs, naming what it got', (_kind, value) => {
+    expect(() => parseOptions(createOptionsSchema, value, 'test options')).toThrow(FileMappingValidationError);
+    expect(() => parseOptions(createOptionsSchema, value, 'test options')).toThrow(
+      new RegExp(`plain object .* received ${(value as object).constructor.name} instance`, 'u'),
+    );
+  });
+
+  it('takes a null-prototype object as a plain one', () => {
+    const options = Object.assign(Object.create(null) as Record<string, unknown>, { size: 1024 });
+    expect(parseOptions(createOptionsSchema, options, 'test options').size).toBe(1024n);
+  });
 });
 
 describe('FileMapping.open() options', () => {
@@ -257,6 +280,7 @@ describe('section names', () => {
     'Session\\12\\x',
     'plain',
     'with spaces, dots. and ünïcode',
+    'a surrogate pair: \u{1f600}',
     'x'.repeat(260),
     `Local\\${'x'.repeat(254)}`,
   ])('accepts %j as it is', (name) => {
@@ -278,6 +302,9 @@ describe('section names', () => {
     ['Local\\', /name after the prefix/],
     ['Global\\', /name after the prefix/],
     ['Session\\1\\', /name after the prefix/],
+    // Linux would make U+FFFD of each, so that two names would be one object.
+    ['a\ud800', /well-formed Unicode/],
+    ['Local\\a\udc00b', /well-formed Unicode/],
     [42, /string/],
     [undefined, /string/],
   ])('refuses %j, saying why and naming the name', (name, message) => {
