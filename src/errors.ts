@@ -83,7 +83,9 @@ export class SystemCallError extends Error {
   constructor(options: SystemCallErrorOptions, init?: { cause?: unknown }) {
     const system = options.systemMessage.trim().replace(/\s+$/u, '') || 'no system message';
     const hint = options.hint;
-    super(`${options.syscall} failed ${options.action}: ${options.nativeCode} (${options.errno}): ${system}${hint ? ` ${hint}` : ''}`, init);
+    // The system's text is a sentence: strerror's have no full stop, FormatMessage's do.
+    const sentence = /[.!?]$/u.test(system) ? system : `${system}.`;
+    super(`${options.syscall} failed ${options.action}: ${options.nativeCode} (${options.errno}): ${sentence}${hint ? ` ${hint}` : ''}`, init);
     this.code = options.code;
     this.errno = options.errno;
     this.nativeCode = options.nativeCode;

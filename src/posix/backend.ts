@@ -21,6 +21,7 @@ import {
   O_CLOEXEC,
   O_CREAT,
   O_EXCL,
+  O_NONBLOCK,
   O_RDONLY,
   O_RDWR,
   PROT_READ,
@@ -29,13 +30,16 @@ import {
 import { errnoNumber, posixError } from './errors.js';
 import { posixInterlocked } from './interlocked.js';
 import { getLibc, type Libc } from './libc.js';
-import { anonymousFd, createOrJoin, hold, openAndJoin, release, statFd } from './lifetime.js';
+import { createOrJoin, hold, openAndJoin, release } from './lifetime.js';
+import { anonymousFd, statFd } from './segments.js';
 import { shmName } from './names.js';
 import { posixSync } from './sync.js';
 import { checkOwner, ownerOf } from './owner.js';
 
 /** Windows' SEC_* attributes: only the default, 'commit', means anything here. */
 const WINDOWS_ONLY_ATTRIBUTES = ['reserve', 'large-pages', 'no-cache', 'write-combine', 'image', 'image-no-execute'] as const;
+/** What to do about ENOSPC for a file-backed section. */
+const FILE_ROOM_HINT = 'The file system that holds the file has no room for this size: free some space, or ask for less.';
 /** The largest size or offset libc takes (off_t is a signed 64-bit integer). */
 const MAX_OFF_T = 2n ** 63n - 1n;
 
@@ -149,32 +153,53 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
     const writes = options.protection === 'readwrite';
     let created = false;
     let fd = -1;
+    // Never waits in open(): a FIFO given as the file would block an open for reading until a writer came.
+    const flags = O_NONBLOCK | O_CLOEXEC;
     // With a size and a protection that writes, a missing file is created (and grown), as on Windows.
     if (options.size !== undefined && writes) {
-      fd = libc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666);
+      fd = libc.open(path, O_RDWR | O_CREAT | O_EXCL | flags, 0o666);
       created = fd >= 0;
       if (fd < 0 && libc.errnoNames.get(libc.errno()) !== 'EEXIST') throw fail('open', `opening file "${options.file}" to back a section`, options.file);
     }
     if (fd < 0) {
-      fd = libc.open(path, (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
+      fd = libc.open(path, (writes ? O_RDWR : O_RDONLY) | flags, 0);
       if (fd < 0) throw fail('open', `opening file "${options.file}" to back a section`, options.file);
     }
     try {
-      const have = BigInt(statFd(fd).size);
+      const stats = statFd(fd);
+      if (!stats.isFile()) {
+        throw posixError(
+          libc,
+          errnoNumber(libc, stats.isDirectory() ? 'EISDIR' : 'EINVAL'),
+          'open',
+          `opening file "${options.file}" to back a section: it is ${stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : 'not a regular file'}`,
+          options.file,
+          undefined,
+          'A section is backed by a regular file: give the path of one.',
+        );
+      }
+      const have = BigInt(stats.size);
       const size = options.size ?? have;
       if (size === 0n) {
         throw new FileMappingValidationError('FileMapping.create() options', [
           `file: "${options.file}" is empty: a file-backed section needs a size; pass size to grow the file`,
         ]);
       }
-      if (size > have) {
-        if (!writes) {
-          throw new FileMappingValidationError('FileMapping.create() options', [
-            `size: ${size} bytes is more than "${options.file}" holds (${have} bytes), and a '${options.protection}' section cannot grow its file; omit size to map the whole file, or use 'readwrite' protection to grow it`,
-          ]);
+      if (size > have && !writes) {
+        throw new FileMappingValidationError('FileMapping.create() options', [
+          `size: ${size} bytes is more than "${options.file}" holds (${have} bytes), and a '${options.protection}' section cannot grow its file; omit size to map the whole file, or use 'readwrite' protection to grow it`,
+        ]);
+      }
+      // The file's blocks are reserved now, as Windows reserves them (ERROR_DISK_FULL from CreateFileMapping): a write
+      // through the view to a hole the file system then has no room for would be a SIGBUS of the host.
+      if (writes) {
+        const errno = libc.posix_fallocate(fd, 0n, size);
+        const unsupported = errno !== 0 && ['EOPNOTSUPP', 'ENOTSUP', 'ENOSYS'].includes(libc.errnoNames.get(errno) ?? '');
+        if (errno !== 0 && !unsupported) {
+          throw posixError(libc, errno, 'posix_fallocate', `${what}: reserving ${size} bytes of "${options.file}"`, options.file, undefined, FILE_ROOM_HINT);
         }
-        // The file grows as on Windows: sparse, its new bytes read as zeros.
-        if (libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: growing the file to ${size} bytes`, options.file);
+        // A file system that cannot reserve (glibc writes a byte per block there otherwise): the file grows sparse.
+        if (unsupported && size > have && libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: growing the file to ${size} bytes`, options.file);
       }
       adopt(fd, undefined);
       // The section is the file's descriptor: fsync on it, closed with the section.

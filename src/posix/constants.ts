@@ -1,6 +1,7 @@
 /**
- * The libc constants the package uses, with their Linux values (x86_64 and aarch64 share them: the generic ABI). The
- * raw layer `filemapping/posix` exports them under their C names. macOS has other values for several (O_CREAT 0x200,
+ * The libc constants the package uses, with their Linux values (x86_64 and aarch64 share most of them; the few open(2)
+ * flags that differ are chosen by the running architecture below). The raw layer `filemapping/posix` exports them
+ * under their C names. macOS has other values for several (O_CREAT 0x200,
  * O_EXCL 0x800, MAP_ANON 0x1000, MS_SYNC 0x10): its backend, when there is one, brings its own table.
  */
 
@@ -17,8 +18,24 @@ export const O_CREAT = 0x40;
 export const O_EXCL = 0x80;
 /** libc's `O_TRUNC`, for open(2), shm_open(3). */
 export const O_TRUNC = 0x200;
+/** libc's `O_NONBLOCK`, for open(2), shm_open(3): opening a FIFO does not wait for its other end. */
+export const O_NONBLOCK = 0x800;
 /** libc's `O_CLOEXEC`, for open(2), shm_open(3). */
 export const O_CLOEXEC = 0x80000;
+// aarch64 (and 32-bit arm) number these flags otherwise than x86_64 (asm/fcntl.h of each architecture).
+const ARM = process.arch === 'arm64' || process.arch === 'arm';
+/** libc's `O_DIRECTORY`, for open(2): 0x10000 on x86_64, 0x4000 on aarch64. */
+export const O_DIRECTORY = ARM ? 0x4000 : 0x10000;
+/** libc's `O_NOFOLLOW`, for open(2): a symbolic link is refused (ELOOP). 0x20000 on x86_64, 0x8000 on aarch64. */
+export const O_NOFOLLOW = ARM ? 0x8000 : 0x20000;
+/** libc's `O_TMPFILE` (Linux 3.11+), for open(2): an unnamed file in the directory given, which linkat() can name. */
+export const O_TMPFILE = 0x400000 | O_DIRECTORY;
+
+// linkat(2)
+/** libc's `AT_FDCWD`: a path relative to the current directory. */
+export const AT_FDCWD = -100;
+/** libc's `AT_SYMLINK_FOLLOW`, for linkat(2): link what a symbolic link (such as /proc/self/fd/N) refers to. */
+export const AT_SYMLINK_FOLLOW = 0x400;
 
 // mmap(2), mprotect(2)
 /** libc's `PROT_NONE`, for mmap(2), mprotect(2). */

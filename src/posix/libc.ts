@@ -20,6 +20,7 @@ export interface Libc {
   /** memfd_create (glibc 2.27+, musl 1.1.20+), or undefined where the C library lacks it. */
   readonly memfd_create: ((name: string, flags: number) => number) | undefined;
   open(pathname: string, flags: number, mode: number): number;
+  linkat(olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags: number): number;
   close(fd: number): number;
   ftruncate(fd: number, length: bigint): number;
   /** Returns an error number itself (0 on success), not through errno. */
@@ -152,6 +153,7 @@ function declareLibc(koffi: Koffi): Libc {
     shm_unlink: rt('int shm_unlink(const char *name)'),
     memfd_create: memfd as Libc['memfd_create'],
     open: (pathname, flags, mode) => open(pathname, flags, 'uint32_t', mode) as number,
+    linkat: fn('int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)'),
     close: fn('int close(int fd)'),
     ftruncate: fn('int ftruncate(int fd, int64_t length)'),
     posix_fallocate: fn('int posix_fallocate(int fd, int64_t offset, int64_t len)'),

@@ -5,145 +5,100 @@
  * stays in /dev/shm with its old contents. So each process of this package that uses a named section holds a shared
  * flock on its file descriptor for as long as it uses it (the kernel drops the lock when the process ends, however it
  * ends), and the segments this package creates carry a mark, the sticky bit of their mode (S_ISVTX, which means
- * nothing for a regular file and is set with fchmod, after the creator holds its lock). Then:
+ * nothing for a regular file). Then:
  *
  * - close(): the last user (its flock upgrades to exclusive without waiting) unlinks the name, if the segment is one of
  *   this package's, so the name goes with its last user as on Windows;
- * - create() and open() that find a marked segment nobody locks know it was left by a process that ended without
- *   closing: they unlink it, and create() makes a new, zeroed one (never reporting `alreadyExisted`), open() reports
- *   ENOENT, as Windows would;
- * - a segment another program created (Python, C) has no mark: this package never unlinks it (FileMapping.unlink()
- *   does, when asked), and uses it as it is.
+ * - create() and open() that find a marked segment of this user's that nobody locks know it was left by a process
+ *   that ended without closing: they unlink it, and create() makes a new, zeroed one (never reporting
+ *   `alreadyExisted`), open() reports ENOENT, as Windows would;
+ * - a segment another program created (Python, C) has no mark, and one of another user's is not this user's to judge:
+ *   this package never unlinks either (FileMapping.unlink() does, when asked), and uses it as it is.
  *
- * Sections, mutexes, events and semaphores share one namespace, as on Windows. A mutex, event or semaphore is created
- * with the set-group-ID bit in its mode (S_ISGID, from shm_open on, so before anything else can find it), which a
- * section never has: a create or open of one kind that finds the other is refused with EINVAL, as Windows refuses it
- * (ERROR_INVALID_HANDLE), instead of, say, mapping a mutex's page as a section's memory.
+ * A segment is published under its name only once it is complete. It is made unnamed in /dev/shm (O_TMPFILE), locked,
+ * sized and reserved (or written, for an object), marked, and only then linked to its name with linkat(), which fails
+ * if the name exists: the loser of a race joins the winner. So no process ever finds a segment half made (of size 0,
+ * or sized past what tmpfs can give, which would be a SIGBUS on first touch), and a creator killed at any instant
+ * leaves either nothing (an unnamed file goes with its last descriptor) or a finished, marked segment that nobody
+ * locks, which the next create() or open() of the name removes.
  *
- * - the first create() of a process also removes every other stale segment of this user's that the package made, so
- *   that what killed processes left does not hold memory until its name is used again (once a minute old).
+ * Sections, mutexes, events and semaphores share one namespace, as on Windows. A mutex, event or semaphore carries
+ * the set-group-ID bit in its mode (S_ISGID), which a section never has: a create or open of one kind that finds the
+ * other is refused with EINVAL, as Windows refuses it (ERROR_INVALID_HANDLE), instead of, say, mapping a mutex's page
+ * as a section's memory. So is a name that is not a regular file (a FIFO, a directory), which is never opened in a way
+ * that could wait (O_NONBLOCK), and a symbolic link, which is never followed (O_NOFOLLOW).
+ *
+ * The first create() of a process also removes every other stale segment of this user's that the package made, so
+ * that what killed processes left does not hold memory until its name is used again (once a minute old).
  *
  * Races: every step that found the name re-checks, once it holds its lock, that the name still refers to the segment it
  * opened (same inode), and starts again otherwise: a segment being unlinked by its last user, or replaced, is never
- * joined. A C or Python peer joins the lifetime by holding flock(fd, LOCK_SH) while it uses the segment.
+ * joined. A lock held by a program outside this protocol (flock -x) is waited for a second at most, never for ever.
+ * A C or Python peer joins the lifetime by holding flock(fd, LOCK_SH) while it uses the segment.
  */
-import { fstatSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, lstatSync } from 'node:fs';
 import type { ObjectKind } from '../errors.js';
-import {
-  LOCK_EX,
-  LOCK_NB,
-  LOCK_SH,
-  LOCK_UN,
-  MFD_CLOEXEC,
-  O_CLOEXEC,
-  O_CREAT,
-  O_EXCL,
-  O_RDONLY,
-  O_RDWR,
-  S_IRUSR,
-  S_ISGID,
-  S_ISVTX,
-  S_IWUSR,
-} from './constants.js';
+import { LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, O_CLOEXEC, O_NOFOLLOW, O_NONBLOCK, O_RDONLY } from './constants.js';
 import { errnoNumber, posixError } from './errors.js';
 import type { Libc } from './libc.js';
+import { openNamed, ownMarked, publish, SHM_DIR, statFd, stillNamed } from './segments.js';
+import { sleep } from './wait-loop.js';
 
-/** The mode of a new segment: its owner reads and writes it (as CPython's shared_memory makes them). */
-export const MODE = S_IRUSR | S_IWUSR;
-
-/** The mode a new segment of `kind` is created with: a mutex, event or semaphore carries S_ISGID. */
-function modeOf(kind: ObjectKind): number {
-  return kind === 'section' ? MODE : MODE | S_ISGID;
-}
-
-/** What a name that holds another kind of object is refused with. */
-export const KIND_CLASH_HINT =
-  'The name is taken by another kind of object (a section, a mutex, an event, a semaphore): they share one namespace, as on Windows, so pick another name.';
 /** How many times a create or an open starts again when a segment is replaced under it. */
 const ATTEMPTS = 100;
-
-/** Where glibc and musl keep shared memory objects: the name's file, for the inode check. */
-const SHM_DIR = '/dev/shm';
+/**
+ * How long a shared lock is waited for. In this package's protocol an exclusive lock is held for a few system calls
+ * (a last user unlinking, a joiner removing what was left behind); one held longer is another program's (flock -x).
+ */
+const LOCK_WAIT_MS = 1000;
+const LOCK_RETRY_MS = 5;
 
 /** What was found under a name that exists. */
-export type Found = 'in-use' | 'stale' | 'foreign' | 'replaced';
+type Found = 'in-use' | 'foreign' | 'stale' | 'replaced' | 'exists';
 
 /**
- * The inode of the file descriptor (fstat through Node), and whether this package made the segment: marked (finished),
- * or a mutex, event or semaphore (S_ISGID from shm_open on) whose creator may not have finished it.
+ * Looks at a segment found under `name` (its fd freshly opened): 'stale' (this user's, of the package, nobody uses it:
+ * unlinked here), 'replaced' (the name no longer refers to it: start again), 'exists' (when `exclusive`: nothing was
+ * joined), or 'in-use' / 'foreign' once this process holds its shared lock on it.
  */
-function identity(fd: number): { ino: number; dev: number; ours: boolean } {
-  const stats = statFd(fd);
-  return { ino: stats.ino, dev: stats.dev, ours: (stats.mode & (S_ISVTX | S_ISGID)) !== 0 };
-}
-
-/** fstat, through Node: no `struct stat` to declare (its layout differs between C libraries and architectures). */
-export function statFd(fd: number): { ino: number; dev: number; mode: number; size: number; uid: number } {
-  return fstatSync(fd);
-}
-
-/** Whether `name` still names the segment of `fd`. */
-export function stillNamed(name: string, fd: number): boolean {
-  try {
-    const named = statSync(`${SHM_DIR}${name}`);
-    const own = identity(fd);
-    return named.ino === own.ino && named.dev === own.dev;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Looks at a segment found under `name` (its fd freshly opened): 'stale' (this package's, nobody uses it: the caller
- * unlinks it), 'replaced' (the name no longer refers to it: start again), or 'in-use' / 'foreign' once this process
- * holds its shared lock on it.
- */
-export function join(libc: Libc, name: string, fd: number): Found {
-  const { ours } = identity(fd);
+function join(libc: Libc, name: string, fd: number, given: string, what: string, exclusive: boolean): Found {
+  const ours = ownMarked(statFd(fd));
   if (ours && libc.flock(fd, LOCK_EX | LOCK_NB) === 0) {
-    // Nobody holds it: a process that made it ended without closing, or was killed while it made it (an object its
-    // creator never marked, which would otherwise take its name for good). Unlink only what the name still refers to.
+    // Nobody holds it: a process that made it ended without closing. Unlink only what the name still refers to.
     if (!stillNamed(name, fd)) return 'replaced';
-    libc.shm_unlink(name);
+    if (libc.shm_unlink(name) !== 0 && libc.errnoNames.get(libc.errno()) !== 'ENOENT') {
+      throw posixError(libc, libc.errno(), 'shm_unlink', `${what}: removing what a process that ended without closing left under the name`, given);
+    }
     return 'stale';
   }
-  if (libc.flock(fd, LOCK_SH) !== 0) return 'replaced';
+  if (exclusive) return 'exists';
+  lockShared(libc, fd, given, what);
   return stillNamed(name, fd) ? (ours ? 'in-use' : 'foreign') : 'replaced';
 }
 
-/** Marks a segment this process just created (and holds its shared lock on) as this package's. */
-function markOurs(libc: Libc, fd: number, kind: ObjectKind): number {
-  return libc.fchmod(fd, modeOf(kind) | S_ISVTX);
-}
-
-/**
- * Refuses a segment found under the name when it holds the other kind of object: a mutex, event or semaphore (S_ISGID)
- * where a section is wanted, or a section (or another program's data) where one of those is wanted. Closes `fd` then.
- */
-function checkKind(libc: Libc, fd: number, kind: ObjectKind, given: string, what: string): void {
-  const object = (statFd(fd).mode & S_ISGID) !== 0;
-  if (object === (kind !== 'section')) return;
-  libc.close(fd);
-  const holds = object ? 'a mutex, an event or a semaphore' : 'a section (or data of another program)';
-  throw posixError(libc, errnoNumber(libc, 'EINVAL'), 'shm_open', `${what}: the name holds ${holds}`, given, undefined, KIND_CLASH_HINT);
-}
-
-/** Takes this process's shared lock on a segment it created. */
-function holdShared(libc: Libc, fd: number): number {
-  return libc.flock(fd, LOCK_SH);
-}
-
-/**
- * A segment with no name, for an anonymous section or object: a memfd, or before Linux 3.17 (and glibc 2.27) a shared
- * memory object of a name nobody else picks, unlinked at once. Returns the descriptor (-1 on failure, errno set) and
- * the call that made it.
- */
-export function anonymousFd(libc: Libc, label: string): { fd: number; syscall: string } {
-  if (libc.memfd_create) return { fd: libc.memfd_create(label, MFD_CLOEXEC), syscall: 'memfd_create' };
-  const name = `/filemapping-anonymous-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
-  if (fd >= 0) libc.shm_unlink(name);
-  return { fd, syscall: 'shm_open' };
+/** Takes a shared lock on `fd`, waiting LOCK_WAIT_MS at most for an exclusive one to go: never blocks for ever. */
+function lockShared(libc: Libc, fd: number, given: string, what: string): void {
+  for (let waited = 0; ; waited += LOCK_RETRY_MS) {
+    if (libc.flock(fd, LOCK_SH | LOCK_NB) === 0) return;
+    const errno = libc.errno();
+    if (libc.errnoNames.get(errno) !== 'EWOULDBLOCK' && libc.errnoNames.get(errno) !== 'EAGAIN') {
+      libc.close(fd);
+      throw posixError(libc, errno, 'flock', `${what}: taking its shared lock`, given);
+    }
+    if (waited >= LOCK_WAIT_MS) {
+      libc.close(fd);
+      throw posixError(
+        libc,
+        errnoNumber(libc, 'EBUSY'),
+        'flock',
+        `${what}: another process has held an exclusive lock (flock) on ${SHM_DIR}${given.replace(/^.*\\/u, '/')} for more than ${LOCK_WAIT_MS} ms`,
+        given,
+        undefined,
+        'A program outside this package holds the name locked (flock -x): this package waits for such a lock a second at most. Stop that program, or pick another name.',
+      );
+    }
+    sleep(LOCK_RETRY_MS);
+  }
 }
 
 /**
@@ -151,8 +106,7 @@ export function anonymousFd(libc: Libc, label: string): { fd: number; syscall: s
  * package made it. Returns whether it unlinked.
  */
 function leave(libc: Libc, name: string, fd: number): boolean {
-  const { ours } = identity(fd);
-  if (!ours || libc.flock(fd, LOCK_EX | LOCK_NB) !== 0) return false;
+  if (!ownMarked(statFd(fd)) || libc.flock(fd, LOCK_EX | LOCK_NB) !== 0) return false;
   const unlinked = stillNamed(name, fd) && libc.shm_unlink(name) === 0;
   libc.flock(fd, LOCK_UN);
   return unlinked;
@@ -212,7 +166,6 @@ const SWEEP_AFTER_MS = 60_000;
 function sweepStale(libc: Libc): void {
   if (swept) return;
   swept = true;
-  const uid = process.geteuid?.();
   let entries: string[];
   try {
     entries = readdirSync(SHM_DIR);
@@ -221,9 +174,9 @@ function sweepStale(libc: Libc): void {
   }
   for (const entry of entries) {
     try {
-      const stats = statSync(`${SHM_DIR}/${entry}`);
-      if ((stats.mode & (S_ISVTX | S_ISGID)) === 0 || stats.uid !== uid || !stats.isFile() || Date.now() - stats.mtimeMs < SWEEP_AFTER_MS) continue;
-      const fd = libc.shm_open(`/${entry}`, O_RDONLY | O_CLOEXEC, 0);
+      const stats = lstatSync(`${SHM_DIR}/${entry}`);
+      if (!ownMarked(stats) || !stats.isFile() || Date.now() - stats.mtimeMs < SWEEP_AFTER_MS) continue;
+      const fd = libc.shm_open(`/${entry}`, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, 0);
       if (fd < 0) continue;
       // Locked by nobody, and still the one the name refers to: left behind.
       if (libc.flock(fd, LOCK_EX | LOCK_NB) === 0 && stillNamed(`/${entry}`, fd)) libc.shm_unlink(`/${entry}`);
@@ -237,7 +190,7 @@ function sweepStale(libc: Libc): void {
 /**
  * Creates the segment `name` (the shm name of `given`), or joins the one that has the name (unless `exclusive`): a
  * stale one of the package's is removed and made anew, as lifetime's protocol says. `initialize` prepares a new one
- * (its size, its contents) before it is marked and so before any other process of the package uses it.
+ * (its size, its contents) before it gets its name, and so before any other process can find it.
  */
 export function createOrJoin(
   libc: Libc,
@@ -248,42 +201,19 @@ export function createOrJoin(
 ): HeldSegment {
   sweepStale(libc);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const fd = libc.shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, modeOf(options.kind));
-    if (fd >= 0) {
-      try {
-        if (holdShared(libc, fd) !== 0) throw posixError(libc, libc.errno(), 'flock', `${what}: taking its lock`, given);
-        // Between shm_open and the lock, another process may have taken the new object for one whose creator died, and
-        // unlinked it (join): then start again, under the name as it is now.
-        if (options.kind !== 'section' && !stillNamed(name, fd)) {
-          libc.close(fd);
-          continue;
-        }
-        options.initialize(fd);
-        if (markOurs(libc, fd, options.kind) !== 0) throw posixError(libc, libc.errno(), 'fchmod', `${what}: marking it`, given);
-      } catch (error) {
-        libc.shm_unlink(name);
-        libc.close(fd);
-        throw error;
-      }
-      return { fd, created: true, ours: true };
+    // Join first: a segment that exists is never made again (nor its size reserved twice).
+    const existing = openNamed(libc, name, options.writes, options.kind, given, what);
+    if (existing === undefined) {
+      const made = publish(libc, name, options.kind, options.initialize, given, what);
+      if (made !== undefined) return { fd: made, created: true, ours: true };
+      continue; // another process published it first: join that one
     }
-    const errno = libc.errno();
-    if (libc.errnoNames.get(errno) !== 'EEXIST') throw posixError(libc, errno, 'shm_open', what, given);
-    const existing = libc.shm_open(name, (options.writes ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
-    if (existing < 0) {
-      if (libc.errnoNames.get(libc.errno()) === 'ENOENT') continue; // gone in between: create it
-      throw posixError(libc, libc.errno(), 'shm_open', `${what} (opening the existing one)`, given);
-    }
-    const found = join(libc, name, existing);
-    if (found === 'stale' || found === 'replaced' || options.exclusive) {
-      libc.close(existing);
-      if (found === 'stale' || found === 'replaced') continue;
-      throw posixError(libc, errnoNumber(libc, 'EEXIST'), 'shm_open', `${what} (exclusive)`, given, options.kind);
-    }
-    checkKind(libc, existing, options.kind, given, what);
-    return { fd: existing, created: false, ours: found === 'in-use' };
+    const found = join(libc, name, existing, given, what, options.exclusive);
+    if (found === 'in-use' || found === 'foreign') return { fd: existing, created: false, ours: found === 'in-use' };
+    libc.close(existing);
+    if (found === 'exists') throw posixError(libc, errnoNumber(libc, 'EEXIST'), 'shm_open', `${what} (exclusive)`, given, options.kind);
   }
-  throw new Error(`${what}: the name kept being replaced by other processes (${ATTEMPTS} attempts)`);
+  throw replacedTooOften(libc, given, what);
 }
 
 /**
@@ -291,18 +221,14 @@ export function createOrJoin(
  * when it holds another kind of object than `kind`.
  */
 export function openAndJoin(libc: Libc, name: string, given: string, what: string, options: { writes: boolean; kind: ObjectKind }): HeldSegment {
-  const { writes } = options;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const fd = libc.shm_open(name, (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0);
-    if (fd < 0) throw posixError(libc, libc.errno(), 'shm_open', what, given);
-    const found = join(libc, name, fd);
-    if (found === 'replaced') {
-      libc.close(fd);
-      continue;
-    }
+    const fd = openNamed(libc, name, options.writes, options.kind, given, what);
+    if (fd === undefined) throw posixError(libc, errnoNumber(libc, 'ENOENT'), 'shm_open', what, given);
+    const found = join(libc, name, fd, given, what, false);
+    if (found === 'in-use' || found === 'foreign') return { fd, created: false, ours: found === 'in-use' };
+    libc.close(fd);
     if (found === 'stale') {
       // Left by a process that ended without closing: as on Windows, the name is gone with its last user.
-      libc.close(fd);
       throw posixError(
         libc,
         errnoNumber(libc, 'ENOENT'),
@@ -311,8 +237,19 @@ export function openAndJoin(libc: Libc, name: string, given: string, what: strin
         given,
       );
     }
-    checkKind(libc, fd, options.kind, given, what);
-    return { fd, created: false, ours: found === 'in-use' };
   }
-  throw new Error(`${what}: the name kept being replaced by other processes (${ATTEMPTS} attempts)`);
+  throw replacedTooOften(libc, given, what);
+}
+
+/** What a create or open that kept finding the name replaced under it throws. */
+function replacedTooOften(libc: Libc, given: string, what: string): Error {
+  return posixError(
+    libc,
+    errnoNumber(libc, 'EBUSY'),
+    'shm_open',
+    `${what}: the name was removed or replaced by other processes each of the ${ATTEMPTS} times it was looked up`,
+    given,
+    undefined,
+    'Other processes keep creating and removing this name: try again, or pick a name of your own.',
+  );
 }

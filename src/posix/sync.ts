@@ -10,7 +10,8 @@ import { MAP_ANONYMOUS, MAP_FAILED, MAP_SHARED, PROT_READ, PROT_WRITE } from './
 import { errnoNumber, posixError } from './errors.js';
 import { FUTEX_WAITV_MAX, futex } from './futex.js';
 import { koffiPathOf, type Libc } from './libc.js';
-import { anonymousFd, createOrJoin, hold, KIND_CLASH_HINT, openAndJoin, release, statFd } from './lifetime.js';
+import { createOrJoin, hold, openAndJoin, release } from './lifetime.js';
+import { anonymousFd, KIND_CLASH_HINT, statFd } from './segments.js';
 import { shmName } from './names.js';
 import {
   initialize,
@@ -26,7 +27,7 @@ import {
   type ObjectTools,
 } from './objects.js';
 import { checkOwner, ownerOf } from './owner.js';
-import { sleep, waitHere } from './wait-loop.js';
+import { waitHere } from './wait-loop.js';
 
 /** The built wait thread's code (tsup.config.ts); undefined when the package runs from source. */
 declare const FILEMAPPING_WAITER_SOURCE_POSIX: string | undefined;
@@ -49,7 +50,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
     return held;
   };
 
-  /** Maps a held object's page, checks its kind (waiting a moment for a creator that is still writing it), keeps it. */
+  /** Maps a held object's page, checks its kind, keeps it. */
   function adopt(
     fd: number,
     kind: SyncKind,
@@ -57,17 +58,10 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
     given: string | undefined,
     what: string,
   ): SyncObjectInfo & { manualReset: boolean | undefined } {
-    // lifetime.ts has refused a section's name already. A creator that has not marked its object yet may still be
-    // writing it: its size comes first, its magic last. Give it a moment (a second at most) before judging it.
-    let address = MAP_FAILED;
-    let found: SyncKind | undefined;
-    for (let i = 0; i < 100 && found === undefined; i++) {
-      if (address === MAP_FAILED && statFd(fd).size === OBJECT_BYTES) {
-        address = libc.mmap(null, BigInt(OBJECT_BYTES), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0n);
-      }
-      if (address !== MAP_FAILED) found = kindAt(use(), address);
-      if (found === undefined) sleep(10);
-    }
+    // lifetime.ts has refused a section's name already, and an object gets its name only once it is written: one
+    // without the package's magic is another program's data (and one smaller than a page cannot be looked at).
+    const address = statFd(fd).size >= OBJECT_BYTES ? libc.mmap(null, BigInt(OBJECT_BYTES), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0n) : MAP_FAILED;
+    const found = address === MAP_FAILED ? undefined : kindAt(use(), address);
     if (found !== kind) {
       if (address !== MAP_FAILED) libc.munmap(address, BigInt(OBJECT_BYTES));
       libc.close(fd);
@@ -75,7 +69,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
         libc,
         errnoNumber(libc, 'EINVAL'),
         'shm_open',
-        `${what}: the name holds ${found === undefined ? 'an object its creator never finished (it ended while making it)' : `a ${found}`}`,
+        `${what}: the name holds ${found === undefined ? 'no mutex, event or semaphore of this package (data of another program)' : `a ${found}`}`,
         given,
         undefined,
         KIND_CLASH_HINT,

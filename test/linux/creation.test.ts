@@ -1,0 +1,151 @@
+// A named segment appears under its name only once it is complete (src/posix/segments.ts, publish()): an open() racing
+// a create() finds nothing or the whole section, a create() that fails for want of room leaves nothing another process
+// could touch, and a creator killed at any instant leaves nothing a later create() mistakes for a live section.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readdirSync, watch } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadPackage, onLinux, run, SCENARIOS, uniqueName } from './harness.js';
+
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+/** Starts a scenario in this Node, and resolves with it once it has printed its first line (its "ready" or "go"). */
+function started(
+  script: string,
+  args: string[],
+): Promise<{ child: ChildProcessWithoutNullStreams; output: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> }> {
+  const child = spawn(process.execPath, [join(SCENARIOS, script), ...args], { stdio: 'pipe' });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const output = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const first = stdout === '';
+      stdout += chunk.toString();
+      if (first) resolve({ child, output });
+    });
+    child.once('exit', (code) => {
+      if (stdout === '') reject(new Error(`${script} ended (${code}) before it started: ${stderr}`));
+    });
+  });
+}
+
+const leftUnder = (name: string) => readdirSync('/dev/shm').filter((entry) => entry.startsWith(name));
+
+describe.runIf(onLinux)('creating a named segment on Linux', () => {
+  it('never lets an open() racing create() and close() find a section before it is complete', async () => {
+    const name = uniqueName('race');
+    // 16 MiB: reserving it takes long enough for the others to look in between, as they did (29 of 108 opens found 0 bytes).
+    const size = String(16 * 1024 * 1024);
+    const racers = await Promise.all([
+      started('creation-race.mjs', ['create', name, '150', size]),
+      started('creation-race.mjs', ['create', name, '150', size]),
+      started('creation-race.mjs', ['open', name, '150', size]),
+    ]);
+    for (const { child } of racers) child.stdin.write('go\n');
+    const outputs = await Promise.all(racers.map(({ output }) => output));
+    const reports = outputs.map(({ code, signal, stdout, stderr }) => {
+      expect({ code, signal }, stderr).toEqual({ code: 0, signal: null });
+      return JSON.parse(stdout.trim().split('\n').pop() ?? '') as { created: number; joined: number; missing: number; wrongSizes: string[] };
+    });
+    expect(reports.map((report) => report.wrongSizes)).toEqual([[], [], []]);
+    expect(reports[0]!.created + reports[0]!.joined).toBe(150);
+    expect(reports[2]!.joined + reports[2]!.missing).toBe(150);
+    // A joiner that came while a creator was still setting up once kept the name for ever.
+    expect(leftUnder(name)).toEqual([]);
+  });
+
+  it('lets a process that opens the name the moment it appears join a finished section, and remove it as its last user', async () => {
+    const { FileMapping } = await loadPackage();
+    const name = uniqueName('appears');
+    // 512 MiB: reserving it takes the creator a while, during which the name used to be there already, unmarked.
+    const size = 512n * 1024n * 1024n;
+    const watcher = watch('/dev/shm');
+    const appeared = new Promise<void>((resolve) => watcher.on('change', (_event, file) => file === name && resolve()));
+    const creator = started('section-holder.mjs', [name, 'finished', 'wait', String(size)]);
+    try {
+      await Promise.race([appeared, creator]);
+    } finally {
+      watcher.close();
+    }
+    const opened = FileMapping.open(name);
+    expect(opened.size).toBe(size);
+    const { child, output } = await creator;
+    child.stdin.write('close\n');
+    expect((await output).code).toBe(0);
+    // The creator has closed; this process is the last user, and takes the name with it (a joiner that came during
+    // the creator's set-up took the section for another program's, and left the name for ever).
+    expect(existsSync(`/dev/shm/${name}`)).toBe(true);
+    opened.close();
+    expect(leftUnder(name)).toEqual([]);
+  });
+
+  // Kills at random moments, a hundred in all: each lands somewhere in create() or close() of the killed process.
+  it.each(['section', 'mutex', 'event', 'semaphore'] as const)(
+    'leaves nothing a later create() mistakes for a live %s when its creator is killed at any instant',
+    async (kind) => {
+      const { FileMapping, NamedMutex, NamedEvent, NamedSemaphore } = await loadPackage();
+      const name = uniqueName(`killed-${kind}`);
+      const create = {
+        section: () => FileMapping.create({ name, size: 4096 }),
+        mutex: () => NamedMutex.create(name),
+        event: () => NamedEvent.create(name),
+        semaphore: () => NamedSemaphore.create(name, { initialCount: 1, maximumCount: 2 }),
+      }[kind];
+      const kills = kind === 'section' ? 40 : 20;
+      const found: Array<{ alreadyExisted: boolean; size?: bigint }> = [];
+      for (let kill = 0; kill < kills; kill++) {
+        const { child, output } = await started('creation-kill.mjs', [kind, name]);
+        // A random moment of its loop: from at once to dozens of create() and close() calls in.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 50));
+        child.kill('SIGKILL');
+        await output;
+        const object = create();
+        found.push({ alreadyExisted: object.alreadyExisted, ...('size' in object ? { size: object.size } : {}) });
+        object.close();
+        expect(leftUnder(name)).toEqual([]);
+      }
+      expect(found).toEqual(Array.from({ length: kills }, () => ({ alreadyExisted: false, ...(kind === 'section' ? { size: 4096n } : {}) })));
+    },
+  );
+});
+
+// A tmpfs of 4 MiB over /dev/shm, in a mount namespace of the test's own: needs root (CI runs as root).
+const root = process.getuid?.() === 0;
+describe.runIf(onLinux)('creating a section where there is no room', () => {
+  it.skipIf(!root)('fails with ENOSPC at create(), leaves nothing, and never lets another process touch the section it could not make', async () => {
+    const name = uniqueName('no-room');
+    const result = await run('unshare', [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount -t tmpfs -o size=4m tmpfs /dev/shm && exec "$0" "$@"',
+      process.execPath,
+      join(SCENARIOS, 'small-shm.mjs'),
+      name,
+      '4',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+    expect(report).toEqual({
+      named: { error: expect.objectContaining({ code: 'ENOSPC', syscall: 'posix_fallocate' }) },
+      // Grown sparse, the file took the room only on the first write through the view: a SIGBUS of the host.
+      file: { error: expect.objectContaining({ code: 'ENOSPC', syscall: 'posix_fallocate' }) },
+      leftAfterCreates: [],
+      creatorFailures: 40,
+      // Ended by the test's SIGTERM, not by a SIGBUS.
+      opener: { code: null, signal: 'SIGTERM' },
+      leftAtEnd: [],
+      nameLeft: false,
+    });
+  });
+});
