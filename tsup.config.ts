@@ -37,6 +37,9 @@ function waiterSource(entry: string): string {
   return text;
 }
 
+// The version `filemapping --version` prints, written into the build: the command reads no file of its own at run time.
+const packageVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
 // zod's licence heads the copy of the part of it the package carries (dist/zod.cjs).
 const zodPackage = JSON.parse(readFileSync('node_modules/zod/package.json', 'utf8')) as { version: string };
 const zodLicence = readFileSync('node_modules/zod/LICENSE', 'utf8').trim();
@@ -64,6 +67,7 @@ export default defineConfig([
     // used only from source, is not needed: no shim computes it from __filename, which an ESM bundle lacks.
     define: {
       FILEMAPPING_BUILT: 'true',
+      FILEMAPPING_VERSION: JSON.stringify(packageVersion),
       FILEMAPPING_WAITER_SOURCE_WIN32: JSON.stringify(waiterSource('src/win32/waiter-worker.ts')),
       FILEMAPPING_WAITER_SOURCE_POSIX: JSON.stringify(waiterSource('src/posix/waiter-worker.ts')),
       'import.meta.url': 'undefined',

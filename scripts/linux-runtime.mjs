@@ -56,16 +56,22 @@ export function provisionLinux() {
   return provisioned;
 }
 
-/** Runs a program to completion with its output captured. */
+/**
+ * Runs a program to completion with its output captured: { code, signal, stdout, stderr } as text, and stdoutBytes,
+ * stdout as it came (for binary output). `input` (a string or Buffer) is its stdin.
+ */
 export function run(command, args, { env = {}, cwd = ROOT, input } = {}) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
+    const stdout = [];
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stdout.on('data', (chunk) => stdout.push(chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ code: code ?? 128, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      const stdoutBytes = Buffer.concat(stdout);
+      resolvePromise({ code: code ?? 128, signal, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr });
+    });
     child.stdin.end(input);
   });
 }

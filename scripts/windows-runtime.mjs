@@ -183,7 +183,8 @@ export function toWindowsPath(path) {
 
 /**
  * Runs a Windows program (under Wine on Linux) to completion. Its stdout and stderr go to files, not pipes:
- * node.exe fails with EBADF when its stdout is a pipe under Wine. Resolves to { code, stdout, stderr }.
+ * node.exe fails with EBADF when its stdout is a pipe under Wine. Resolves to { code, stdout, stderr } as text, and
+ * stdoutBytes, stdout as it came (for binary output). `input` (a string or Buffer) is its stdin, from a file too.
  */
 export function runWindows(exe, args = [], options = {}) {
   if (native) return run(exe, args, options);
@@ -193,10 +194,12 @@ export function runWindows(exe, args = [], options = {}) {
 
 let outputs = 0;
 
-function run(command, args, { env = {}, cwd = ROOT } = {}) {
+function run(command, args, { env = {}, cwd = ROOT, input } = {}) {
   const dir = join(CACHE, 'output');
   mkdirSync(dir, { recursive: true });
   const base = join(dir, `${process.pid}-${outputs++}`);
+  if (input !== undefined) writeFileSync(`${base}.in`, input);
+  const stdinFd = input === undefined ? 'ignore' : openSync(`${base}.in`, 'r');
   const stdoutFd = openSync(`${base}.out`, 'w');
   const stderrFd = openSync(`${base}.err`, 'w');
   return new Promise((resolvePromise, reject) => {
@@ -205,17 +208,17 @@ function run(command, args, { env = {}, cwd = ROOT } = {}) {
     const child = spawn(file, argv, {
       cwd: native ? cwd : undefined,
       env: native ? { ...process.env, ...env } : wineEnv(env),
-      stdio: ['ignore', stdoutFd, stderrFd],
+      stdio: [stdinFd, stdoutFd, stderrFd],
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      if (typeof stdinFd === 'number') closeSync(stdinFd);
       closeSync(stdoutFd);
       closeSync(stderrFd);
-      const stdout = readFileSync(`${base}.out`, 'utf8');
+      const stdoutBytes = readFileSync(`${base}.out`);
       const stderr = readFileSync(`${base}.err`, 'utf8');
-      rmSync(`${base}.out`, { force: true });
-      rmSync(`${base}.err`, { force: true });
-      resolvePromise({ code: code ?? (signal ? 128 : -1), stdout, stderr });
+      for (const end of ['in', 'out', 'err']) rmSync(`${base}.${end}`, { force: true });
+      resolvePromise({ code: code ?? (signal ? 128 : -1), stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr });
     });
   });
 }
@@ -252,7 +255,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       process.exit(2);
     }
     const result = await provisioned.runNode(full, resolve(file), args, { cwd: process.cwd() });
-    process.stdout.write(result.stdout);
+    process.stdout.write(result.stdoutBytes);
     process.stderr.write(result.stderr);
     process.exitCode = result.code;
   } else {

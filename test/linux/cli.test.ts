@@ -9,7 +9,7 @@ import { onLinux, runtime, uniqueName, versions, VIEW_MODES } from './harness.js
 const CLI = join(ROOT, 'bin', 'filemapping.cjs');
 
 const linux = (version: string): CliPlatform => ({
-  cli: (args, env = {}) => runtime.runNode(version, CLI, args, { env }),
+  cli: (args, env = {}, input) => runtime.runNode(version, CLI, args, { env, input }),
   uniqueName,
   notFound: 'ENOENT',
   openedSizeRounded: false,

@@ -8,7 +8,7 @@ import { runtime, uniqueName, versions, VIEW_MODES } from './harness.js';
 const CLI = join(ROOT, 'bin', 'filemapping.cjs');
 
 const windows = (version: string): CliPlatform => ({
-  cli: (args, env = {}) => runtime.runNode(version, CLI, args, { env }),
+  cli: (args, env = {}, input) => runtime.runNode(version, CLI, args, { env, input }),
   uniqueName,
   notFound: 'ERROR_FILE_NOT_FOUND',
   openedSizeRounded: true,
