@@ -5,57 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkDocSamples, formatErrors, markdownFiles, proseLines } from '../../scripts/check-doc-samples.mjs';
+import { checkDocSamples, formatErrors, markdownFiles } from '../../scripts/check-doc-samples.mjs';
+import { brokenLinks } from '../fixtures/markdown-links.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens; repeats get -1, -2... */
-function anchorsOf(file: string): Set<string> {
-  const anchors = new Set<string>();
-  const seen = new Map<string, number>();
-  for (const line of proseLines(fs.readFileSync(file, 'utf8'))) {
-    const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
-    if (!heading?.[1]) continue;
-    const text = heading[1].replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const slug = text
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-      .replace(/\s/g, '-');
-    const count = seen.get(slug) ?? 0;
-    seen.set(slug, count + 1);
-    anchors.add(count === 0 ? slug : `${slug}-${count}`);
-  }
-  return anchors;
-}
-
-interface Link {
-  file: string;
-  line: number;
-  target: string;
-}
-
-/** The links of a page outside code: `[text](target)` and `![alt](target)`, inline code removed first. */
-function linksOf(file: string): Link[] {
-  const links: Link[] = [];
-  proseLines(fs.readFileSync(path.join(ROOT, file), 'utf8')).forEach((line: string, index: number) => {
-    const prose = line.replace(/(`+)[^`]*?\1/g, '');
-    for (const match of prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
-      links.push({ file, line: index + 1, target: match[1] ?? '' });
-    }
-  });
-  return links;
-}
-
-/** Why a relative link is broken, or undefined when it is fine (or not relative: http, mailto). */
-function brokenBecause(link: Link): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(link.target)) return undefined;
-  const [pathPart = '', anchor] = link.target.split('#', 2);
-  const target = pathPart === '' ? path.join(ROOT, link.file) : path.resolve(path.dirname(path.join(ROOT, link.file)), decodeURI(pathPart));
-  if (!fs.existsSync(target)) return `${path.relative(ROOT, target)} does not exist`;
-  if (anchor === undefined) return undefined;
-  if (!target.endsWith('.md')) return `#${anchor} points into ${path.relative(ROOT, target)}, which has no headings`;
-  return anchorsOf(target).has(anchor) ? undefined : `${path.relative(ROOT, target)} has no heading #${anchor}`;
-}
 
 describe('the documentation', () => {
   it('has TypeScript samples that compile against the public types', () => {
@@ -68,11 +21,6 @@ describe('the documentation', () => {
   it('links only to files and headings that exist', () => {
     const files = markdownFiles(ROOT);
     expect(files).toEqual(expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/README.md']));
-    const broken = files
-      .flatMap(linksOf)
-      .map((link) => ({ link, reason: brokenBecause(link) }))
-      .filter(({ reason }) => reason !== undefined)
-      .map(({ link, reason }) => `${link.file}:${link.line} (${link.target}): ${reason}`);
-    expect(broken.join('\n'), 'broken links').toBe('');
+    expect(brokenLinks(ROOT, files).join('\n'), 'broken links').toBe('');
   });
 });

@@ -9,16 +9,19 @@ import { dirname, join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokenLinks } from '../fixtures/markdown-links.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
 
 /** What the tarball holds at its top level: exactly these ("files" in package.json, and what npm always adds). */
-const TOP_LEVEL = ['CHANGELOG.md', 'LICENSE', 'README.md', 'bin', 'dist', 'docs', 'package.json'];
+const TOP_LEVEL = ['BENCHMARKS.md', 'CHANGELOG.md', 'CONTRIBUTING.md', 'LICENSE', 'README.md', 'bin', 'dist', 'docs', 'examples', 'package.json'];
 
 /** Every file the tarball may hold; anything else (a test, a source file, a cache) is a mistake in "files". */
 const PACKED = [
-  /^(?:CHANGELOG\.md|LICENSE|README\.md|package\.json)$/u,
+  /^(?:BENCHMARKS\.md|CHANGELOG\.md|CONTRIBUTING\.md|LICENSE|README\.md|package\.json)$/u,
+  // The examples the README links to, which load the package by its name (a self-reference) where it is installed.
+  /^examples\/[\w-]+\.(?:mjs|ts)$/u,
   /^bin\/filemapping\.cjs$/u,
   // The entry points: the one CommonJS build, its ESM and bundler re-exports, and their declarations.
   /^dist\/(?:(?:win32|posix)\/)?index\.(?:cjs|js|module\.js|d\.ts|d\.cts)$/u,
@@ -72,9 +75,9 @@ describe('the packed package', () => {
     expect([...new Set(files.map((file) => file.split('/')[0]))].sort()).toEqual(TOP_LEVEL);
   });
 
-  it('holds the build, the command and the docs, and no test, source, cache or dependency', () => {
+  it('holds the build, the command, the docs and the examples, and no test, source, cache or dependency', () => {
     expect(files.filter((file) => !PACKED.some((pattern) => pattern.test(file)))).toEqual([]);
-    expect(files.filter((file) => /(?:^|\/)(?:test|src|node_modules|\.cache|examples|scripts)\/|\.test\.|\.tgz$/u.test(file))).toEqual([]);
+    expect(files.filter((file) => /(?:^|\/)(?:test|src|node_modules|\.cache|scripts)\/|\.test\.|\.tgz$/u.test(file))).toEqual([]);
     for (const entry of ['dist/index.cjs', 'dist/index.js', 'dist/index.module.js', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/zod.cjs', 'dist/cli.cjs']) {
       expect(files).toContain(entry);
     }
@@ -90,6 +93,13 @@ describe('the packed package', () => {
         map,
       ).toEqual([]);
     }
+  });
+
+  // A user reads the README and docs/ where npm put them: every relative link must lead to a file of the package.
+  it('has a README and docs whose every relative link resolves inside the installed package', () => {
+    const pages = files.filter((file) => file === 'README.md' || /^docs\/.*\.md$/u.test(file));
+    expect(pages.length).toBeGreaterThan(10);
+    expect(brokenLinks(join(work, 'unpacked', 'package'), pages).join('\n'), 'links that lead nowhere in the package').toBe('');
   });
 
   it('carries the MIT licence that package.json names', () => {
