@@ -21,12 +21,17 @@ if (process.platform === 'linux') {
   if (missing.length > 0) {
     const install = `apt-get install -y ${missing.join(' ')}`;
     if (process.getuid?.() !== 0 || !has('apt-get')) {
-      console.error(`npm test needs ${missing.join(', ')} (the tests' Windows runtime and C and Python peers). Install them with:\n  sudo apt-get update && sudo ${install}`);
+      console.error(
+        `npm test needs ${missing.join(', ')} (the tests' Windows runtime and C and Python peers). Install them with:\n  sudo apt-get update && sudo ${install}`,
+      );
       process.exit(1);
     }
     console.log(`Installing what the tests need: ${missing.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
+    for (const args of [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', ...missing],
+    ]) {
       const result = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
       if (result.status !== 0) {
         console.error(`apt-get ${args.join(' ')} failed (exit ${result.status}): install them by hand with\n  ${install}`);
