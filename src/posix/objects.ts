@@ -35,6 +35,8 @@ const PTHREAD_PROCESS_SHARED = 1;
 const PTHREAD_MUTEX_ROBUST = 1;
 /** The kernel's robust futex protocol (futex(2)): the lock word holds the owner's TID and these bits. */
 const FUTEX_WAITERS = 0x8000_0000 | 0;
+/** The bits of the lock word that hold the owner's TID (the rest are FUTEX_WAITERS and FUTEX_OWNER_DIED). */
+const FUTEX_TID_MASK = 0x3fff_ffff;
 
 /** A Linux object's waitable (see Backend's Waitable). */
 export type ObjectWaitable = Extract<Waitable, { address: bigint }>;
@@ -183,6 +185,14 @@ export function sleepWord({ interlocked }: ObjectTools, target: Waitable): { add
 /** Unlocks a mutex: only the thread that locked it may (EPERM otherwise). Returns 0 or an error number. */
 export function unlockMutex({ libc }: ObjectTools, target: ObjectWaitable): number {
   return libc.pthread_mutex_unlock(target.address + BigInt(AT.mutex));
+}
+
+/**
+ * The TID of the thread that holds the mutex at `address` (0: nobody, or a holder the kernel has marked dead). The
+ * kernel reads this word when that thread ends, to mark the mutex abandoned: only while the page is still mapped.
+ */
+export function mutexHolder({ interlocked }: ObjectTools, address: bigint): number {
+  return interlocked.load32(address + BigInt(AT.mutex)) & FUTEX_TID_MASK;
 }
 
 /** Gives back what a cancelled wait took: sets an auto-reset event again, or releases the semaphore count. */
