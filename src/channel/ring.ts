@@ -297,9 +297,11 @@ export class Ring {
 
   /**
    * Claims a role for `me` unless another holder has it that `alive` says is alive (a thread of this process or
-   * another process). Returns who holds the role now.
+   * another process). Returns who holds the role now. `taken` runs when `me` has just taken it (it did not hold it):
+   * the role's word is written before `taken` reads anything, so a peer that raised its waiting flag before this
+   * either read the new holder or is seen waiting by `taken`.
    */
-  claim(role: Role, me: Holder, alive: (holder: Holder) => boolean): Holder {
+  claim(role: Role, me: Holder, alive: (holder: Holder) => boolean, taken: (role: Role) => void): Holder {
     const mine = packedOf(me);
     const { atomics } = this.#memory();
     for (;;) {
@@ -307,7 +309,10 @@ export class Ring {
       if (current === mine) return me;
       const holder = unpack(current);
       if (current !== 0n && alive(holder)) return holder;
-      if (atomics.compareExchange64(ROLE[role], current, mine) === current) return me;
+      if (atomics.compareExchange64(ROLE[role], current, mine) === current) {
+        taken(role);
+        return me;
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import {
   expectChannelInPlace,
   expectChannelSingle,
   expectInPlaceExchange,
+  expectJoinerDeath,
   expectLateWait,
   IN_PLACE_EXCHANGES,
 } from '../fixtures/expect-channel.js';
@@ -54,6 +55,10 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
 
   it('tells a writer that starts waiting after its reader was killed, at once, instead of at its timeout', async () => {
     expectLateWait(await scenario<Report>(version, 'channel-late-wait.mjs', [uniqueName('late')]), { status: null, signal: 'SIGKILL' });
+  });
+
+  it('tells a side that began waiting before its peer joined that the peer died, sync and async, reader and writer', async () => {
+    expectJoinerDeath(await scenario<Report>(version, 'channel-joiner.mjs', [uniqueName('joiner')]), { status: null, signal: 'SIGKILL' });
   });
 
   it.each([

@@ -6,6 +6,7 @@ import {
   expectChannelInPlace,
   expectChannelSingle,
   expectInPlaceExchange,
+  expectJoinerDeath,
   expectLateWait,
   IN_PLACE_EXCHANGES,
 } from '../fixtures/expect-channel.js';
@@ -67,6 +68,10 @@ describe.each(versions)('Channel with a killed reader, Windows node %s', (versio
 
   it('tells a writer that starts waiting after its reader was killed, at once, instead of at its timeout', async () => {
     expectLateWait(await scenario<Report>(version, 'channel-late-wait.mjs', [uniqueName('late')]), { status: 1, signal: null });
+  });
+
+  it('tells a side that began waiting before its peer joined that the peer died, sync and async, reader and writer', async () => {
+    expectJoinerDeath(await scenario<Report>(version, 'channel-joiner.mjs', [uniqueName('joiner')]), { status: 1, signal: null });
   });
 });
 
