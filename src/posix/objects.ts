@@ -201,13 +201,22 @@ export function giveBack(tools: ObjectTools, target: ObjectWaitable): void {
   if (target.kind === 'semaphore') releaseSemaphore(tools, target.address, 1);
 }
 
-/** Whether the process of `pidfd` still runs: pidfd_send_signal with signal 0 (ESRCH once it ended). */
-export function processAlive(libc: Libc, pidfd: number): boolean {
-  return Number(libc.syscall(SYS_pidfd_send_signal, 'int', pidfd, 'int', 0, 'void *', null, 'uint32_t', 0)) === 0;
-}
+/** poll(2)'s event of a readable descriptor: a pidfd is readable once its process has ended. */
+const POLLIN = 1;
+const pollfd = Buffer.alloc(8);
 
-/** x86-64's number of pidfd_send_signal (the same on aarch64). */
-export const SYS_pidfd_send_signal = 424;
+/**
+ * Whether the process of `pidfd` still runs: its pidfd is not readable yet. A pidfd becomes readable when the process
+ * ends, before anyone reaps it: a zombie (a dead child whose parent's event loop is blocked, so Node has not reaped it)
+ * is dead. A signal 0 (pidfd_send_signal, kill) still reaches a zombie, and the pid stays taken until it is reaped.
+ */
+export function processAlive(libc: Libc, pidfd: number): boolean {
+  pollfd.writeInt32LE(pidfd, 0);
+  pollfd.writeInt16LE(POLLIN, 4);
+  pollfd.writeInt16LE(0, 6);
+  // 1: readable (or, never here, not a descriptor): ended. -1 (EINTR): looked at again next time.
+  return libc.poll(pollfd, 1, 0) !== 1;
+}
 /** pidfd_open (Linux 5.3). */
 export const SYS_pidfd_open = 434;
 /** gettid: x86-64 186 (aarch64 178). */

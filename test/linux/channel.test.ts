@@ -9,6 +9,7 @@ import {
   expectInPlaceExchange,
   expectJoinerDeath,
   expectLateWait,
+  expectZombieDead,
   IN_PLACE_EXCHANGES,
 } from '../fixtures/expect-channel.js';
 import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
@@ -59,6 +60,10 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
 
   it('tells a side that began waiting before its peer joined that the peer died, sync and async, reader and writer', async () => {
     expectJoinerDeath(await scenario<Report>(version, 'channel-joiner.mjs', [uniqueName('joiner')]), { status: null, signal: 'SIGKILL' });
+  });
+
+  it('tells a reader blocked in receive() that its writer died, though the writer is its child and not reaped yet', async () => {
+    expectZombieDead(await scenario<Report>(version, 'channel-zombie.mjs', [uniqueName('zombie')]), true);
   });
 
   it.each([

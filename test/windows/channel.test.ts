@@ -8,6 +8,7 @@ import {
   expectInPlaceExchange,
   expectJoinerDeath,
   expectLateWait,
+  expectZombieDead,
   IN_PLACE_EXCHANGES,
 } from '../fixtures/expect-channel.js';
 import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
@@ -72,6 +73,10 @@ describe.each(versions)('Channel with a killed reader, Windows node %s', (versio
 
   it('tells a side that began waiting before its peer joined that the peer died, sync and async, reader and writer', async () => {
     expectJoinerDeath(await scenario<Report>(version, 'channel-joiner.mjs', [uniqueName('joiner')]), { status: 1, signal: null });
+  });
+
+  it('tells a reader blocked in receive() that its writer died, though the writer is its child and not reaped yet', async () => {
+    expectZombieDead(await scenario<Report>(version, 'channel-zombie.mjs', [uniqueName('zombie')]), false);
   });
 });
 
