@@ -87,6 +87,10 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
     expect(result.exclusive.refused.error).toMatchObject({ name: 'PosixError', code: 'EEXIST' });
     expect(result.exclusive.refused.error.message).toContain(`creating channel "${name}" (exclusive): its event ${name}-data exists already`);
     expect(result.afterSquatter).toBe('created');
+    // A segment too short for a channel's header (before: an empty one gave "offset: 0 is at or past the end of the
+    // 0-byte section", from map()).
+    const noChannel = { error: expect.objectContaining({ name: 'FileMappingValidationError', message: expect.stringMatching(/holds no channel/u) }) };
+    for (const size of ['0', '10', '63']) expect(result.shortSegments[size], `${size} bytes`).toEqual({ open: noChannel, create: noChannel });
     // There is no SDDL on Linux: the option is refused, naming it.
     expect(result.badSecurity.error).toMatchObject({
       name: 'PlatformNotSupportedError',

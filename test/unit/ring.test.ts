@@ -187,6 +187,7 @@ describe.each([
 
   it.each([
     ['no magic', () => Buffer.alloc(HEADER_BYTES + 64), /no channel/],
+    ['fewer bytes than a header', () => Buffer.from('FMCH\x02\0\0\0\0\0', 'latin1'), /holds no channel \(10 bytes, fewer than a channel's 64-byte header\)/],
     [
       'another version',
       () => {
