@@ -496,7 +496,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /** Takes the writer or reader role for this thread, unless another live thread or live process has it. */
   #claim(role: Role): void {
-    const holder = this.#ring.claim(role, this.#me, this.#holderAlive);
+    const holder = this.#ring.claim(role, this.#me, this.#holderAlive, this.#tookRole);
     if (holder !== this.#me && (holder.pid !== this.#me.pid || holder.thread !== this.#me.thread)) {
       const who = holder.pid === this.#me.pid ? `thread ${holder.thread} of this process` : `process ${holder.pid}`;
       throw new Error(
@@ -511,6 +511,14 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     users.add(this);
     this.#usesRole[role] = true;
   }
+
+  /**
+   * This end has just taken `role`. A peer that began waiting before it watches the role's last holder, or nobody:
+   * woken, it looks again and watches this process, so that it learns if this end dies before it sends (or releases).
+   */
+  readonly #tookRole = (role: Role): void => {
+    if (role === 'writer' ? this.#ring.readerWaiting : this.#ring.writerWaiting) (role === 'writer' ? this.#data : this.#space)?.set();
+  };
 
   /** Whether a role holder still runs: a thread of this process, or another process. */
   readonly #holderAlive = ({ pid, thread }: Holder): boolean => (pid === this.#pid ? this.#peers.threadAlive(thread) : this.#peers.alive(pid));

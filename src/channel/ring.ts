@@ -84,6 +84,9 @@ export interface Pending {
   readonly tail: number;
 }
 
+/** The problem of a section that holds no channel, and why it does not. */
+const noChannel = (channel: string, why: string) => `section "${channel}" holds no channel (${why}): another kind of data uses this name`;
+
 /** The record size of a payload: its length field and the payload, padded to 4 bytes. */
 const recordBytes = (length: number) => 4 + ((length + 3) & ~3);
 
@@ -124,10 +127,11 @@ export class Ring {
    * of this version.
    */
   static attach(memory: RingMemory, length: number, channel: string): Ring {
+    Ring.refuseShort(length, channel);
     const { atomics } = memory();
     const what = `section "${channel}"`;
     const problems: string[] = [];
-    if (atomics.load32(AT.magic) !== MAGIC) problems.push(`${what} holds no channel (no 'FMCH' magic): another kind of data uses this name`);
+    if (atomics.load32(AT.magic) !== MAGIC) problems.push(noChannel(channel, "no 'FMCH' magic"));
     else if (atomics.load32(AT.version) !== VERSION) {
       problems.push(`${what} is a channel of version ${atomics.load32(AT.version)}; this package reads version ${VERSION}`);
     } else {
@@ -138,6 +142,15 @@ export class Ring {
     }
     if (problems.length > 0) throw new FileMappingValidationError('channel', problems);
     return new Ring(memory, channel);
+  }
+
+  /**
+   * Refuses a section of `length` bytes too short for a channel's header (a segment another program made under the
+   * name, empty even, on Linux): it holds no channel. Checked before mapping it, which an empty segment cannot be.
+   */
+  static refuseShort(length: number | bigint, channel: string): void {
+    if (length >= HEADER_BYTES) return;
+    throw new FileMappingValidationError('channel', [noChannel(channel, `${length} bytes, fewer than a channel's ${HEADER_BYTES}-byte header`)]);
   }
 
   /**
@@ -297,9 +310,11 @@ export class Ring {
 
   /**
    * Claims a role for `me` unless another holder has it that `alive` says is alive (a thread of this process or
-   * another process). Returns who holds the role now.
+   * another process). Returns who holds the role now. `taken` runs when `me` has just taken it (it did not hold it):
+   * the role's word is written before `taken` reads anything, so a peer that raised its waiting flag before this
+   * either read the new holder or is seen waiting by `taken`.
    */
-  claim(role: Role, me: Holder, alive: (holder: Holder) => boolean): Holder {
+  claim(role: Role, me: Holder, alive: (holder: Holder) => boolean, taken: (role: Role) => void): Holder {
     const mine = packedOf(me);
     const { atomics } = this.#memory();
     for (;;) {
@@ -307,7 +322,10 @@ export class Ring {
       if (current === mine) return me;
       const holder = unpack(current);
       if (current !== 0n && alive(holder)) return holder;
-      if (atomics.compareExchange64(ROLE[role], current, mine) === current) return me;
+      if (atomics.compareExchange64(ROLE[role], current, mine) === current) {
+        taken(role);
+        return me;
+      }
     }
   }
 

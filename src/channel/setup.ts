@@ -49,13 +49,16 @@ export function buildChannel(name: string, how: BuildSteps): ChannelParts {
     }
     const mapping = part(name, 'section', how.section);
     owned.push(mapping);
+    // The creator writes the header; whoever joins checks it (a section of that name may hold something else, even
+    // too little to map).
+    const capacity = mapping.alreadyExisted ? undefined : how.capacity;
+    if (capacity === undefined) Ring.refuseShort(mapping.size, name);
     // Zero-copy or copy mode, as the runtime allows (or FILEMAPPING_COPY_MODE asks): the ring uses the view's
     // atomics, which are the same locked instructions in both, so processes in different modes share a channel.
     const view = mapping.map();
     owned.push(view);
     const memory = () => memoryOf(view, `reach channel "${name}" through`);
-    // The creator writes the header; whoever joins checks it (a section of that name may hold something else).
-    const ring = how.capacity !== undefined && !mapping.alreadyExisted ? Ring.initialize(memory, how.capacity, name) : Ring.attach(memory, view.length, name);
+    const ring = capacity === undefined ? Ring.attach(memory, view.length, name) : Ring.initialize(memory, capacity, name);
     const data = part(name, 'event NAME-data', () => how.event(`${name}${PARTS.data}`));
     owned.push(data);
     const space = part(name, 'event NAME-space', () => how.event(`${name}${PARTS.space}`));

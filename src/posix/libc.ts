@@ -41,6 +41,8 @@ export interface Libc {
   syscall(number: number, ...args: unknown[]): number | bigint;
   /** clock_gettime into a 16-byte struct timespec. */
   clock_gettime(clockid: number, tp: Buffer): number;
+  /** poll(2) on `nfds` 8-byte struct pollfd (int fd, short events, short revents) in `fds`. */
+  poll(fds: Buffer, nfds: number, timeout: number): number;
   pthread_mutexattr_init(attr: Buffer): number;
   pthread_mutexattr_setpshared(attr: Buffer, pshared: number): number;
   pthread_mutexattr_setrobust(attr: Buffer, robust: number): number;
@@ -170,6 +172,7 @@ function declareLibc(koffi: Koffi): Libc {
     strerror: fn('const char *strerror(int errnum)'),
     syscall: fn('long syscall(long number, ...)'),
     clock_gettime: fn('int clock_gettime(int clockid, void *tp)'),
+    poll: fn('int poll(void *fds, unsigned long nfds, int timeout)'),
     // glibc before 2.34 keeps the pthread functions in libpthread.so.0: rt() looks there too.
     pthread_mutexattr_init: pthread('int pthread_mutexattr_init(void *attr)'),
     pthread_mutexattr_setpshared: pthread('int pthread_mutexattr_setpshared(void *attr, int pshared)'),

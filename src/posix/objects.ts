@@ -35,6 +35,8 @@ const PTHREAD_PROCESS_SHARED = 1;
 const PTHREAD_MUTEX_ROBUST = 1;
 /** The kernel's robust futex protocol (futex(2)): the lock word holds the owner's TID and these bits. */
 const FUTEX_WAITERS = 0x8000_0000 | 0;
+/** The bits of the lock word that hold the owner's TID (the rest are FUTEX_WAITERS and FUTEX_OWNER_DIED). */
+const FUTEX_TID_MASK = 0x3fff_ffff;
 
 /** A Linux object's waitable (see Backend's Waitable). */
 export type ObjectWaitable = Extract<Waitable, { address: bigint }>;
@@ -185,19 +187,36 @@ export function unlockMutex({ libc }: ObjectTools, target: ObjectWaitable): numb
   return libc.pthread_mutex_unlock(target.address + BigInt(AT.mutex));
 }
 
+/**
+ * The TID of the thread that holds the mutex at `address` (0: nobody, or a holder the kernel has marked dead). The
+ * kernel reads this word when that thread ends, to mark the mutex abandoned: only while the page is still mapped.
+ */
+export function mutexHolder({ interlocked }: ObjectTools, address: bigint): number {
+  return interlocked.load32(address + BigInt(AT.mutex)) & FUTEX_TID_MASK;
+}
+
 /** Gives back what a cancelled wait took: sets an auto-reset event again, or releases the semaphore count. */
 export function giveBack(tools: ObjectTools, target: ObjectWaitable): void {
   if (target.kind === 'event' && !target.manualReset) setEvent(tools, target.address);
   if (target.kind === 'semaphore') releaseSemaphore(tools, target.address, 1);
 }
 
-/** Whether the process of `pidfd` still runs: pidfd_send_signal with signal 0 (ESRCH once it ended). */
-export function processAlive(libc: Libc, pidfd: number): boolean {
-  return Number(libc.syscall(SYS_pidfd_send_signal, 'int', pidfd, 'int', 0, 'void *', null, 'uint32_t', 0)) === 0;
-}
+/** poll(2)'s event of a readable descriptor: a pidfd is readable once its process has ended. */
+const POLLIN = 1;
+const pollfd = Buffer.alloc(8);
 
-/** x86-64's number of pidfd_send_signal (the same on aarch64). */
-export const SYS_pidfd_send_signal = 424;
+/**
+ * Whether the process of `pidfd` still runs: its pidfd is not readable yet. A pidfd becomes readable when the process
+ * ends, before anyone reaps it: a zombie (a dead child whose parent's event loop is blocked, so Node has not reaped it)
+ * is dead. A signal 0 (pidfd_send_signal, kill) still reaches a zombie, and the pid stays taken until it is reaped.
+ */
+export function processAlive(libc: Libc, pidfd: number): boolean {
+  pollfd.writeInt32LE(pidfd, 0);
+  pollfd.writeInt16LE(POLLIN, 4);
+  pollfd.writeInt16LE(0, 6);
+  // 1: readable (or, never here, not a descriptor): ended. -1 (EINTR): looked at again next time.
+  return libc.poll(pollfd, 1, 0) !== 1;
+}
 /** pidfd_open (Linux 5.3). */
 export const SYS_pidfd_open = 434;
 /** gettid: x86-64 186 (aarch64 178). */

@@ -17,6 +17,7 @@ import {
   initialize,
   kindAt,
   manualResetAt,
+  mutexHolder,
   OBJECT_BYTES,
   releaseSemaphore,
   resetEvent,
@@ -36,6 +37,7 @@ declare const FILEMAPPING_WAITER_SOURCE_POSIX: string | undefined;
 interface Held {
   fd: number;
   address: bigint;
+  kind: SyncKind;
 }
 
 export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAccess {
@@ -48,6 +50,26 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
     const held = objects.get(handle as number);
     if (!held) throw new Error(`No object of this process has descriptor ${String(handle)}: this is a bug`);
     return held;
+  };
+  /**
+   * The pages of mutexes closed while a thread of this process held them (a worker thread that ends holding a mutex
+   * has its handles closed before its wait thread, the holder, is gone). When a thread ends, the kernel marks the
+   * robust mutexes it holds abandoned by reading them through its mappings: an unmapped page would leave the mutex
+   * locked for ever. So such a page stays mapped until its holder is gone, and is unmapped at a later close.
+   */
+  const lingering = new Set<bigint>();
+  const heldHere = (address: bigint): boolean => {
+    const tid = mutexHolder(use(), address);
+    return tid !== 0 && existsSync(`/proc/self/task/${tid}`);
+  };
+  const unmap = (held: Held): void => {
+    for (const address of lingering) {
+      if (heldHere(address)) continue;
+      lingering.delete(address);
+      libc.munmap(address, BigInt(OBJECT_BYTES));
+    }
+    if (held.kind === 'mutex' && heldHere(held.address)) lingering.add(held.address);
+    else libc.munmap(held.address, BigInt(OBJECT_BYTES));
   };
 
   /** Maps a held object's page, checks its kind, keeps it. */
@@ -75,7 +97,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
         KIND_CLASH_HINT,
       );
     }
-    objects.set(fd, { fd, address });
+    objects.set(fd, { fd, address, kind });
     // As sections do: a named object leaves with its last user (lifetime.ts).
     if (name !== undefined) hold(libc, fd, name);
     const manualReset = kind === 'event' ? manualResetAt(use(), address) : undefined;
@@ -168,7 +190,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
     closeObject(handle, what, name) {
       const held = heldOf(handle);
       objects.delete(held.fd);
-      libc.munmap(held.address, BigInt(OBJECT_BYTES));
+      unmap(held);
       release(libc, held.fd);
       if (libc.close(held.fd) !== 0) throw posixError(libc, libc.errno(), 'close', `closing ${what}`, name);
     },

@@ -7,7 +7,9 @@ import {
   expectChannelInPlace,
   expectChannelSingle,
   expectInPlaceExchange,
+  expectJoinerDeath,
   expectLateWait,
+  expectZombieDead,
   IN_PLACE_EXCHANGES,
 } from '../fixtures/expect-channel.js';
 import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
@@ -56,6 +58,14 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
     expectLateWait(await scenario<Report>(version, 'channel-late-wait.mjs', [uniqueName('late')]), { status: null, signal: 'SIGKILL' });
   });
 
+  it('tells a side that began waiting before its peer joined that the peer died, sync and async, reader and writer', async () => {
+    expectJoinerDeath(await scenario<Report>(version, 'channel-joiner.mjs', [uniqueName('joiner')]), { status: null, signal: 'SIGKILL' });
+  });
+
+  it('tells a reader blocked in receive() that its writer died, though the writer is its child and not reaped yet', async () => {
+    expectZombieDead(await scenario<Report>(version, 'channel-zombie.mjs', [uniqueName('zombie')]), true);
+  });
+
   it.each([
     ['copy', 'zero-copy', COPY, ZERO_COPY],
     ['zero-copy', 'copy', ZERO_COPY, COPY],
@@ -77,6 +87,10 @@ describe.runIf(onLinux).each(versions)('Channel between two processes on Linux, 
     expect(result.exclusive.refused.error).toMatchObject({ name: 'PosixError', code: 'EEXIST' });
     expect(result.exclusive.refused.error.message).toContain(`creating channel "${name}" (exclusive): its event ${name}-data exists already`);
     expect(result.afterSquatter).toBe('created');
+    // A segment too short for a channel's header (before: an empty one gave "offset: 0 is at or past the end of the
+    // 0-byte section", from map()).
+    const noChannel = { error: expect.objectContaining({ name: 'FileMappingValidationError', message: expect.stringMatching(/holds no channel/u) }) };
+    for (const size of ['0', '10', '63']) expect(result.shortSegments[size], `${size} bytes`).toEqual({ open: noChannel, create: noChannel });
     // There is no SDDL on Linux: the option is refused, naming it.
     expect(result.badSecurity.error).toMatchObject({
       name: 'PlatformNotSupportedError',

@@ -61,6 +61,15 @@ describe.runIf(onLinux).each(versions)('synchronisation objects on Linux, Node %
     expect(next).toEqual({ first: 'abandoned', second: 'acquired' });
   });
 
+  // The worker's handles are closed when it ends, before its wait thread (the mutex's holder) is gone: the page the
+  // kernel marks the mutex abandoned through must stay mapped until then.
+  it('reports an abandoned mutex to the next locker when a worker thread ends holding it, however it ends', async () => {
+    const report = await scenario<Report>(version, 'worker-holder.mjs', [uniqueName('worker-holder')]);
+    for (const ending of ['natural', 'exit', 'throws', 'terminate']) {
+      expect(report[ending], ending).toEqual({ locked: 'acquired', next: 'abandoned', after: 'acquired' });
+    }
+  });
+
   // An async wait runs on a thread of the package's own, never on libuv's pool (4 threads), which fs, dns and crypto
   // need: with 8 waits pending, a file is still read.
   it('keeps libuv’s thread pool free while 8 asynchronous waits are pending', async () => {

@@ -161,28 +161,33 @@ describe.each([
     const reader = Ring.attach(over(raw), raw.length, 'x');
     writer.tryWrite(Buffer.from('hello'));
     expect(reader.tryRead()?.toString()).toBe('hello');
+    // Which claims took the role (a peer that waits is then woken, to watch the new holder).
+    const took: string[] = [];
+    const taken = (role: string) => took.push(role);
     const seven = { pid: 7, thread: 0 };
     const eight = { pid: 8, thread: 0 };
-    expect(reader.claim('reader', seven, () => true)).toEqual(seven);
-    expect(writer.claim('reader', eight, () => true)).toEqual(seven); // held by a live process
+    expect(reader.claim('reader', seven, () => true, taken)).toEqual(seven);
+    expect(writer.claim('reader', eight, () => true, taken)).toEqual(seven); // held by a live process
     const asked: unknown[] = [];
     const threadThree = { pid: 7, thread: 3 };
-    expect(writer.claim('reader', threadThree, (holder) => (asked.push(holder), true))).toEqual(seven); // a live thread of it
+    expect(writer.claim('reader', threadThree, (holder) => (asked.push(holder), true), taken)).toEqual(seven); // a live thread of it
     expect(asked).toEqual([seven]); // the holder's liveness is asked, with its thread
-    expect(writer.claim('reader', threadThree, () => false)).toEqual(threadThree); // taken over from an ended thread
-    expect(writer.claim('reader', eight, () => false)).toEqual(eight); // taken over from a dead one
+    expect(writer.claim('reader', threadThree, () => false, taken)).toEqual(threadThree); // taken over from an ended thread
+    expect(writer.claim('reader', eight, () => false, taken)).toEqual(eight); // taken over from a dead one
     expect(writer.holder('reader').pid).toBe(8);
     writer.release('reader', 8);
     expect(writer.holder('reader').pid).toBe(0);
     const big = { pid: 0xffff_fffc, thread: 0xffff_ffff };
-    expect(writer.claim('writer', big, () => true)).toEqual(big);
+    expect(writer.claim('writer', big, () => true, taken)).toEqual(big);
     expect(writer.holder('writer').pid).toBe(0xffff_fffc);
+    expect(took).toEqual(['reader', 'reader', 'reader', 'writer']); // not when held already, nor when refused
     writer.release('writer', big);
     expect(writer.holder('writer').pid).toBe(0);
   });
 
   it.each([
     ['no magic', () => Buffer.alloc(HEADER_BYTES + 64), /no channel/],
+    ['fewer bytes than a header', () => Buffer.from('FMCH\x02\0\0\0\0\0', 'latin1'), /holds no channel \(10 bytes, fewer than a channel's 64-byte header\)/],
     [
       'another version',
       () => {

@@ -6,7 +6,9 @@ import {
   expectChannelInPlace,
   expectChannelSingle,
   expectInPlaceExchange,
+  expectJoinerDeath,
   expectLateWait,
+  expectZombieDead,
   IN_PLACE_EXCHANGES,
 } from '../fixtures/expect-channel.js';
 import { COPY, ZERO_COPY } from '../fixtures/scenario-runner.js';
@@ -67,6 +69,14 @@ describe.each(versions)('Channel with a killed reader, Windows node %s', (versio
 
   it('tells a writer that starts waiting after its reader was killed, at once, instead of at its timeout', async () => {
     expectLateWait(await scenario<Report>(version, 'channel-late-wait.mjs', [uniqueName('late')]), { status: 1, signal: null });
+  });
+
+  it('tells a side that began waiting before its peer joined that the peer died, sync and async, reader and writer', async () => {
+    expectJoinerDeath(await scenario<Report>(version, 'channel-joiner.mjs', [uniqueName('joiner')]), { status: 1, signal: null });
+  });
+
+  it('tells a reader blocked in receive() that its writer died, though the writer is its child and not reaped yet', async () => {
+    expectZombieDead(await scenario<Report>(version, 'channel-zombie.mjs', [uniqueName('zombie')]), false);
   });
 });
 

@@ -24,3 +24,15 @@ describe.each(versions)('a worker thread that ends without close(), Windows node
     expect(result.afterExit).toEqual([gone, gone, gone, gone]);
   });
 });
+
+// The next locker of a mutex that a worker thread held when it ended gets 'abandoned', however the worker ended.
+describe.each(versions)('a worker thread that ends holding a mutex, Windows node %s', (version) => {
+  let report: Record<string, unknown>;
+  beforeAll(async () => {
+    report = await scenario<Record<string, unknown>>(version, 'worker-holder.mjs', [uniqueName('worker-holder')]);
+  });
+
+  it.each(['natural', 'exit', 'throws', 'terminate'])('leaves it abandoned for the next locker (ending: %s)', (ending) => {
+    expect(report[ending]).toEqual({ locked: 'acquired', next: 'abandoned', after: 'acquired' });
+  });
+});
