@@ -17,6 +17,7 @@ describe.runIf(onLinux).each(matrix)('sections and views on Linux, Node %s, %s m
     const report = await scenario<Report>(version, 'sections.mjs', [uniqueName('sections')], env);
     expectSections(report, mode);
     await expectMappedWithinBound(report.moveView.attempts, annotate, `moveView, Node ${version}, ${mode}`);
+    await expectMappedWithinBound(report.moveViewTaken.attempts, annotate, `moveViewTaken, Node ${version}, ${mode}`, 1);
   });
 
   it('reads through a second view what the accessors wrote, and refuses writes through a read view', async () => {

@@ -17,6 +17,7 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
       const report = await scenario<Report>(version, 'sections.mjs', [uniqueName('sections')], env);
       expectSections(report, mode);
       await expectMappedWithinBound(report.moveView.attempts, annotate, `moveView, Windows node ${version}, ${mode}`);
+      await expectMappedWithinBound(report.moveViewTaken.attempts, annotate, `moveViewTaken, Windows node ${version}, ${mode}`, 1);
     });
   },
 );
