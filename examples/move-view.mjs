@@ -4,23 +4,34 @@
 // The address must be free and a multiple of the allocation granularity (64 KiB on Windows x64, the page size on
 // Linux). To find one, map a second view of the same size anywhere (the system places views at such addresses), note
 // its address and unmap it. It is looked for while the first view is still mapped, so it is sure to differ from the
-// first address. Node's own threads (V8's, libuv's) may map memory at that range before the view is mapped there,
-// so map({ address }) can fail (code 'EEXIST' on both OSes: a view never replaces what is mapped there; Windows'
-// nativeCode is ERROR_INVALID_ADDRESS): then look for another address and try again, as below.
+// first address. Nothing stops another thread of the process (V8's, libuv's, a worker's) from mapping memory at that
+// range before the view is mapped there; map({ address }) then fails with code 'EEXIST' on both OSes (a view never
+// replaces what is mapped there; Windows' nativeCode is ERROR_INVALID_ADDRESS). mapAt() below picks a range again
+// and tries there, up to a bound: docs/sections-and-views.md gives the same function, and the tests use it.
 //
 // Run (Windows or Linux, after `npm run build`):
 //   node examples/move-view.mjs
-import { FileMapping } from 'filemapping';
+import { FileMapping, isSystemCallError } from 'filemapping';
 
 const SIZE = 1 << 20;
 const text = 'this text stays put while the view moves';
 
-/** A free address with the section's size free after it, where the system itself would put a view. */
-function freeAddress(mapping) {
-  const probe = mapping.map();
-  const address = probe.address;
-  probe.unmap();
-  return address;
+/**
+ * Maps the whole of `mapping` at `address`; if another thread took that range meanwhile, picks a range again (maps
+ * anywhere, notes the address, unmaps) and tries there, up to `attempts` tries in all. Returns the view and the
+ * number of tries it took.
+ */
+function mapAt(mapping, address, attempts = 20) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { view: mapping.map({ address }), attempts: attempt };
+    } catch (error) {
+      if (attempt >= attempts || !isSystemCallError(error) || error.code !== 'EEXIST') throw error;
+      const probe = mapping.map();
+      address = probe.address;
+      probe.unmap();
+    }
+  }
 }
 
 try {
@@ -32,29 +43,23 @@ try {
     try {
       first.buffer.write(text, 0);
       console.log(`mapped at 0x${before.toString(16)} and wrote "${text}"`);
-      target = freeAddress(mapping);
+      // A free range where the system itself would put a view of this size, found while the first view holds its own.
+      const probe = mapping.map();
+      target = probe.address;
+      probe.unmap();
     } finally {
       first.unmap();
     }
     console.log(`unmapped; moving the view to 0x${target.toString(16)}`);
 
-    let moved;
-    for (let attempt = 1; !moved; attempt++) {
-      try {
-        moved = mapping.map({ address: target });
-      } catch (error) {
-        // Taken in between by another thread of this process: look again, a few times.
-        if (attempt === 5 || error.code !== 'EEXIST') throw error;
-        target = freeAddress(mapping);
-        console.log(`taken meanwhile; moving the view to 0x${target.toString(16)} instead`);
-      }
-    }
+    const { view: moved, attempts } = mapAt(mapping, target);
     try {
       const seen = moved.buffer.toString('utf8', 0, text.length);
-      console.log(`mapped again at 0x${moved.address.toString(16)} (asked for 0x${target.toString(16)}) and read "${seen}"`);
-      if (moved.address !== target || target === before) throw new Error('the view did not move to the address asked for');
+      const tries = `${attempts} ${attempts === 1 ? 'try' : 'tries'}`;
+      console.log(`mapped again at 0x${moved.address.toString(16)} (first asked for 0x${target.toString(16)}; ${tries}) and read "${seen}"`);
       if (seen !== text) throw new Error('the moved view does not show the section data');
-      console.log('moved: new address, same data');
+      // After a retry, the range picked again may be the one the first view left.
+      console.log(moved.address === before ? 'mapped again where it was, same data' : 'moved: new address, same data');
     } finally {
       moved.unmap();
     }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectMappedWithinBound } from '../fixtures/expect-move.js';
 import { accessorsWritten, durablePattern, expectDurableCases, expectSections } from '../fixtures/expect-sections.js';
 import { onLinux, runScenario, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
@@ -12,9 +13,11 @@ const matrix = versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ve
 
 // Off Linux there is no Linux Node to run: reported as skipped.
 describe.runIf(onLinux).each(matrix)('sections and views on Linux, Node %s, %s mode', (version, mode, env) => {
-  it('behaves as on Windows: the same results and the same portable error codes', async () => {
+  it('behaves as on Windows: the same results and the same portable error codes', async ({ annotate }) => {
     const report = await scenario<Report>(version, 'sections.mjs', [uniqueName('sections')], env);
     expectSections(report, mode);
+    await expectMappedWithinBound(report.moveView.attempts, annotate, `moveView, Node ${version}, ${mode}`);
+    await expectMappedWithinBound(report.moveViewTaken.attempts, annotate, `moveViewTaken, Node ${version}, ${mode}`, 1);
   });
 
   it('reads through a second view what the accessors wrote, and refuses writes through a read view', async () => {

@@ -1,9 +1,9 @@
 // vitest.config.ts splits the tests into projects by the runtime they need. A test file that no project includes would
 // never run, and nothing would say so: every test file belongs to exactly one project.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import config from '../../vitest.config.js';
+import config, { SLOWEST_FIRST } from '../../vitest.config.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -43,5 +43,9 @@ describe('the test projects', () => {
     );
     expect(setups).toEqual({ unit: [], linux: ['test/setup/linux.ts'], windows: ['test/setup/windows.ts'], repo: [] });
     expect(config.test?.globalSetup).toBeUndefined();
+  });
+
+  it('start first only test files that exist (a renamed one would silently go back to the end)', () => {
+    expect(SLOWEST_FIRST.filter((file) => !existsSync(join(ROOT, file)))).toEqual([]);
   });
 });

@@ -19,13 +19,20 @@ type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 /** Runs a sender and a receiver at once; `creator` says which side creates the channel. */
 const exchange = exchanger(scenario, uniqueName);
 
+/** The newest version: where what runs the same JavaScript in every version runs, and the others skip it (reported). */
+const newest = versions[versions.length - 1];
+
 describe.each(versions)('Channel between two processes, Windows node %s', (version) => {
-  it.each(['sender', 'receiver'] as const)('carries 100,000 messages of 1 byte to 64 KiB intact, the %s having created the channel', async (creator) => {
+  const carries100k = async (creator: 'sender' | 'receiver') => {
     const { sent, received } = await exchange(version, creator, 100_000, 65536);
     expect(sent.sent).toBe(100_000);
     expect(received).toMatchObject({ received: 100_000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
     expect(received.peerError).toBeUndefined();
-  });
+  };
+  it('carries 100,000 messages of 1 byte to 64 KiB intact, the sender having created the channel', () => carries100k('sender'));
+  // Which end creates the channel is the ring's set-up, the same JavaScript in every version, and the cases below that
+  // let the receiver create run in each: 100,000 messages that way once (about 25 s under Wine per version).
+  it.runIf(version === newest)('carries 100,000 messages of 1 byte to 64 KiB intact, the receiver having created the channel', () => carries100k('receiver'));
 
   it('makes a sender wait while the ring is full, and loses nothing (a 4 KiB ring, messages up to 4000 bytes)', async () => {
     const { sent, received } = await exchange(version, 'sender', 5000, 4000, 4096);
@@ -82,21 +89,27 @@ describe.each(versions)('Channel with a killed reader, Windows node %s', (versio
 
 // Electron's main process forbids external buffers, so its end of a channel is in copy mode, and its peer is often a
 // plain Node process in zero-copy mode: both must share the ring word for word.
+// Copy mode is the same JavaScript in every version (what differs between versions is zero copy: Node 20 does not
+// detach a Buffer, 22 and later do), so the cases with no zero-copy end run in the newest only; the mixed ones in each.
 describe.each(versions)('Channel between processes in copy mode and in mixed modes, Windows node %s', (version) => {
-  it.each([
+  it.for([
     ['copy', 'copy', COPY, COPY],
     ['copy', 'zero-copy', COPY, ZERO_COPY],
     ['zero-copy', 'copy', ZERO_COPY, COPY],
-  ] as const)('carries 20,000 messages of 1 byte to 64 KiB intact from a %s-mode sender to a %s-mode receiver', async (s, r, sender, receiver) => {
+  ] as const)('carries 20,000 messages of 1 byte to 64 KiB intact from a %s-mode sender to a %s-mode receiver', async ([s, r, sender, receiver], context) => {
+    if (s === 'copy' && r === 'copy' && version !== newest) return context.skip('copy mode at both ends: run in the newest version only');
     const { sent, received } = await exchange(version, 'sender', 20_000, 65536, undefined, { sender, receiver });
     expect([sent.copyMode, received.copyMode]).toEqual([s === 'copy', r === 'copy']);
     expect(received).toMatchObject({ received: 20_000, mismatches: 0, bytes: sent.bytes, sha256: sent.sha256 });
   });
 
-  it('makes a copy-mode sender wait while the ring is full, and loses nothing (a 4 KiB ring, messages up to 4000 bytes)', async () => {
-    const { sent, received } = await exchange(version, 'receiver', 5000, 4000, 4096, { sender: COPY, receiver: COPY });
-    expect(received).toMatchObject({ received: 5000, mismatches: 0, sha256: sent.sha256, copyMode: true });
-  });
+  it.runIf(version === newest)(
+    'makes a copy-mode sender wait while the ring is full, and loses nothing (a 4 KiB ring, messages up to 4000 bytes)',
+    async () => {
+      const { sent, received } = await exchange(version, 'receiver', 5000, 4000, 4096, { sender: COPY, receiver: COPY });
+      expect(received).toMatchObject({ received: 5000, mismatches: 0, sha256: sent.sha256, copyMode: true });
+    },
+  );
 
   it.each(IN_PLACE_EXCHANGES)(
     'carries 5,000 messages written and read in place through a 4 KiB ring, from a %s-mode writer to a %s-mode reader',

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectMappedWithinBound } from '../fixtures/expect-move.js';
 import { durablePattern, expectDurableCases, expectSections } from '../fixtures/expect-sections.js';
 import { runScenario, runtime, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
@@ -12,8 +13,11 @@ type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [version, mode, env] as const)))(
   'sections and views on Windows, Windows node %s, %s mode',
   (version, mode, env) => {
-    it('behaves as on Linux: the same results and the same portable error codes', async () => {
-      expectSections(await scenario<Report>(version, 'sections.mjs', [uniqueName('sections')], env), mode);
+    it('behaves as on Linux: the same results and the same portable error codes', async ({ annotate }) => {
+      const report = await scenario<Report>(version, 'sections.mjs', [uniqueName('sections')], env);
+      expectSections(report, mode);
+      await expectMappedWithinBound(report.moveView.attempts, annotate, `moveView, Windows node ${version}, ${mode}`);
+      await expectMappedWithinBound(report.moveViewTaken.attempts, annotate, `moveViewTaken, Windows node ${version}, ${mode}`, 1);
     });
   },
 );

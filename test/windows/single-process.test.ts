@@ -1,6 +1,7 @@
 // The scenarios of test/fixtures/scenarios/single.mjs, run in Windows node.exe (under Wine on Linux, natively on
 // Windows), once per Node version; each test asserts on one case's report.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectMappedWithinBound } from '../fixtures/expect-move.js';
 import { runtime, scenario, uniqueName, versions, VIEW_MODES } from './harness.js';
 
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON
@@ -32,8 +33,11 @@ describe.each(matrix)('one process, Windows node %s, %s views', (version, mode, 
     expect(report.twice).toEqual({ differentAddresses: true, bSeesA: 'seen through the other view', aSeesB: 0xdeadbeef });
   });
 
-  it('moves a view to a chosen base address without copying (MapViewOfFileEx)', () => {
-    expect(report.move).toMatchObject({ movedTo: true, changedAddress: true, oldRangeFree: true, text: 'moved without copying' });
+  it('moves a view to a chosen base address without copying (MapViewOfFileEx)', async ({ annotate }) => {
+    expect(report.move).toMatchObject({ text: 'moved without copying' });
+    await expectMappedWithinBound(report.move.attempts, annotate, `move, Windows node ${version}, ${mode}`);
+    // After a retry the view is where mapAt() picked a range again, which may be the one the first view left.
+    if (report.move.attempts === 1) expect(report.move).toMatchObject({ movedTo: true, changedAddress: true, oldRangeFree: true });
     expect(report.move.misaligned).toEqual(validationError('address', 'allocation granularity (65536 bytes'));
   });
 
