@@ -149,3 +149,41 @@ describe.runIf(onLinux)('creating a section where there is no room', () => {
     });
   });
 });
+
+/**
+ * Runs shm-mounts.mjs SITUATION NAME in a mount namespace of its own whose /dev/shm is a 4 MiB tmpfs, after `setup`
+ * (shell commands run there first, as root), and parses its report.
+ */
+async function inMounts(situation: string, name: string, setup: string): Promise<Record<string, unknown>> {
+  const script = `mount -t tmpfs -o size=4m tmpfs /dev/shm && ${setup} && exec "$0" "$@"`;
+  const result = await run('unshare', [
+    '-m',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    script,
+    process.execPath,
+    join(SCENARIOS, 'shm-mounts.mjs'),
+    situation,
+    name,
+  ]);
+  expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+  return JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+}
+
+const failed = (code: string, syscall: string) => ({ name: 'PosixError', code, syscall, message: expect.any(String) as unknown as string });
+
+describe.runIf(onLinux)('creating a mutex, an event or a semaphore where there is no room', () => {
+  it.skipIf(!root)('fails with ENOSPC at create() and leaves nothing, where writing the new object was a SIGBUS of the host', async () => {
+    const name = uniqueName('full');
+    expect(await inMounts('full', name, 'true')).toEqual({
+      mutex: failed('ENOSPC', 'posix_fallocate'),
+      event: failed('ENOSPC', 'posix_fallocate'),
+      semaphore: failed('ENOSPC', 'posix_fallocate'),
+      section: failed('ENOSPC', 'posix_fallocate'),
+      left: [],
+      descriptors: 0,
+    });
+  });
+});
