@@ -187,3 +187,11 @@ describe.runIf(onLinux)('creating a mutex, an event or a semaphore where there i
     });
   });
 });
+
+describe.runIf(onLinux)('creating a named segment without /proc', () => {
+  // linkat() of /proc/self/fd/N failed with ENOENT, and the message said "Nothing has this name: ... must be created first".
+  it.skipIf(!root)('names the new segment all the same', async () => {
+    const name = uniqueName('no-proc');
+    expect(await inMounts('no-proc', name, 'umount -l /proc')).toEqual({ section: 'ok', mutex: 'ok', left: [], descriptors: 'unknown' });
+  });
+});
