@@ -72,12 +72,12 @@ function join(libc: Libc, name: string, fd: number, given: string, what: string,
     return 'stale';
   }
   if (exclusive) return 'exists';
-  lockShared(libc, fd, given, what);
+  lockShared(libc, fd, name, given, what);
   return stillNamed(name, fd) ? (ours ? 'in-use' : 'foreign') : 'replaced';
 }
 
 /** Takes a shared lock on `fd`, waiting LOCK_WAIT_MS at most for an exclusive one to go: never blocks for ever. */
-function lockShared(libc: Libc, fd: number, given: string, what: string): void {
+function lockShared(libc: Libc, fd: number, name: string, given: string, what: string): void {
   for (let waited = 0; ; waited += LOCK_RETRY_MS) {
     if (libc.flock(fd, LOCK_SH | LOCK_NB) === 0) return;
     const errno = libc.errno();
@@ -91,7 +91,7 @@ function lockShared(libc: Libc, fd: number, given: string, what: string): void {
         libc,
         errnoNumber(libc, 'EBUSY'),
         'flock',
-        `${what}: another process has held an exclusive lock (flock) on ${SHM_DIR}${given.replace(/^.*\\/u, '/')} for more than ${LOCK_WAIT_MS} ms`,
+        `${what}: another process has held an exclusive lock (flock) on ${SHM_DIR}${name} for more than ${LOCK_WAIT_MS} ms`,
         given,
         undefined,
         'A program outside this package holds the name locked (flock -x): this package waits for such a lock a second at most. Stop that program, or pick another name.',
