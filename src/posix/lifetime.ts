@@ -67,7 +67,10 @@ function join(libc: Libc, name: string, fd: number, given: string, what: string,
     // Nobody holds it: a process that made it ended without closing. Unlink only what the name still refers to.
     if (!stillNamed(name, fd)) return 'replaced';
     if (libc.shm_unlink(name) !== 0 && libc.errnoNames.get(libc.errno()) !== 'ENOENT') {
-      throw posixError(libc, libc.errno(), 'shm_unlink', `${what}: removing what a process that ended without closing left under the name`, given);
+      // Closed here, with its exclusive lock (a read-only /dev/shm): kept, it made every later look at the name EBUSY.
+      const errno = libc.errno();
+      libc.close(fd);
+      throw posixError(libc, errno, 'shm_unlink', `${what}: removing what a process that ended without closing left under the name`, given);
     }
     return 'stale';
   }

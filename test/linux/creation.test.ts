@@ -5,7 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadPackage, onLinux, run, SCENARIOS, uniqueName } from './harness.js';
+import { inMounts, loadPackage, onLinux, run, SCENARIOS, uniqueName } from './harness.js';
 
 const children: ChildProcessWithoutNullStreams[] = [];
 afterEach(() => {
@@ -149,28 +149,6 @@ describe.runIf(onLinux)('creating a section where there is no room', () => {
     });
   });
 });
-
-/**
- * Runs shm-mounts.mjs SITUATION NAME in a mount namespace of its own whose /dev/shm is a 4 MiB tmpfs, after `setup`
- * (shell commands run there first, as root), and parses its report.
- */
-async function inMounts(situation: string, name: string, setup: string): Promise<Record<string, unknown>> {
-  const script = `mount -t tmpfs -o size=4m tmpfs /dev/shm && ${setup} && exec "$0" "$@"`;
-  const result = await run('unshare', [
-    '-m',
-    '--propagation',
-    'private',
-    'sh',
-    '-c',
-    script,
-    process.execPath,
-    join(SCENARIOS, 'shm-mounts.mjs'),
-    situation,
-    name,
-  ]);
-  expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
-  return JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
-}
 
 const failed = (code: string, syscall: string) => ({ name: 'PosixError', code, syscall, message: expect.any(String) as unknown as string });
 
