@@ -74,34 +74,44 @@ function join(libc: Libc, name: string, fd: number, given: string, what: string,
     }
     return 'stale';
   }
+  // Another program's segment (or lock) is not waited for by an exclusive create. But an exclusive lock on one of ours
+  // is this protocol's, held for a few system calls by a process removing the segment (its last user, an open() or a
+  // sweep that found it left behind): wait for it, then see whether the name still refers to it.
+  if (exclusive && !ours) return 'exists';
+  if (!lockShared(libc, fd, given, what)) {
+    // Held for longer than this protocol holds one: another program's lock, on a name that exists.
+    if (exclusive) return 'exists';
+    libc.close(fd);
+    throw posixError(
+      libc,
+      errnoNumber(libc, 'EBUSY'),
+      'flock',
+      `${what}: another process has held an exclusive lock (flock) on ${SHM_DIR}${name} for more than ${LOCK_WAIT_MS} ms`,
+      given,
+      undefined,
+      'A program outside this package holds the name locked (flock -x): this package waits for such a lock a second at most. Stop that program, or pick another name.',
+    );
+  }
+  if (!stillNamed(name, fd)) return 'replaced';
   if (exclusive) return 'exists';
-  lockShared(libc, fd, name, given, what);
-  return stillNamed(name, fd) ? (ours ? 'in-use' : 'foreign') : 'replaced';
+  return ours ? 'in-use' : 'foreign';
 }
 
-/** Takes a shared lock on `fd`, waiting LOCK_WAIT_MS at most for an exclusive one to go: never blocks for ever. */
-function lockShared(libc: Libc, fd: number, name: string, given: string, what: string): void {
-  for (let waited = 0; ; waited += LOCK_RETRY_MS) {
-    if (libc.flock(fd, LOCK_SH | LOCK_NB) === 0) return;
+/**
+ * Takes a shared lock on `fd`, waiting LOCK_WAIT_MS at most for an exclusive one to go (never blocks for ever): false
+ * when it is still held then.
+ */
+function lockShared(libc: Libc, fd: number, given: string, what: string): boolean {
+  for (let waited = 0; waited <= LOCK_WAIT_MS; waited += LOCK_RETRY_MS) {
+    if (libc.flock(fd, LOCK_SH | LOCK_NB) === 0) return true;
     const errno = libc.errno();
     if (libc.errnoNames.get(errno) !== 'EWOULDBLOCK' && libc.errnoNames.get(errno) !== 'EAGAIN') {
       libc.close(fd);
       throw posixError(libc, errno, 'flock', `${what}: taking its shared lock`, given);
     }
-    if (waited >= LOCK_WAIT_MS) {
-      libc.close(fd);
-      throw posixError(
-        libc,
-        errnoNumber(libc, 'EBUSY'),
-        'flock',
-        `${what}: another process has held an exclusive lock (flock) on ${SHM_DIR}${name} for more than ${LOCK_WAIT_MS} ms`,
-        given,
-        undefined,
-        'A program outside this package holds the name locked (flock -x): this package waits for such a lock a second at most. Stop that program, or pick another name.',
-      );
-    }
     sleep(LOCK_RETRY_MS);
   }
+  return false;
 }
 
 /**

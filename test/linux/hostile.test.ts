@@ -112,6 +112,23 @@ describe.runIf(onLinux)("other users' segments and locks on Linux", () => {
     expect(await probe(object, ['mutex', 'mutex-open'])).toEqual({ mutex: objectBusy, 'mutex-open': objectBusy });
   });
 
+  it("calls a segment of this user's that another program keeps locked taken to an exclusive create, after its second", async () => {
+    const name = uniqueName('own-flocked');
+    made.push(shm(name));
+    writeFileSync(shm(name), Buffer.alloc(4096));
+    chmodSync(shm(name), 0o1600);
+    const squatter = spawn('flock', ['-x', shm(name), 'sh', '-c', 'echo locked; exec sleep 600'], { stdio: 'pipe' });
+    children.push(squatter);
+    await new Promise<void>((resolve, reject) => {
+      squatter.stdout.once('data', () => resolve());
+      squatter.once('exit', (code) => reject(new Error(`the squatter ended (${code}) before it held its lock`)));
+    });
+    expect(await probe(name, ['create-exclusive', 'create'])).toEqual({
+      'create-exclusive': refused('EEXIST', 'exclusive'),
+      create: refused('EBUSY', `held an exclusive lock (flock) on /dev/shm/${name} for`),
+    });
+  });
+
   it.skipIf(!root)("joins another user's marked segment that nobody uses, and never removes it, even as root", async () => {
     const name = uniqueName('nobodys');
     made.push(shm(name));
