@@ -94,7 +94,14 @@ function join(libc: Libc, name: string, fd: number, given: string, what: string,
   }
   if (!stillNamed(name, fd)) return 'replaced';
   if (exclusive) return 'exists';
-  return ours ? 'in-use' : 'foreign';
+  if (ours) return 'in-use';
+  // Another program creates a segment in two steps (shm_open, then ftruncate: CPython's shared_memory, most C): one of
+  // 0 bytes is one it is still setting up. Its size is waited for as a lock is, a second at most.
+  for (let waited = 0; statFd(fd).size === 0 && waited < LOCK_WAIT_MS; waited += LOCK_RETRY_MS) {
+    sleep(LOCK_RETRY_MS);
+    if (!stillNamed(name, fd)) return 'replaced';
+  }
+  return 'foreign';
 }
 
 /**

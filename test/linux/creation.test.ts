@@ -38,6 +38,14 @@ function started(
   });
 }
 
+/** The lines a child prints from now on, one per call of the function returned. */
+function lines(child: ChildProcessWithoutNullStreams): () => Promise<string> {
+  const ready: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  createInterface({ input: child.stdout }).on('line', (line) => (waiting.length > 0 ? waiting.shift()!(line) : ready.push(line)));
+  return () => (ready.length > 0 ? Promise.resolve(ready.shift()!) : new Promise<string>((resolve) => waiting.push(resolve)));
+}
+
 const leftUnder = (name: string) => readdirSync('/dev/shm').filter((entry) => entry.startsWith(name));
 
 describe.runIf(onLinux)('creating a named segment on Linux', () => {
@@ -93,12 +101,7 @@ describe.runIf(onLinux)('creating a named segment on Linux', () => {
   it('never lets an exclusive create() call a name taken while another process is removing what was left under it', async () => {
     const name = uniqueName('exclusive-left');
     const sides = await Promise.all(['exclusive', 'open'].map((role) => started('exclusive-race.mjs', [role, name])));
-    const answers = sides.map(({ child }) => {
-      const lines: string[] = [];
-      const waiting: Array<(line: string) => void> = [];
-      createInterface({ input: child.stdout }).on('line', (line) => (waiting.length > 0 ? waiting.shift()!(line) : lines.push(line)));
-      return () => (lines.length > 0 ? Promise.resolve(lines.shift()!) : new Promise<string>((resolve) => waiting.push(resolve)));
-    });
+    const answers = sides.map(({ child }) => lines(child));
     const exclusive: Record<string, number> = {};
     for (let round = 0; round < 400; round++) {
       // What a creator killed a while ago leaves: this user's, marked, locked by nobody.
@@ -110,6 +113,48 @@ describe.runIf(onLinux)('creating a named segment on Linux', () => {
       rmSync(`/dev/shm/${name}`, { force: true });
     }
     expect(exclusive).toEqual({ ok: 400 });
+  });
+
+  // CPython's shared_memory (and most C programs) create a segment in two steps, shm_open then ftruncate: a create()
+  // of the name in between joined it at 0 bytes, a section that could not be mapped (148 of 3000 rounds of a loop of
+  // each). Here the other program takes its second step only once this package's create() has joined the segment, and
+  // a moment later, as a creator descheduled between its steps would (not a wait of the test's: the create() waits for
+  // the size up to a second, and before reported 0 bytes whatever the moment).
+  it('never joins a section another program is still creating before it has its size', async () => {
+    const name = uniqueName('two-steps');
+    const creator = spawn(
+      'python3',
+      [
+        '-c',
+        `import fcntl, os, sys, time
+from _posixshmem import shm_open
+fd = shm_open("/" + sys.argv[1], os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+print("ready", flush=True)
+while True:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    except BlockingIOError:
+        break  # the other side holds its shared lock: it has joined
+time.sleep(0.05)
+os.ftruncate(fd, 65536)
+os.close(fd)
+print("sized", flush=True)`,
+        name,
+      ],
+      { stdio: 'pipe' },
+    );
+    children.push(creator);
+    const fromCreator = lines(creator);
+    expect(await fromCreator()).toBe('ready');
+    try {
+      const node = await started('exclusive-race.mjs', ['create', name]);
+      node.child.stdin.write('go\n');
+      expect(await lines(node.child)()).toBe('65536');
+      expect(await fromCreator()).toBe('sized');
+    } finally {
+      rmSync(`/dev/shm/${name}`, { force: true });
+    }
   });
 
   // Kills at random moments, a hundred in all: each lands somewhere in create() or close() of the killed process.
