@@ -36,6 +36,8 @@ export const O_TMPFILE = 0x400000 | O_DIRECTORY;
 export const AT_FDCWD = -100;
 /** libc's `AT_SYMLINK_FOLLOW`, for linkat(2): link what a symbolic link (such as /proc/self/fd/N) refers to. */
 export const AT_SYMLINK_FOLLOW = 0x400;
+/** libc's `AT_EMPTY_PATH`, for linkat(2): link the file of the descriptor itself (an empty path). */
+export const AT_EMPTY_PATH = 0x1000;
 
 // mmap(2), mprotect(2)
 /** libc's `PROT_NONE`, for mmap(2), mprotect(2). */

@@ -67,38 +67,58 @@ function join(libc: Libc, name: string, fd: number, given: string, what: string,
     // Nobody holds it: a process that made it ended without closing. Unlink only what the name still refers to.
     if (!stillNamed(name, fd)) return 'replaced';
     if (libc.shm_unlink(name) !== 0 && libc.errnoNames.get(libc.errno()) !== 'ENOENT') {
-      throw posixError(libc, libc.errno(), 'shm_unlink', `${what}: removing what a process that ended without closing left under the name`, given);
+      // Closed here, with its exclusive lock (a read-only /dev/shm): kept, it made every later look at the name EBUSY.
+      const errno = libc.errno();
+      libc.close(fd);
+      throw posixError(libc, errno, 'shm_unlink', `${what}: removing what a process that ended without closing left under the name`, given);
     }
     return 'stale';
   }
+  // Another program's segment (or lock) is not waited for by an exclusive create. But an exclusive lock on one of ours
+  // is this protocol's, held for a few system calls by a process removing the segment (its last user, an open() or a
+  // sweep that found it left behind): wait for it, then see whether the name still refers to it.
+  if (exclusive && !ours) return 'exists';
+  if (!lockShared(libc, fd, given, what)) {
+    // Held for longer than this protocol holds one: another program's lock, on a name that exists.
+    if (exclusive) return 'exists';
+    libc.close(fd);
+    throw posixError(
+      libc,
+      errnoNumber(libc, 'EBUSY'),
+      'flock',
+      `${what}: another process has held an exclusive lock (flock) on ${SHM_DIR}${name} for more than ${LOCK_WAIT_MS} ms`,
+      given,
+      undefined,
+      'A program outside this package holds the name locked (flock -x): this package waits for such a lock a second at most. Stop that program, or pick another name.',
+    );
+  }
+  if (!stillNamed(name, fd)) return 'replaced';
   if (exclusive) return 'exists';
-  lockShared(libc, fd, given, what);
-  return stillNamed(name, fd) ? (ours ? 'in-use' : 'foreign') : 'replaced';
+  if (ours) return 'in-use';
+  // Another program creates a segment in two steps (shm_open, then ftruncate: CPython's shared_memory, most C): one of
+  // 0 bytes is one it is still setting up. Its size is waited for as a lock is, a second at most.
+  for (let waited = 0; statFd(fd).size === 0 && waited < LOCK_WAIT_MS; waited += LOCK_RETRY_MS) {
+    sleep(LOCK_RETRY_MS);
+    if (!stillNamed(name, fd)) return 'replaced';
+  }
+  return 'foreign';
 }
 
-/** Takes a shared lock on `fd`, waiting LOCK_WAIT_MS at most for an exclusive one to go: never blocks for ever. */
-function lockShared(libc: Libc, fd: number, given: string, what: string): void {
-  for (let waited = 0; ; waited += LOCK_RETRY_MS) {
-    if (libc.flock(fd, LOCK_SH | LOCK_NB) === 0) return;
+/**
+ * Takes a shared lock on `fd`, waiting LOCK_WAIT_MS at most for an exclusive one to go (never blocks for ever): false
+ * when it is still held then.
+ */
+function lockShared(libc: Libc, fd: number, given: string, what: string): boolean {
+  for (let waited = 0; waited <= LOCK_WAIT_MS; waited += LOCK_RETRY_MS) {
+    if (libc.flock(fd, LOCK_SH | LOCK_NB) === 0) return true;
     const errno = libc.errno();
     if (libc.errnoNames.get(errno) !== 'EWOULDBLOCK' && libc.errnoNames.get(errno) !== 'EAGAIN') {
       libc.close(fd);
       throw posixError(libc, errno, 'flock', `${what}: taking its shared lock`, given);
     }
-    if (waited >= LOCK_WAIT_MS) {
-      libc.close(fd);
-      throw posixError(
-        libc,
-        errnoNumber(libc, 'EBUSY'),
-        'flock',
-        `${what}: another process has held an exclusive lock (flock) on ${SHM_DIR}${given.replace(/^.*\\/u, '/')} for more than ${LOCK_WAIT_MS} ms`,
-        given,
-        undefined,
-        'A program outside this package holds the name locked (flock -x): this package waits for such a lock a second at most. Stop that program, or pick another name.',
-      );
-    }
     sleep(LOCK_RETRY_MS);
   }
+  return false;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { fstatSync, lstatSync, type Stats } from 'node:fs';
 import type { ObjectKind } from '../errors.js';
 import {
+  AT_EMPTY_PATH,
   AT_FDCWD,
   AT_SYMLINK_FOLLOW,
   LOCK_SH,
@@ -128,15 +129,33 @@ export function publish(libc: Libc, name: string, kind: ObjectKind, initialize: 
     initialize(fd);
     // The umask filtered the mode given to open(): fchmod sets it exactly, with the mark.
     if (libc.fchmod(fd, markedMode(kind)) !== 0) throw posixError(libc, libc.errno(), 'fchmod', `${what}: marking it`, given);
-    if (libc.linkat(AT_FDCWD, `/proc/self/fd/${fd}`, AT_FDCWD, `${SHM_DIR}${name}`, AT_SYMLINK_FOLLOW) === 0) return fd;
+    if (linkFd(libc, fd, `${SHM_DIR}${name}`) === 0) return fd;
     const errno = libc.errno();
-    if (libc.errnoNames.get(errno) !== 'EEXIST') throw posixError(libc, errno, 'linkat', `${what}: giving the new segment its name`, given);
+    const code = libc.errnoNames.get(errno);
+    if (code === 'ENOENT') throw posixError(libc, errno, 'linkat', `${what}: giving the new segment its name: ${NO_PROC}`, given, undefined, NO_PROC_HINT);
+    if (code !== 'EEXIST') throw posixError(libc, errno, 'linkat', `${what}: giving the new segment its name`, given);
   } catch (error) {
     libc.close(fd);
     throw error;
   }
   libc.close(fd);
   return undefined;
+}
+
+/** Why linkFd() fails with ENOENT. */
+const NO_PROC =
+  '/proc is not mounted (linking /proc/self/fd/N names an unnamed file), and this kernel lets only a process with CAP_DAC_READ_SEARCH link a descriptor itself (linkat with AT_EMPTY_PATH; Linux 6.10 lifts that)';
+const NO_PROC_HINT = 'Mount /proc in this mount namespace (mount -t proc proc /proc): named sections, mutexes, events and semaphores need it to be created.';
+
+/**
+ * Links the unnamed file of `fd` to `path` (linkat, failing with EEXIST if the name exists): through /proc/self/fd/N,
+ * or, where /proc is not mounted (a chroot, a bare container), through the descriptor itself (AT_EMPTY_PATH), which
+ * Linux allows any process from 6.10 on, and before only one with CAP_DAC_READ_SEARCH. Returns 0, or -1 with errno set.
+ */
+function linkFd(libc: Libc, fd: number, path: string): number {
+  if (libc.linkat(AT_FDCWD, `/proc/self/fd/${fd}`, AT_FDCWD, path, AT_SYMLINK_FOLLOW) === 0) return 0;
+  if (libc.errnoNames.get(libc.errno()) !== 'ENOENT') return -1;
+  return libc.linkat(fd, '', AT_FDCWD, path, AT_EMPTY_PATH);
 }
 
 /**

@@ -33,6 +33,10 @@ import { waitHere } from './wait-loop.js';
 /** The built wait thread's code (tsup.config.ts); undefined when the package runs from source. */
 declare const FILEMAPPING_WAITER_SOURCE_POSIX: string | undefined;
 
+/** What to do about ENOSPC for an object's page. */
+const NO_ROOM_HINT =
+  'There is no room left in /dev/shm (a tmpfs) even for the page of this object: free some (close or remove sections), or give /dev/shm more room.';
+
 /** An object this process has open: its descriptor, and where its page is mapped. */
 interface Held {
   fd: number;
@@ -107,6 +111,10 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
   /** A new segment's contents: the page, then the object written into it. */
   function write(fd: number, kind: SyncKind, request: Parameters<SyncAccess['createObject']>[0], what: string, given: string | undefined): void {
     if (libc.ftruncate(fd, BigInt(OBJECT_BYTES)) !== 0) throw posixError(libc, libc.errno(), 'ftruncate', what, given);
+    // tmpfs overcommits: on a full /dev/shm the page is only refused when it is written, a SIGBUS. Reserved first, it
+    // is ENOSPC here.
+    const errno = libc.posix_fallocate(fd, 0n, BigInt(OBJECT_BYTES));
+    if (errno !== 0) throw posixError(libc, errno, 'posix_fallocate', `${what}: reserving the page of its segment`, given, undefined, NO_ROOM_HINT);
     const address = libc.mmap(null, BigInt(OBJECT_BYTES), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0n);
     if (address === MAP_FAILED) throw posixError(libc, libc.errno(), 'mmap', what, given);
     try {

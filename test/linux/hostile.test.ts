@@ -5,7 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { onLinux, run, SCENARIOS, uniqueName } from './harness.js';
+import { inMounts, onLinux, run, SCENARIOS, uniqueName } from './harness.js';
 
 const shm = (name: string) => `/dev/shm/${name}`;
 const root = process.getuid?.() === 0;
@@ -100,14 +100,33 @@ describe.runIf(onLinux)("other users' segments and locks on Linux", () => {
         squatter.once('exit', (code) => reject(new Error(`the squatter ended (${code}) before it held its lock`)));
       });
     }
-    const busy = refused('EBUSY', 'held an exclusive lock (flock)');
+    const busy = refused('EBUSY', `held an exclusive lock (flock) on /dev/shm/${section} for`);
     expect(await probe(section, ['create-exclusive', 'create', 'open', 'open-read'])).toEqual({
       'create-exclusive': refused('EEXIST', 'exclusive'),
       create: busy,
       open: busy,
       'open-read': busy,
     });
-    expect(await probe(object, ['mutex', 'mutex-open'])).toEqual({ mutex: busy, 'mutex-open': busy });
+    // The message named "/dev/shm" + the name without its slash ("/dev/shmfilemapping-test-...").
+    const objectBusy = refused('EBUSY', `held an exclusive lock (flock) on /dev/shm/${object} for`);
+    expect(await probe(object, ['mutex', 'mutex-open'])).toEqual({ mutex: objectBusy, 'mutex-open': objectBusy });
+  });
+
+  it("calls a segment of this user's that another program keeps locked taken to an exclusive create, after its second", async () => {
+    const name = uniqueName('own-flocked');
+    made.push(shm(name));
+    writeFileSync(shm(name), Buffer.alloc(4096));
+    chmodSync(shm(name), 0o1600);
+    const squatter = spawn('flock', ['-x', shm(name), 'sh', '-c', 'echo locked; exec sleep 600'], { stdio: 'pipe' });
+    children.push(squatter);
+    await new Promise<void>((resolve, reject) => {
+      squatter.stdout.once('data', () => resolve());
+      squatter.once('exit', (code) => reject(new Error(`the squatter ended (${code}) before it held its lock`)));
+    });
+    expect(await probe(name, ['create-exclusive', 'create'])).toEqual({
+      'create-exclusive': refused('EEXIST', 'exclusive'),
+      create: refused('EBUSY', `held an exclusive lock (flock) on /dev/shm/${name} for`),
+    });
   });
 
   it.skipIf(!root)("joins another user's marked segment that nobody uses, and never removes it, even as root", async () => {
@@ -143,5 +162,16 @@ describe.runIf(onLinux)("other users' segments and locks on Linux", () => {
       open: refused('EACCES', 'Permission denied'),
     });
     expect([existsSync(shm(shared)), existsSync(shm(own))]).toEqual([true, true]);
+  });
+});
+
+describe.runIf(onLinux)('a read-only /dev/shm on Linux', () => {
+  // Removing what was left failed (EROFS), and the descriptor it had opened stayed open with its exclusive lock: the
+  // next open of the name in this process, or in any other, waited a second and blamed "a program outside this package".
+  it.skipIf(!root)('reports what it cannot remove with EROFS, each time, and keeps no descriptor of it', async () => {
+    const name = uniqueName('read-only');
+    const left = `head -c 4096 /dev/zero > /dev/shm/${name} && chmod 1600 /dev/shm/${name} && mount -o remount,ro /dev/shm`;
+    const cannotRemove = { name: 'PosixError', code: 'EROFS', syscall: 'shm_unlink', message: expect.stringContaining('Read-only file system') as unknown };
+    expect(await inMounts('read-only', name, left)).toEqual({ first: cannotRemove, second: cannotRemove, left: [name], descriptors: 0 });
   });
 });
