@@ -190,16 +190,18 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
           `size: ${size} bytes is more than "${options.file}" holds (${have} bytes), and a '${options.protection}' section cannot grow its file; omit size to map the whole file, or use 'readwrite' protection to grow it`,
         ]);
       }
-      // The file's blocks are reserved now, as Windows reserves them (ERROR_DISK_FULL from CreateFileMapping): a write
-      // through the view to a hole the file system then has no room for would be a SIGBUS of the host.
-      if (writes) {
-        const errno = libc.posix_fallocate(fd, 0n, size);
-        const unsupported = errno !== 0 && ['EOPNOTSUPP', 'ENOTSUP', 'ENOSYS'].includes(libc.errnoNames.get(errno) ?? '');
-        if (errno !== 0 && !unsupported) {
-          throw posixError(libc, errno, 'posix_fallocate', `${what}: reserving ${size} bytes of "${options.file}"`, options.file, undefined, FILE_ROOM_HINT);
+      // The part the file grows by is reserved now, as Windows allocates it when CreateFileMapping extends a file
+      // (ERROR_DISK_FULL): a write through the view to a block the file system then has no room for would be a SIGBUS
+      // of the host. fallocate(2) itself, not posix_fallocate: where the file system cannot reserve, glibc's fallback
+      // writes a byte per block, which races other writers of a shared file (NFS); the file then grows sparse. Holes
+      // the file already had stay holes, as on Windows (a full disk there is an in-page error).
+      if (size > have) {
+        const grown = libc.fallocate(fd, 0, have, size - have) === 0;
+        const errno = grown ? 0 : libc.errno();
+        if (!grown && !['EOPNOTSUPP', 'ENOTSUP', 'ENOSYS'].includes(libc.errnoNames.get(errno) ?? '')) {
+          throw posixError(libc, errno, 'fallocate', `${what}: growing "${options.file}" to ${size} bytes`, options.file, undefined, FILE_ROOM_HINT);
         }
-        // A file system that cannot reserve (glibc writes a byte per block there otherwise): the file grows sparse.
-        if (unsupported && size > have && libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: growing the file to ${size} bytes`, options.file);
+        if (!grown && libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: growing the file to ${size} bytes`, options.file);
       }
       adopt(fd, undefined);
       // The section is the file's descriptor: fsync on it, closed with the section.

@@ -25,6 +25,8 @@ export interface Libc {
   ftruncate(fd: number, length: bigint): number;
   /** Returns an error number itself (0 on success), not through errno. */
   posix_fallocate(fd: number, offset: bigint, len: bigint): number;
+  /** Linux's fallocate(2): -1 and errno on failure (EOPNOTSUPP where the file system cannot reserve). */
+  fallocate(fd: number, mode: number, offset: bigint, len: bigint): number;
   mmap(addr: bigint | null, length: bigint, prot: number, flags: number, fd: number, offset: bigint): bigint;
   munmap(addr: bigint, length: bigint): number;
   msync(addr: bigint, length: bigint, flags: number): number;
@@ -159,6 +161,7 @@ function declareLibc(koffi: Koffi): Libc {
     close: fn('int close(int fd)'),
     ftruncate: fn('int ftruncate(int fd, int64_t length)'),
     posix_fallocate: fn('int posix_fallocate(int fd, int64_t offset, int64_t len)'),
+    fallocate: fn('int fallocate(int fd, int mode, int64_t offset, int64_t len)'),
     mmap: fn('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
     munmap: fn('int munmap(void *addr, size_t length)'),
     msync: fn('int msync(void *addr, size_t length, int flags)'),

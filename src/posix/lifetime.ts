@@ -126,6 +126,8 @@ function lockShared(libc: Libc, fd: number, given: string, what: string): boolea
  * package made it. Returns whether it unlinked.
  */
 function leave(libc: Libc, name: string, fd: number): boolean {
+  // A failed upgrade to LOCK_EX drops the shared lock this process held (Linux converts a flock by releasing it
+  // first): harmless here, since the descriptor is closed next (or the process is ending).
   if (!ownMarked(statFd(fd)) || libc.flock(fd, LOCK_EX | LOCK_NB) !== 0) return false;
   const unlinked = stillNamed(name, fd) && libc.shm_unlink(name) === 0;
   libc.flock(fd, LOCK_UN);
@@ -185,13 +187,13 @@ const SWEEP_AFTER_MS = 60_000;
  */
 function sweepStale(libc: Libc): void {
   if (swept) return;
-  swept = true;
   let entries: string[];
   try {
     entries = readdirSync(SHM_DIR);
   } catch {
-    return;
+    return; // out of descriptors (EMFILE), say: the next create() tries again
   }
+  swept = true;
   for (const entry of entries) {
     try {
       const stats = lstatSync(`${SHM_DIR}/${entry}`);

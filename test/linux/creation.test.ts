@@ -2,7 +2,8 @@
 // a create() finds nothing or the whole section, a create() that fails for want of room leaves nothing another process
 // could touch, and a creator killed at any instant leaves nothing a later create() mistakes for a live section.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, statSync, truncateSync, watch, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -209,7 +210,7 @@ describe.runIf(onLinux)('creating a section where there is no room', () => {
     expect(report).toEqual({
       named: { error: expect.objectContaining({ code: 'ENOSPC', syscall: 'posix_fallocate' }) },
       // Grown sparse, the file took the room only on the first write through the view: a SIGBUS of the host.
-      file: { error: expect.objectContaining({ code: 'ENOSPC', syscall: 'posix_fallocate' }) },
+      file: { error: expect.objectContaining({ code: 'ENOSPC', syscall: 'fallocate' }) },
       leftAfterCreates: [],
       creatorFailures: 40,
       // Ended by the test's SIGTERM, not by a SIGBUS.
@@ -241,5 +242,26 @@ describe.runIf(onLinux)('creating a named segment without /proc', () => {
   it.skipIf(!root)('names the new segment all the same', async () => {
     const name = uniqueName('no-proc');
     expect(await inMounts('no-proc', name, 'umount -l /proc')).toEqual({ section: 'ok', mutex: 'ok', left: [], descriptors: 'unknown' });
+  });
+});
+
+describe.runIf(onLinux)('growing the file of a file-backed section', () => {
+  it('reserves the part it adds, and leaves the holes an existing file had as they are, as Windows does', async () => {
+    const { FileMapping } = await loadPackage();
+    const grown = join(tmpdir(), uniqueName('grown'));
+    const sparse = join(tmpdir(), uniqueName('sparse'));
+    const mib = 1024 * 1024;
+    try {
+      FileMapping.create({ file: grown, size: 4 * mib }).close();
+      writeFileSync(sparse, '');
+      truncateSync(sparse, 64 * mib); // made sparse by another program
+      FileMapping.create({ file: sparse, size: 64 * mib }).close();
+      // Allocated blocks (of 512 bytes): every byte of the grown file, none of the sparse one (reserving it all used to
+      // allocate its holes, or fail with ENOSPC on a file that mapped before).
+      expect({ grown: statSync(grown).blocks * 512 >= 4 * mib, sparse: statSync(sparse).blocks }).toEqual({ grown: true, sparse: 0 });
+    } finally {
+      rmSync(grown, { force: true });
+      rmSync(sparse, { force: true });
+    }
   });
 });
