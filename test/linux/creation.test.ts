@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inMounts, loadPackage, onLinux, run, SCENARIOS, uniqueName } from './harness.js';
+import { inSmallShm, loadPackage, onLinux, SCENARIOS, uniqueName } from './harness.js';
 
 const children: ChildProcessWithoutNullStreams[] = [];
 afterEach(() => {
@@ -193,20 +193,7 @@ const root = process.getuid?.() === 0;
 describe.runIf(onLinux)('creating a section where there is no room', () => {
   it.skipIf(!root)('fails with ENOSPC at create(), leaves nothing, and never lets another process touch the section it could not make', async () => {
     const name = uniqueName('no-room');
-    const result = await run('unshare', [
-      '-m',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      'mount -t tmpfs -o size=4m tmpfs /dev/shm && exec "$0" "$@"',
-      process.execPath,
-      join(SCENARIOS, 'small-shm.mjs'),
-      name,
-      '4',
-    ]);
-    expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+    const report = await inSmallShm('small-shm.mjs', [name, '4']);
     expect(report).toEqual({
       named: { error: expect.objectContaining({ code: 'ENOSPC', syscall: 'posix_fallocate' }) },
       // Grown sparse, the file took the room only on the first write through the view: a SIGBUS of the host.
@@ -226,7 +213,7 @@ const failed = (code: string, syscall: string) => ({ name: 'PosixError', code, s
 describe.runIf(onLinux)('creating a mutex, an event or a semaphore where there is no room', () => {
   it.skipIf(!root)('fails with ENOSPC at create() and leaves nothing, where writing the new object was a SIGBUS of the host', async () => {
     const name = uniqueName('full');
-    expect(await inMounts('full', name, 'true')).toEqual({
+    expect(await inSmallShm('shm-mounts.mjs', ['full', name], 'true')).toEqual({
       mutex: failed('ENOSPC', 'posix_fallocate'),
       event: failed('ENOSPC', 'posix_fallocate'),
       semaphore: failed('ENOSPC', 'posix_fallocate'),
@@ -241,7 +228,7 @@ describe.runIf(onLinux)('creating a named segment without /proc', () => {
   // linkat() of /proc/self/fd/N failed with ENOENT, and the message said "Nothing has this name: ... must be created first".
   it.skipIf(!root)('names the new segment all the same', async () => {
     const name = uniqueName('no-proc');
-    expect(await inMounts('no-proc', name, 'umount -l /proc')).toEqual({ section: 'ok', mutex: 'ok', left: [], descriptors: 'unknown' });
+    expect(await inSmallShm('shm-mounts.mjs', ['no-proc', name], 'umount -l /proc')).toEqual({ section: 'ok', mutex: 'ok', left: [], descriptors: 'unknown' });
   });
 });
 

@@ -27,23 +27,12 @@ export async function loadPackage(): Promise<Package> {
 }
 
 /**
- * Runs shm-mounts.mjs SITUATION NAME in a mount namespace of its own whose /dev/shm is a 4 MiB tmpfs, after `setup`
- * (shell commands run there first, as root), and parses its report.
+ * Runs the scenario `script` with `args` in a mount namespace of its own whose /dev/shm is a 4 MiB tmpfs, after
+ * `setup` (shell commands run there first, as root), and parses its report.
  */
-export async function inMounts(situation: string, name: string, setup: string): Promise<Record<string, unknown>> {
-  const script = `mount -t tmpfs -o size=4m tmpfs /dev/shm && ${setup} && exec "$0" "$@"`;
-  const result = await run('unshare', [
-    '-m',
-    '--propagation',
-    'private',
-    'sh',
-    '-c',
-    script,
-    process.execPath,
-    join(SCENARIOS, 'shm-mounts.mjs'),
-    situation,
-    name,
-  ]);
+export async function inSmallShm(script: string, args: string[], setup = 'true'): Promise<Record<string, unknown>> {
+  const command = `mount -t tmpfs -o size=4m tmpfs /dev/shm && ${setup} && exec "$0" "$@"`;
+  const result = await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', command, process.execPath, join(SCENARIOS, script), ...args]);
   expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
   return JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
 }

@@ -5,7 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inMounts, onLinux, run, SCENARIOS, uniqueName } from './harness.js';
+import { inSmallShm, onLinux, run, SCENARIOS, uniqueName } from './harness.js';
 
 const shm = (name: string) => `/dev/shm/${name}`;
 const root = process.getuid?.() === 0;
@@ -172,6 +172,6 @@ describe.runIf(onLinux)('a read-only /dev/shm on Linux', () => {
     const name = uniqueName('read-only');
     const left = `head -c 4096 /dev/zero > /dev/shm/${name} && chmod 1600 /dev/shm/${name} && mount -o remount,ro /dev/shm`;
     const cannotRemove = { name: 'PosixError', code: 'EROFS', syscall: 'shm_unlink', message: expect.stringContaining('Read-only file system') as unknown };
-    expect(await inMounts('read-only', name, left)).toEqual({ first: cannotRemove, second: cannotRemove, left: [name], descriptors: 0 });
+    expect(await inSmallShm('shm-mounts.mjs', ['read-only', name], left)).toEqual({ first: cannotRemove, second: cannotRemove, left: [name], descriptors: 0 });
   });
 });
