@@ -9,7 +9,7 @@ import { OwnedHandle } from '../core/owned-handle.js';
 import type { ExpectedOwner, ObjectOwner } from '../core/owner.js';
 import { lazy, zod } from '../core/zod.js';
 import { ObjectClosedError, PlatformNotSupportedError } from '../errors.js';
-import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../section/options.js';
+import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema, type Same } from '../section/options.js';
 
 /** The longest timeout a wait takes in milliseconds (2^32 - 2: Win32's INFINITE is 2^32 - 1). */
 const MAX_TIMEOUT_MS = 0xffff_fffe;
@@ -73,7 +73,12 @@ export interface OpenObjectOptions {
    */
   expectedOwner?: ExpectedOwner;
 }
-export type ParsedOpenObjectOptions = z.output<ReturnType<typeof openObjectSchema>>;
+/** OpenObjectOptions as the schema gives them (written by hand: see ParsedCreateOptions in section/options.ts). */
+export interface ParsedOpenObjectOptions {
+  expectedOwner?: ExpectedOwner | undefined;
+}
+const inStep: Same<ParsedOpenObjectOptions, z.output<ReturnType<typeof openObjectSchema>>> = true;
+void inStep;
 
 /** Options of the asynchronous waits. */
 export interface AsyncWaitOptions {
