@@ -71,7 +71,10 @@ export default defineConfig({
       // project (test/package/projects.test.ts). Nothing to provision.
       {
         extends: true,
-        test: { name: 'repo', include: ['test/package/hygiene.test.ts', 'test/package/projects.test.ts', 'test/docs/**/*.test.ts'] },
+        test: {
+          name: 'repo',
+          include: ['test/package/hygiene.test.ts', 'test/package/projects.test.ts', 'test/package/types.test.ts', 'test/docs/**/*.test.ts'],
+        },
       },
     ],
   },

@@ -124,24 +124,27 @@ export class FileMappingValidationError extends TypeError {
     super(`Invalid ${context}:\n${issues.map((issue) => `  ✖ ${issue}`).join('\n')}`, options);
     this.issues = issues;
   }
-
-  /** Builds the error from a ZodError, keeping it as `cause`. */
-  static fromZod(context: string, error: z.ZodError): FileMappingValidationError {
-    const issues = zod()
-      .prettifyError(error)
-      .split('\n')
-      .reduce<string[]>((lines, line) => {
-        // prettifyError puts each issue on a "✖ message" line followed by "  → at path".
-        if (line.startsWith('✖ ')) lines.push(line.slice(2));
-        else if (line.trim().startsWith('→ at ') && lines.length > 0) {
-          lines[lines.length - 1] = `${line.trim().slice(5)}: ${lines[lines.length - 1]}`;
-        }
-        return lines;
-      }, []);
-    return new FileMappingValidationError(context, issues, { cause: error });
-  }
 }
 Object.defineProperty(FileMappingValidationError.prototype, 'name', { value: 'FileMappingValidationError' });
+
+/**
+ * A FileMappingValidationError built from a ZodError, kept as `cause`. A function of its own, not a static of the class:
+ * the published declarations must name no zod type, or a project's plain `tsc` checks zod's own declarations too.
+ */
+export function validationErrorFromZod(context: string, error: z.ZodError): FileMappingValidationError {
+  const issues = zod()
+    .prettifyError(error)
+    .split('\n')
+    .reduce<string[]>((lines, line) => {
+      // prettifyError puts each issue on a "✖ message" line followed by "  → at path".
+      if (line.startsWith('✖ ')) lines.push(line.slice(2));
+      else if (line.trim().startsWith('→ at ') && lines.length > 0) {
+        lines[lines.length - 1] = `${line.trim().slice(5)}: ${lines[lines.length - 1]}`;
+      }
+      return lines;
+    }, []);
+  return new FileMappingValidationError(context, issues, { cause: error });
+}
 
 /** A closed mapping or an unmapped view was used. */
 export class ObjectClosedError extends Error {

@@ -16,7 +16,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import type { z } from 'zod';
 import { checkedFunction, fits, type Relation } from '../core/raw-call.js';
 import { lazy, zod } from '../core/zod.js';
-import { FileMappingValidationError, PlatformNotSupportedError } from '../errors.js';
+import { PlatformNotSupportedError, validationErrorFromZod } from '../errors.js';
 import { getLibc, type Libc } from './libc.js';
 
 export * from './constants.js';
@@ -169,6 +169,6 @@ export function errnoName(value: number): string | undefined {
  */
 export function bufferAt(address: bigint, length: number): Buffer {
   const parsed = types().bufferAtArguments.safeParse([address, length]);
-  if (!parsed.success) throw FileMappingValidationError.fromZod('arguments to bufferAt', parsed.error);
+  if (!parsed.success) throw validationErrorFromZod('arguments to bufferAt', parsed.error);
   return Buffer.from(libc().viewMemory(address, length));
 }

@@ -4,6 +4,7 @@
  */
 import { backend, type Backend, type DurableFile, type NativeHandle, type SectionInfo } from '../backend.js';
 import { OwnedHandle } from '../core/owned-handle.js';
+import { showAs } from '../core/inspect.js';
 import type { ObjectOwner } from '../core/owner.js';
 import { FileMappingValidationError, ObjectClosedError, PlatformNotSupportedError } from '../errors.js';
 import { MappedView, MAX_VIEW_LENGTH } from '../view/mapped-view.js';
@@ -266,6 +267,27 @@ export class FileMapping implements Disposable {
   static {
     // Keep the constructor private to the class but reachable by the module's helpers below.
     construct = (system, info, name) => new FileMapping(system, info, name);
+    // util.inspect(mapping): what it is. The size of a section Windows opened is read once, the first time it is asked
+    // for (a view mapped for a moment); a size that cannot be read is left out rather than thrown.
+    showAs(FileMapping, (mapping) => {
+      let size = mapping.#size;
+      if (size === undefined && !mapping.closed) {
+        try {
+          size = mapping.size;
+        } catch {
+          size = undefined;
+        }
+      }
+      return {
+        name: mapping.name,
+        size,
+        sizeIsExact: mapping.sizeIsExact ? undefined : false,
+        ...(mapping.protection === undefined ? { access: mapping.#defaultAccess } : { protection: mapping.protection }),
+        file: mapping.file,
+        alreadyExisted: mapping.alreadyExisted,
+        closed: mapping.closed ? true : undefined,
+      };
+    });
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import { toUint64 } from '../core/uint64.js';
-import { FileMappingValidationError } from '../errors.js';
+import { FileMappingValidationError, validationErrorFromZod } from '../errors.js';
 import { canonicalSid, OWNER_KEYWORDS, type ExpectedOwner } from '../core/owner.js';
 import { lazy, zod } from '../core/zod.js';
 
@@ -271,7 +271,22 @@ export interface CreateOptions {
   /** Child processes created with handle inheritance inherit the handle; default false. */
   inheritable?: boolean;
 }
-export type ParsedCreateOptions = z.output<ReturnType<typeof createOptionsSchema>>;
+/**
+ * CreateOptions as the schema gives them to the inside: defaults applied, the size a bigint. Written by hand (and kept
+ * in step with the schema below), as are the other parsed types: the backend's interface names them, and a type
+ * computed by zod would make the published declarations import zod, whose own types a project's plain `tsc` then
+ * checks, and fails on.
+ */
+export interface ParsedCreateOptions {
+  name?: string | undefined;
+  size?: bigint | undefined;
+  file?: string | undefined;
+  protection: Protection;
+  attributes: Attribute[];
+  exclusive: boolean;
+  security?: string | undefined;
+  inheritable: boolean;
+}
 
 const EXPECTED_OWNER_ACCEPTED = `Expected 'current-user', ${list(Object.keys(OWNER_KEYWORDS))} or a SID string such as 'S-1-5-18'`;
 
@@ -293,7 +308,12 @@ export interface OpenOptions {
    */
   expectedOwner?: ExpectedOwner;
 }
-export type ParsedOpenOptions = z.output<ReturnType<typeof openOptionsSchema>>;
+/** OpenOptions as the schema gives them to the inside (see ParsedCreateOptions). */
+export interface ParsedOpenOptions {
+  access: Access;
+  inheritable: boolean;
+  expectedOwner?: ExpectedOwner | undefined;
+}
 
 /** The options of FileMapping.map(). */
 export interface MapOptions {
@@ -320,15 +340,28 @@ export interface MapOptions {
   copy?: boolean;
 }
 
-// The interfaces above carry the documentation; these lines keep them in step with the schemas.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** MapOptions as the schema gives them to the inside (see ParsedCreateOptions). */
+export interface ParsedMapOptions {
+  access?: Access | undefined;
+  offset: bigint;
+  length?: bigint | undefined;
+  address?: bigint | undefined;
+  copy?: boolean | undefined;
+}
+
+/** True when A and B are the same type: what keeps a hand-written type in step with its schema. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The interfaces above carry the documentation, and the parsed types are what the declarations name; these lines keep
+// both in step with the schemas.
 const inStep: [
   Same<CreateOptions, z.input<ReturnType<typeof createOptionsSchema>>>,
   Same<OpenOptions, z.input<ReturnType<typeof openOptionsSchema>>>,
   Same<MapOptions, z.input<ReturnType<typeof mapOptionsSchema>>>,
-] = [true, true, true];
+  Same<ParsedCreateOptions, z.output<ReturnType<typeof createOptionsSchema>>>,
+  Same<ParsedOpenOptions, z.output<ReturnType<typeof openOptionsSchema>>>,
+  Same<ParsedMapOptions, z.output<ReturnType<typeof mapOptionsSchema>>>,
+] = [true, true, true, true, true, true];
 void inStep;
-export type ParsedMapOptions = z.output<ReturnType<typeof mapOptionsSchema>>;
 
 /**
  * Parses `value` with `schema` (a schema, or a function that returns one: the modules' lazily built schemas), or
@@ -343,7 +376,7 @@ export function parseOptions<Schema extends z.ZodType>(schema: Schema | (() => S
     ]);
   }
   const result = (typeof schema === 'function' ? schema() : schema).safeParse(value ?? {});
-  if (!result.success) throw FileMappingValidationError.fromZod(context, result.error);
+  if (!result.success) throw validationErrorFromZod(context, result.error);
   return result.data;
 }
 
@@ -356,6 +389,6 @@ function isPlainObject(value: object): boolean {
 /** Parses a section name, or throws a FileMappingValidationError. */
 export function parseName(value: unknown, context: string): string {
   const result = nameSchema().safeParse(value);
-  if (!result.success) throw FileMappingValidationError.fromZod(context, result.error);
+  if (!result.success) throw validationErrorFromZod(context, result.error);
   return result.data;
 }

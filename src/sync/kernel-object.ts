@@ -9,7 +9,7 @@ import { OwnedHandle } from '../core/owned-handle.js';
 import type { ExpectedOwner, ObjectOwner } from '../core/owner.js';
 import { lazy, zod } from '../core/zod.js';
 import { ObjectClosedError, PlatformNotSupportedError } from '../errors.js';
-import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema } from '../section/options.js';
+import { expectedOwnerSchema, nameSchema, parseOptions, securitySchema, type Same } from '../section/options.js';
 
 /** The longest timeout a wait takes in milliseconds (2^32 - 2: Win32's INFINITE is 2^32 - 1). */
 const MAX_TIMEOUT_MS = 0xffff_fffe;
@@ -40,10 +40,14 @@ const schemas = lazy(() => {
       /** Refuse the object unless this is its owner (READ_CONTROL is asked for too). */
       expectedOwner: expectedOwnerSchema().optional(),
     }),
-    asyncWait: z.strictObject({
-      timeoutMs: timeout,
-      signal: z.instanceof(AbortSignal, { error: 'Expected an AbortSignal' }).optional(),
-    }),
+    asyncWait: z.strictObject(
+      {
+        timeoutMs: timeout,
+        signal: z.instanceof(AbortSignal, { error: 'Expected an AbortSignal' }).optional(),
+      },
+      // Not zod's "expected object, received number": what the options are.
+      { error: (issue) => (issue.code === 'invalid_type' ? 'Expected options: { timeoutMs?, signal? }' : undefined) },
+    ),
     syncWait: z.strictObject({ timeoutMs: timeout }),
   };
 });
@@ -73,7 +77,12 @@ export interface OpenObjectOptions {
    */
   expectedOwner?: ExpectedOwner;
 }
-export type ParsedOpenObjectOptions = z.output<ReturnType<typeof openObjectSchema>>;
+/** OpenObjectOptions as the schema gives them (written by hand: see ParsedCreateOptions in section/options.ts). */
+export interface ParsedOpenObjectOptions {
+  expectedOwner?: ExpectedOwner | undefined;
+}
+const inStep: Same<ParsedOpenObjectOptions, z.output<ReturnType<typeof openObjectSchema>>> = true;
+void inStep;
 
 /** Options of the asynchronous waits. */
 export interface AsyncWaitOptions {
@@ -81,6 +90,25 @@ export interface AsyncWaitOptions {
   timeoutMs?: number;
   /** Cancels the wait: the promise rejects with the signal's reason, and nothing stays acquired. */
   signal?: AbortSignal;
+}
+
+/** AsyncWaitOptions as the schema gives them. */
+export interface ParsedAsyncWaitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+}
+const asyncInStep: Same<ParsedAsyncWaitOptions, z.output<ReturnType<typeof asyncWaitSchema>>> = true;
+void asyncInStep;
+
+/**
+ * Validates an asynchronous wait's options of a mutex, an event or a semaphore: `{ timeoutMs?, signal? }`, or a number
+ * of milliseconds, as their synchronous forms take (`wait(1000)`, `waitAsync(1000)`). Any other value that is not an
+ * object is taken for a timeout too, so that the message says what a timeout is.
+ */
+export function parseAsyncWait(options: AsyncWaitOptions | number | undefined, context: string): ParsedAsyncWaitOptions {
+  const value: unknown = options;
+  const given = value === undefined || value === null || typeof value === 'object' ? value : { timeoutMs: value };
+  return parseOptions(asyncWaitSchema, given, context);
 }
 
 /** Validates a sync wait's timeout: milliseconds, or Infinity. */

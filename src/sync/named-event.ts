@@ -5,12 +5,12 @@
 import { lazy, zod } from '../core/zod.js';
 import { parseOptions } from '../section/options.js';
 import {
-  asyncWaitSchema,
   createBaseSchema,
   createObject,
   KernelObject,
   openObject,
   openObjectSchema,
+  parseAsyncWait,
   parseTimeout,
   workerTimeout,
   type AsyncWaitOptions,
@@ -32,9 +32,12 @@ abstract class Waitable extends KernelObject {
     return result === 'timeout' ? 'timeout' : 'signaled';
   }
 
-  /** Waits without blocking the event loop (on the wait thread). Rejects only on abort or a Win32 failure. */
-  async waitAsync(options: AsyncWaitOptions = {}): Promise<SignalResult> {
-    const parsed = parseOptions(asyncWaitSchema, options, `${this.describe()}.waitAsync() options`);
+  /**
+   * Waits without blocking the event loop (on the wait thread), up to `options.timeoutMs`, or up to `options`
+   * milliseconds when it is a number (as wait() takes it). Rejects only on abort or a system failure.
+   */
+  async waitAsync(options: AsyncWaitOptions | number = {}): Promise<SignalResult> {
+    const parsed = parseAsyncWait(options, `${this.describe()}.waitAsync() options`);
     const result = await this.waitOnHandle(parsed.signal, (waitable, signal) =>
       Waiter.get().wait(waitable, workerTimeout(parsed.timeoutMs), `waiting on ${this.describe()}`, signal, () => this.giveBack()),
     );

@@ -10,18 +10,19 @@
  */
 import { parseOptions } from '../section/options.js';
 import {
-  asyncWaitSchema,
   createBaseSchema,
   createObject,
   KernelObject,
   openObject,
   openObjectSchema,
+  parseAsyncWait,
   parseTimeout,
   workerTimeout,
   type AsyncWaitOptions,
   type Created,
   type SecurityCreateOptions,
   type OpenObjectOptions,
+  type ParsedAsyncWaitOptions,
 } from './kernel-object.js';
 import { Turns } from './turns.js';
 import { Waiter } from './waiter.js';
@@ -86,18 +87,19 @@ export class NamedMutex extends KernelObject {
   }
 
   /**
-   * Locks, blocking this thread up to `timeoutMs` (default forever). While another lock of this process holds the
-   * mutex, a synchronous lock cannot succeed (the holder cannot run to unlock): it returns 'timeout' at once, or,
-   * with no timeout, throws instead of hanging forever.
+   * Locks, blocking this thread up to `timeoutMs` (default forever). The mutex is not recursive: while a lock of this
+   * thread holds it or waits for it (through this object or another of the same name), a synchronous lock could only
+   * time out, since the code that would unlock cannot run while it blocks, so it throws, whatever the timeout.
    */
   lock(timeoutMs?: number): LockResult {
     const ms = parseTimeout(timeoutMs, `${this.describe()}.lock() timeout`);
     this.checkOpen('lock');
     if (!turns.tryTake(this.#key)) {
-      if (timeoutMs === undefined || timeoutMs === Infinity) {
-        throw new Error(`Cannot lock ${this.describe()} synchronously: this process already holds it, and waiting would never end`);
-      }
-      return 'timeout';
+      // Not 'timeout': that would say another process held it all along. On Windows the mutex, recursive for its owner
+      // thread, would even let this lock through; here it is refused the same way on every OS.
+      throw new Error(
+        `Cannot lock ${this.describe()} synchronously: this thread already holds it or waits for it (the mutex is not recursive), and waiting would never end. Unlock it first, or use lockAsync(), which waits its turn`,
+      );
     }
     let result;
     try {
@@ -109,9 +111,16 @@ export class NamedMutex extends KernelObject {
     return this.#settle(result);
   }
 
-  /** Locks without blocking the event loop. Resolves to 'acquired', 'abandoned' or 'timeout'; rejects on abort. */
-  async lockAsync(options: AsyncWaitOptions = {}): Promise<LockResult> {
-    const parsed = parseOptions(asyncWaitSchema, options, `${this.describe()}.lockAsync() options`);
+  /**
+   * Locks without blocking the event loop, up to `options.timeoutMs`, or up to `options` milliseconds when it is a
+   * number (as lock() takes it). Resolves to 'acquired', 'abandoned' or 'timeout'; rejects on abort. While another
+   * lock of this process holds the mutex, it waits its turn.
+   */
+  async lockAsync(options: AsyncWaitOptions | number = {}): Promise<LockResult> {
+    return this.#lockAsync(parseAsyncWait(options, `${this.describe()}.lockAsync() options`));
+  }
+
+  #lockAsync(parsed: ParsedAsyncWaitOptions): Promise<LockResult> {
     return this.waitOnHandle(parsed.signal, async (waitable, signal) => {
       const started = performance.now();
       if (!(await turns.take(this.#key, parsed.timeoutMs, signal))) return 'timeout';
@@ -154,10 +163,11 @@ export class NamedMutex extends KernelObject {
     }
   }
 
-  /** The asynchronous withLock(): awaits fn, and always unlocks. */
-  async withLockAsync<T>(fn: (state: LockState) => T | Promise<T>, options: AsyncWaitOptions = {}): Promise<T> {
-    const result = await this.lockAsync(options);
-    if (result === 'timeout') throw new LockTimeoutError(this.describe(), options.timeoutMs ?? Infinity);
+  /** The asynchronous withLock(): awaits fn, and always unlocks. `options` as lockAsync()'s. */
+  async withLockAsync<T>(fn: (state: LockState) => T | Promise<T>, options: AsyncWaitOptions | number = {}): Promise<T> {
+    const parsed = parseAsyncWait(options, `${this.describe()}.withLockAsync() options`);
+    const result = await this.#lockAsync(parsed);
+    if (result === 'timeout') throw new LockTimeoutError(this.describe(), parsed.timeoutMs);
     try {
       return await fn({ abandoned: result === 'abandoned' });
     } finally {

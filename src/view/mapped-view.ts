@@ -6,6 +6,7 @@ import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
 import { flushRangeSchema, parseOptions, type Access } from '../section/options.js';
 import type { Backend, DurableFile, NativeHandle } from '../backend.js';
 import type { OwnedHandle } from '../core/owned-handle.js';
+import { showAs } from '../core/inspect.js';
 import { SafetyNet } from '../core/safety-net.js';
 import { ViewAccessors } from './accessors.js';
 import { ViewAtomics } from './atomics.js';
@@ -79,6 +80,15 @@ export class MappedView extends ViewAccessors implements Disposable {
 
   static {
     memoryOf = (view, operation) => view.memory(operation);
+    // util.inspect(view): where it is in the section, and what it may do.
+    showAs(MappedView, (view) => ({
+      length: view.length,
+      offset: view.offset,
+      access: view.access,
+      address: view.address,
+      copyMode: view.copyMode,
+      unmapped: view.unmapped ? true : undefined,
+    }));
   }
 
   /** @internal Views are made by FileMapping.map(). */

@@ -15,7 +15,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import type { z } from 'zod';
 import { MAX_UINT64 } from '../core/uint64.js';
-import { FileMappingValidationError } from '../errors.js';
+import { FileMappingValidationError, validationErrorFromZod } from '../errors.js';
 import { systemMessage } from './errors.js';
 import { kernel32, type Kernel32, type MEMORY_BASIC_INFORMATION } from './kernel32.js';
 import { checkedFunction, fits, type Relation } from '../core/raw-call.js';
@@ -300,7 +300,7 @@ export function VirtualQuery(lpAddress: bigint | null, lpBuffer: Partial<MEMORY_
   if (dwLength === undefined) {
     const t = types();
     const parsed = t.z.tuple([t.pointer, t.outObject]).safeParse([lpAddress, lpBuffer]);
-    if (!parsed.success) throw FileMappingValidationError.fromZod('arguments to VirtualQuery', parsed.error);
+    if (!parsed.success) throw validationErrorFromZod('arguments to VirtualQuery', parsed.error);
   }
   return virtualQuery(lpAddress, lpBuffer, dwLength ?? kernel32().sizeofMemoryBasicInformation);
 }
@@ -308,7 +308,7 @@ export function VirtualQuery(lpAddress: bigint | null, lpBuffer: Partial<MEMORY_
 /** Not a Win32 function: the system's message for an error code (FormatMessageW with FORMAT_MESSAGE_FROM_SYSTEM). */
 export function formatMessage(dwMessageId: number): string {
   const parsed = types().dword.safeParse(dwMessageId);
-  if (!parsed.success) throw FileMappingValidationError.fromZod('arguments to formatMessage', parsed.error);
+  if (!parsed.success) throw validationErrorFromZod('arguments to formatMessage', parsed.error);
   return systemMessage(kernel32(), parsed.data);
 }
 
@@ -339,6 +339,6 @@ export function RtlMoveMemory(Destination: bigint | Uint8Array, Source: bigint |
  */
 export function bufferAt(address: bigint, length: number): Buffer {
   const parsed = types().bufferAtArguments.safeParse([address, length]);
-  if (!parsed.success) throw FileMappingValidationError.fromZod('arguments to bufferAt', parsed.error);
+  if (!parsed.success) throw validationErrorFromZod('arguments to bufferAt', parsed.error);
   return Buffer.from(kernel32().viewMemory(address, length));
 }

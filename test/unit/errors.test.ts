@@ -9,6 +9,7 @@ import {
   PlatformNotSupportedError,
   SystemCallError,
   type ObjectKind,
+  validationErrorFromZod,
 } from '../../src/errors.js';
 import { isWin32Error, Win32Error, type Win32ErrorOptions } from '../../src/win32/errors.js';
 import { FileMapping } from '../../src/section/file-mapping.js';
@@ -310,7 +311,7 @@ describe('FileMappingValidationError', () => {
     const result = z.strictObject({ size: z.number(), name: z.string() }).safeParse({ size: 'x', name: 1 });
     expect(result.success).toBe(false);
     if (result.success) return;
-    const error = FileMappingValidationError.fromZod('options', result.error);
+    const error = validationErrorFromZod('options', result.error);
     expect(error.cause).toBe(result.error);
     expect(error.issues).toHaveLength(2);
     expect(error.issues[0]).toMatch(/^size: /);

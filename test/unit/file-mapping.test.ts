@@ -1,6 +1,7 @@
 // FileMapping and MappedView against a fake kernel32: what is checked before the native calls, what is released
 // when one fails, how failures are reported, and what the objects allow after close, on any platform.
 import { resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileMappingValidationError, ObjectClosedError } from '../../src/errors.js';
 import { Win32Error } from '../../src/win32/errors.js';
@@ -497,5 +498,31 @@ describe('MappedView.flush', () => {
     expect(() => view.flush('all' as never)).toThrow(FileMappingValidationError);
     view.flush({ offset: 65536 });
     expect(k32.count('FlushViewOfFile')).toBe(0);
+  });
+});
+
+describe('util.inspect', () => {
+  const oneLine = (value: unknown) => inspect(value, { breakLength: Infinity });
+
+  it('shows a section by its name, size and protection, and the access of one it opened', () => {
+    const mapping = FileMapping.create({ name: 'Local\\shown', size: 10_000 });
+    expect(oneLine(mapping)).toBe("FileMapping { name: 'Local\\\\shown', size: 10000n, protection: 'readwrite', alreadyExisted: false }");
+    const opened = FileMapping.open('Local\\shown', { access: 'read' });
+    // Windows tells an opened section's size rounded up to the page size: inspect says so.
+    expect(oneLine(opened)).toBe("FileMapping { name: 'Local\\\\shown', size: 12288n, sizeIsExact: false, access: 'read', alreadyExisted: true }");
+    opened.close();
+    mapping.close();
+    expect(oneLine(mapping)).toBe("FileMapping { name: 'Local\\\\shown', size: 10000n, protection: 'readwrite', alreadyExisted: false, closed: true }");
+  });
+
+  it('shows a view by its length, offset, access and address, and says when it is unmapped', () => {
+    const mapping = FileMapping.create({ size: 200_000 });
+    const view = mapping.map({ offset: 65536, length: 4096, access: 'read' });
+    const shown = `length: 4096, offset: 65536n, access: 'read', address: ${view.address}n, copyMode: false`;
+    expect(oneLine(view)).toBe(`MappedView { ${shown} }`);
+    view.unmap();
+    expect(oneLine(view)).toBe(`MappedView { ${shown}, unmapped: true }`);
+    expect(inspect({ view }, { depth: 0 })).toBe('{ view: [MappedView] }');
+    mapping.close();
   });
 });
