@@ -9,6 +9,7 @@ import { backend } from '../backend.js';
 import { NamedEvent, NamedSemaphore } from '../sync/named-event.js';
 import { NamedMutex } from '../sync/named-mutex.js';
 import { format, integer, UsageError, type Values } from './arguments.js';
+import { closeHolder, startHolder, untilSignal } from './holder.js';
 import { payload, print, writeStdout } from './io.js';
 
 /**
@@ -64,17 +65,19 @@ export async function create(name: string, values: Values): Promise<void> {
     await until.waitAsync();
   } else if (values.hold) {
     process.stderr.write('holding it: interrupt (Ctrl+C) to release\n');
-    await new Promise<void>((resolve) => {
-      // A timer keeps the event loop alive until a signal arrives.
-      const alive = setInterval(() => {}, 1 << 30);
-      for (const signal of ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const) {
-        process.once(signal, () => {
-          clearInterval(alive);
-          resolve();
-        });
-      }
-    });
+    await untilSignal();
+  } else if (!mapping.alreadyExisted) {
+    // The name would go with this process: a process of its own holds it until `close` (see holder.ts). A name that
+    // existed already is someone else's to hold.
+    const pid = await startHolder(name, values.signal);
+    process.stderr.write(`held by process ${pid} until: filemapping close ${name}\n`);
   }
+}
+
+/** `close NAME`: ends the holder `create` started, once its process has gone. */
+export async function close(name: string): Promise<void> {
+  const gone = await closeHolder(name);
+  process.stderr.write(gone ? `closed ${name}\n` : `closed ${name}'s holder; another process still has ${name} open\n`);
 }
 
 export async function read(name: string, values: Values): Promise<void> {
