@@ -62,25 +62,32 @@ export async function hold(name: string, ready: string, signal: string | undefin
   if (holder.lock(0) === 'timeout') throw new Error(`another process holds ${name} for filemapping close already`);
   using _mapping = FileMapping.open(name, { access: 'read' });
   using stop = NamedEvent.create(closeEvent(name), { manualReset: true });
-  // Open until the end: on Windows an event nobody else has open would go, and its state with it, on close.
-  using signalled = signal === undefined ? undefined : NamedEvent.create(signal, { manualReset: true });
-  signalled?.set();
-  {
-    using handshake = NamedEvent.open(ready);
-    handshake.set();
-  }
+  // Listening before the handshake: a `kill PID` as soon as `create` has returned must release the section.
   const interrupted = new AbortController();
-  const by = await Promise.race([stop.waitAsync({ signal: interrupted.signal }).then(() => 'close' as const), untilSignal(interrupted.signal)]);
-  interrupted.abort();
+  const signalled = untilSignal(interrupted.signal);
+  let by: 'close' | 'signal';
+  try {
+    // Open until the end: on Windows an event nobody else has open would go, and its state with it, on close.
+    using announced = signal === undefined ? undefined : NamedEvent.create(signal, { manualReset: true });
+    announced?.set();
+    {
+      using handshake = NamedEvent.open(ready);
+      handshake.set();
+    }
+    by = await Promise.race([stop.waitAsync({ signal: interrupted.signal }).then(() => 'close' as const), signalled]);
+  } finally {
+    interrupted.abort();
+  }
   // Ended by a signal, not by `close`: nobody waits for the mutex, which goes with this last user (on Linux a
   // segment nobody locks would stay in /dev/shm until a later sweep).
   if (by !== 'close') holder.close();
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
 /**
- * Resolves on SIGINT, SIGTERM or SIGBREAK, or once `until` aborts. The listeners stay on: a signal while the section is being released (a second
+ * Resolves on SIGINT, SIGTERM, SIGHUP (the terminal went away; on Windows, the console window was closed) or
+ * SIGBREAK, or once `until` aborts. The listeners stay on: a signal while the section is being released (a second
  * Ctrl+C) is ignored instead of ending the process before it has released the name.
  */
 export function untilSignal(until?: AbortSignal): Promise<'signal'> {
