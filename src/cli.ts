@@ -6,7 +6,8 @@
  * cli/io.ts.
  */
 import { HELP, parseCommandLine, UsageError } from './cli/arguments.js';
-import { create, info, read, signal, waitFor, write } from './cli/commands.js';
+import { close, create, info, read, signal, waitFor, write } from './cli/commands.js';
+import { hold } from './cli/holder.js';
 import { writeStdout } from './cli/io.js';
 import { sourceRequire } from './core/package-require.js';
 
@@ -53,6 +54,12 @@ export async function main(args: string[]): Promise<number> {
         return await waitFor(first, second, line.values);
       case 'signal':
         signal(first, second);
+        return 0;
+      case 'close':
+        await close(first);
+        return 0;
+      case '__hold':
+        await hold(first, second, line.values.signal);
         return 0;
     }
   } catch (error) {

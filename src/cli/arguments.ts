@@ -10,8 +10,11 @@ export const HELP = `Usage: filemapping <command> [options]
   create NAME --size N [--text T | --file F] [--hold] [--until EVENT] [--signal EVENT]
       Create a section (or open it if the name exists) and write T (as a C string) or the bytes of F into it
       (--file - reads standard input). The data must fit in N bytes.
-      --hold keeps it alive until interrupted (Ctrl+C); --until EVENT until that named event is set.
+      A section it created lives on in a process of its own (its id on stderr) until "filemapping close NAME".
+      --hold instead keeps it in this process until interrupted (Ctrl+C); --until EVENT until that event is set.
       --signal EVENT sets that named event once the section is ready.
+  close NAME
+      End the process create left holding the section; returns once it has gone, and the name with it.
   read NAME [--offset N] [--length N] [--as raw|text|hex|json] [--cstring]
       Print the section's bytes as they are (default: from the offset, 0, to the end). --cstring stops at the
       first NUL. --as text prints the UTF-8 text up to the first NUL; hex, one line of hex; json, {text,hex,length}.
@@ -60,6 +63,9 @@ const COMMANDS = {
   info: { positionals: ['a section name'], options: [] },
   wait: { positionals: ['a kind (event, mutex, semaphore)', 'a name'], options: ['timeout'] },
   signal: { positionals: ['a kind (event, semaphore)', 'a name'], options: [] },
+  close: { positionals: ['a section name'], options: [] },
+  // Not in --help: what `create` starts to hold a section (holder.ts).
+  __hold: { positionals: ['a section name', 'an event name'], options: ['signal'] },
 } as const satisfies Record<string, { positionals: readonly string[]; options: readonly OptionName[] }>;
 
 export type Command = keyof typeof COMMANDS;

@@ -9,6 +9,7 @@ import { backend } from '../backend.js';
 import { NamedEvent, NamedSemaphore } from '../sync/named-event.js';
 import { NamedMutex } from '../sync/named-mutex.js';
 import { format, integer, UsageError, type Values } from './arguments.js';
+import { closeHolder, startHolder, untilSignal } from './holder.js';
 import { payload, print, writeStdout } from './io.js';
 
 /**
@@ -55,26 +56,36 @@ export async function create(name: string, values: Values): Promise<void> {
     using view = mapRange(mapping, 0, data.bytes.length).view;
     view.write(data.bytes, 0);
   }
-  // Open until the end: on Windows an event nobody else has open yet would go, and its state with it, on close.
-  using ready = values.signal === undefined ? undefined : NamedEvent.create(values.signal, { manualReset: true });
-  ready?.set();
-  process.stderr.write(`${mapping.alreadyExisted ? 'opened' : 'created'} ${name} (${mapping.size} bytes)\n`);
-  if (values.until !== undefined) {
-    using until = NamedEvent.create(values.until, { manualReset: true });
-    await until.waitAsync();
-  } else if (values.hold) {
-    process.stderr.write('holding it: interrupt (Ctrl+C) to release\n');
-    await new Promise<void>((resolve) => {
-      // A timer keeps the event loop alive until a signal arrives.
-      const alive = setInterval(() => {}, 1 << 30);
-      for (const signal of ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const) {
-        process.once(signal, () => {
-          clearInterval(alive);
-          resolve();
-        });
-      }
-    });
+  // Whatever ends the hold is in place before --signal says the section is ready: a signal sent (or the --until event
+  // set) on seeing it must release the section, not find a process that dies of it or an event that is not there yet.
+  using until = values.until === undefined ? undefined : NamedEvent.create(values.until, { manualReset: true });
+  const settled = new AbortController();
+  const interrupted = until === undefined && values.hold ? untilSignal(settled.signal) : undefined;
+  try {
+    // Open until the end: on Windows an event nobody else has open yet would go, and its state with it, on close.
+    using ready = values.signal === undefined ? undefined : NamedEvent.create(values.signal, { manualReset: true });
+    ready?.set();
+    process.stderr.write(`${mapping.alreadyExisted ? 'opened' : 'created'} ${name} (${mapping.size} bytes)\n`);
+    if (until !== undefined) {
+      await until.waitAsync();
+    } else if (interrupted !== undefined) {
+      process.stderr.write('holding it: interrupt (Ctrl+C) to release\n');
+      await interrupted;
+    } else if (!mapping.alreadyExisted) {
+      // The name would go with this process: a process of its own holds it until `close` (see holder.ts). A name that
+      // existed already is someone else's to hold.
+      const pid = await startHolder(name, values.signal);
+      process.stderr.write(`held by process ${pid} until: filemapping close ${name}\n`);
+    }
+  } finally {
+    settled.abort();
   }
+}
+
+/** `close NAME`: ends the holder `create` started, once its process has gone. */
+export async function close(name: string): Promise<void> {
+  const gone = await closeHolder(name);
+  process.stderr.write(gone ? `closed ${name}\n` : `closed ${name}'s holder; another process still has ${name} open\n`);
 }
 
 export async function read(name: string, values: Values): Promise<void> {
