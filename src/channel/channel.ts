@@ -22,7 +22,7 @@ import { Waiter } from '../sync/waiter.js';
 import { createSchema, openSchema, parseSyncTimeout, type ChannelOpenOptions, type ChannelOptions, type SyncWaitOptions } from './options.js';
 import { Peers } from './peers.js';
 import { HEADER_BYTES, Ring, type Claimed, type Holder, type Pending, type Role } from './ring.js';
-import { ChannelClaim, ChannelMessage, checkLength, checkTarget, copyInto, lend } from './in-place.js';
+import { ChannelClaim, ChannelMessage, checkLength, checkTarget, copyInto, lend, tooLong } from './in-place.js';
 import { CallQueue } from './call-queue.js';
 import { ChannelPeerExitedError } from './errors.js';
 import { buildChannel, parseChannelName, type ChannelParts } from './setup.js';
@@ -322,9 +322,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       throw new FileMappingValidationError('Channel.send() message', ['message: expected a Buffer, a Uint8Array or a string']);
     }
     if (bytes.length > this.maxMessageLength) {
-      throw new FileMappingValidationError('Channel.send() message', [
-        `message: ${bytes.length} bytes is longer than this channel carries (${this.maxMessageLength} bytes: its capacity minus 4); split it, or create the channel with a larger capacity`,
-      ]);
+      throw new FileMappingValidationError('Channel.send() message', [tooLong('message', bytes.length, this.maxMessageLength)]);
     }
     return bytes;
   }
