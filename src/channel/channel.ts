@@ -4,7 +4,9 @@
  *
  * Roles: the process that sends is the channel's writer and the one that receives its reader, one of each at a
  * time (single producer, single consumer). A waiting side also watches its peer's process handle, so that a peer
- * that dies does not leave it waiting forever: see ChannelPeerExitedError. On one end, asynchronous calls of a
+ * that dies does not leave it waiting forever: see ChannelPeerExitedError. A writer that closes its end ends the
+ * stream instead: the reader gets every message, then null (ring.ts: `writer closed`); drain() lets a writer wait
+ * until the reader has taken everything before it closes. On one end, asynchronous calls of a
  * direction are served one at a time, in the order they were made (call-queue.ts).
  *
  * Besides send() and receive(), which copy a message in and out, an end can receive into a buffer of the caller's,
@@ -32,6 +34,8 @@ import type { ViewMemory } from '../view/memory.js';
 export type MessageData = Uint8Array | string;
 /** How a read takes the message found in the ring. */
 type Take<T> = (memory: ViewMemory, pending: Pending) => T;
+/** What a read gives: what `take` made of a message, null at the end of the stream, undefined on timeout. */
+type Read<T> = T | null | undefined;
 /** How one wait of a blocked side ended: time ran out, the wake event was set, or the peer process ended. */
 type Wake = 'timeout' | 'woken' | 'peer';
 
@@ -147,7 +151,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   send(message: MessageData, options: SyncWaitOptions = {}): boolean {
     const timeoutMs = parseSyncTimeout(options, 'Channel.send() options');
     const bytes = this.#bytes(message);
-    return this.#writeSync('send', bytes.length, timeoutMs, () => this.#trySend(bytes)) ?? false;
+    return this.#writeSync('send', this.#roomFor(bytes.length), timeoutMs, () => this.#trySend(bytes)) ?? false;
   }
 
   /**
@@ -157,7 +161,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   async sendAsync(message: MessageData, options: AsyncWaitOptions = {}): Promise<boolean> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.sendAsync() options');
     const bytes = this.#bytes(message);
-    return (await this.#writeAsync(bytes.length, parsed, () => this.#trySend(bytes))) ?? false;
+    return (await this.#writeAsync(this.#roomFor(bytes.length), parsed, () => this.#trySend(bytes))) ?? false;
   }
 
   /**
@@ -168,44 +172,70 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   claim(length: number, options: SyncWaitOptions = {}): ChannelClaim | undefined {
     const timeoutMs = parseSyncTimeout(options, 'Channel.claim() options');
     checkLength(length, this.maxMessageLength, 'Channel.claim() length');
-    return this.#writeSync('claim', length, timeoutMs, () => this.#tryClaim(length));
+    return this.#writeSync('claim', this.#roomFor(length), timeoutMs, () => this.#tryClaim(length));
   }
 
   /** claim() without blocking the event loop; rejects with the signal's reason on abort, having claimed nothing. */
   async claimAsync(length: number, options: AsyncWaitOptions = {}): Promise<ChannelClaim | undefined> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.claimAsync() options');
     checkLength(length, this.maxMessageLength, 'Channel.claimAsync() length');
-    return this.#writeAsync(length, parsed, () => this.#tryClaim(length));
+    return this.#writeAsync(this.#roomFor(length), parsed, () => this.#tryClaim(length));
   }
 
-  /** Receives the next message, waiting for one up to the timeout; undefined on timeout. */
-  receive(options: SyncWaitOptions = {}): Buffer | undefined {
+  /**
+   * Waits until the reader has taken every message this end sent (the ring is empty: read, or released when read in
+   * place), as a stream's 'finish': a producer that drains before close() knows its messages were received, where
+   * closing at once could take the channel and its unread messages with it (a channel lives while an end is open).
+   * Returns false on timeout. Takes the writer role, as send() does, so that close() then ends the reader's stream
+   * even when nothing was sent. A reader that dies meanwhile throws a ChannelPeerExitedError; one that closes
+   * cleanly does not end the wait (the next reader may take the rest).
+   */
+  drain(options: SyncWaitOptions = {}): boolean {
+    const timeoutMs = parseSyncTimeout(options, 'Channel.drain() options');
+    return this.#writeSync('drain', this.#drained, timeoutMs, () => this.#tryDrain(), true) ?? false;
+  }
+
+  /**
+   * drain() without blocking the event loop, after this end's pending asynchronous sends. Resolves to false on
+   * timeout; rejects with the signal's reason on abort.
+   */
+  async drainAsync(options: AsyncWaitOptions = {}): Promise<boolean> {
+    const parsed = parseOptions(asyncWaitSchema, options, 'Channel.drainAsync() options');
+    return (await this.#writeAsync(this.#drained, parsed, () => this.#tryDrain(), true)) ?? false;
+  }
+
+  /**
+   * Receives the next message, waiting for one up to the timeout; undefined on timeout; null at the end of the stream
+   * (the writer closed its end, and every message it sent was received), as a stream's read() gives null, until a new
+   * writer joins.
+   */
+  receive(options: SyncWaitOptions = {}): Buffer | null | undefined {
     const timeoutMs = parseSyncTimeout(options, 'Channel.receive() options');
     return this.#readSync('receive', timeoutMs, (memory, pending) => memory.read(pending.at, pending.length));
   }
 
   /**
-   * receive() without blocking the event loop. Resolves to undefined on timeout; rejects with the signal's reason on
-   * abort, having taken nothing. Calls on one end are served in order.
+   * receive() without blocking the event loop. Resolves to undefined on timeout, null at the end of the stream; rejects
+   * with the signal's reason on abort, having taken nothing. Calls on one end are served in order.
    */
-  async receiveAsync(options: AsyncWaitOptions = {}): Promise<Buffer | undefined> {
+  async receiveAsync(options: AsyncWaitOptions = {}): Promise<Buffer | null | undefined> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveAsync() options');
     return this.#readAsync(parsed, (memory, pending) => memory.read(pending.at, pending.length));
   }
 
   /**
    * Receives the next message into `target`, from its first byte, without a Buffer of its own: returns the message's
-   * length, or undefined on timeout. A message longer than `target` is not taken: the call throws a RangeError, and
-   * the message stays in the ring for a larger target.
+   * length, undefined on timeout, or null at the end of the stream. A message longer than `target` is not taken: the
+   * call throws a RangeError, and the message stays in the ring for a larger target.
    */
-  receiveInto(target: Uint8Array, options: SyncWaitOptions = {}): number | undefined {
+  receiveInto(target: Uint8Array, options: SyncWaitOptions = {}): number | null | undefined {
     const timeoutMs = parseSyncTimeout(options, 'Channel.receiveInto() options');
     checkTarget(target, 'Channel.receiveInto() target');
     return this.#readSync('receiveInto', timeoutMs, (memory, pending) => copyInto(this.name, this.maxMessageLength, memory, pending, target));
   }
 
   /** receiveInto() without blocking the event loop; rejects with the signal's reason on abort, having taken nothing. */
-  async receiveIntoAsync(target: Uint8Array, options: AsyncWaitOptions = {}): Promise<number | undefined> {
+  async receiveIntoAsync(target: Uint8Array, options: AsyncWaitOptions = {}): Promise<number | null | undefined> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveIntoAsync() options');
     checkTarget(target, 'Channel.receiveIntoAsync() target');
     return this.#readAsync(parsed, (memory, pending) => copyInto(this.name, this.maxMessageLength, memory, pending, target));
@@ -213,24 +243,26 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /**
    * Receives the next message in place: its `buffer` covers the ring's own bytes (see ChannelMessage), valid until
-   * `release()`, which gives the room back to the writer. Undefined on timeout. Until the release this end receives
-   * nothing else; `using message = channel.receiveInPlace()` releases it at the end of the block.
+   * `release()`, which gives the room back to the writer. Undefined on timeout, null at the end of the stream. Until
+   * the release this end receives nothing else; `using message = channel.receiveInPlace()` releases it at the end of
+   * the block.
    */
-  receiveInPlace(options: SyncWaitOptions = {}): ChannelMessage | undefined {
+  receiveInPlace(options: SyncWaitOptions = {}): ChannelMessage | null | undefined {
     const timeoutMs = parseSyncTimeout(options, 'Channel.receiveInPlace() options');
     return this.#readSync('receiveInPlace', timeoutMs, (memory, pending) => this.#hold(memory, pending), false);
   }
 
   /** receiveInPlace() without blocking the event loop; rejects with the signal's reason on abort, having taken nothing. */
-  async receiveInPlaceAsync(options: AsyncWaitOptions = {}): Promise<ChannelMessage | undefined> {
+  async receiveInPlaceAsync(options: AsyncWaitOptions = {}): Promise<ChannelMessage | null | undefined> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveInPlaceAsync() options');
     return this.#readAsync(parsed, (memory, pending) => this.#hold(memory, pending), false);
   }
 
   /**
-   * Receives messages until the channel is closed: `for await (const message of channel)`. The iterator's return()
-   * (a `break`, or a call while a next() is pending) ends a pending next() as done, and the message it was waiting
-   * for stays in the ring.
+   * Receives messages until the end of the stream (the writer closed its end, after its last message) or until this
+   * end is closed: `for await (const message of channel)`. The iterator's return() (a `break`, or a call while a
+   * next() is pending) ends a pending next() as done, and the message it was waiting for stays in the ring. Once done,
+   * the iterator stays done: a new writer's messages are for a new loop.
    */
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
     const stop = new AbortController();
@@ -239,9 +271,11 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       next: async () => {
         if (stop.signal.aborted || this.closed) return done();
         try {
-          // No timeout: this resolves with a message, or rejects.
-          const message = (await this.receiveAsync({ signal: stop.signal })) as Buffer;
-          return { done: false, value: message };
+          // No timeout: this resolves with a message or the end (null), or rejects.
+          const message = (await this.receiveAsync({ signal: stop.signal })) as Buffer | null;
+          if (message !== null) return { done: false, value: message };
+          stop.abort();
+          return done();
         } catch (error) {
           // return() and close() end the iteration; anything else (a peer that died, say) is the caller's to see.
           if (stop.signal.aborted || (this.closed && error instanceof ObjectClosedError)) return done();
@@ -271,7 +305,8 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /**
    * Closes this end: gives up its roles (unless another end of this thread still uses them), wakes a peer waiting on
-   * it, and releases the section and events. Idempotent. Asynchronous sends and receives in progress reject with
+   * it, and releases the section and events. A writer's close() ends the stream: the reader receives every message
+   * sent, then null (its `for await` ends), until a new writer joins. Idempotent. Asynchronous sends and receives in progress reject with
    * ObjectClosedError; the handles they wait on are released once the wait thread has let go of them.
    */
   close(): void {
@@ -282,7 +317,9 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       if (!users?.delete(this)) continue;
       if (users.size > 0) continue;
       roleUsers.delete(`${this.#key}:${role}`);
-      this.#ring.release(role, this.#me);
+      // The writer marks the end of its stream as it leaves (after its last message: a claim held now publishes nothing).
+      if (role === 'writer') this.#ring.endWrites(this.#me);
+      else this.#ring.release(role, this.#me);
     }
     this.#data?.set();
     this.#space?.set();
@@ -327,8 +364,12 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     return bytes;
   }
 
-  /** Runs a writing attempt until it succeeds, waiting for room for `length` bytes between tries; undefined on timeout. */
-  #writeSync<T>(operation: string, length: number, timeoutMs: number, attempt: () => T | undefined): T | undefined {
+  /**
+   * Runs a writing attempt until it succeeds, waiting until `ready` (room for a message, or an empty ring) between
+   * tries; undefined on timeout. `afterPeer`: an attempt may still succeed once the reader died (drain(): it had taken
+   * everything); otherwise the reader's death throws.
+   */
+  #writeSync<T>(operation: string, ready: () => boolean, timeoutMs: number, attempt: () => T | undefined, afterPeer = false): T | undefined {
     this.#calls.refuseWhileQueued('writer', operation);
     // The clock is read only when the call must wait: most calls find room at once.
     let deadline = -1;
@@ -336,58 +377,46 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       const done = attempt();
       if (done !== undefined) return done;
       if (deadline < 0) deadline = performance.now() + timeoutMs;
-      const outcome = this.#block(
-        'writer',
-        () => this.#ring.hasRoom(length),
-        deadline,
-        (targets, _event, ms) => this.#waitHere(targets, ms),
-      );
+      const outcome = this.#block('writer', ready, deadline, (targets, _event, ms) => this.#waitHere(targets, ms), afterPeer);
       if (outcome === 'timeout') return undefined;
     }
   }
 
   /** #writeSync() on the wait thread, in turn with this end's other asynchronous writes. */
-  #writeAsync<T>(length: number, options: { timeoutMs: number; signal?: AbortSignal | undefined }, attempt: () => T | undefined): Promise<T | undefined> {
+  #writeAsync<T>(
+    ready: () => boolean,
+    options: { timeoutMs: number; signal?: AbortSignal | undefined },
+    attempt: () => T | undefined,
+    afterPeer = false,
+  ): Promise<T | undefined> {
     return this.#calls.inTurn('writer', options.signal, async () => {
       const deadline = performance.now() + options.timeoutMs;
       for (;;) {
         options.signal?.throwIfAborted();
         const done = attempt();
         if (done !== undefined) return done;
-        const outcome = await this.#block(
-          'writer',
-          () => this.#ring.hasRoom(length),
-          deadline,
-          (targets, event, ms) => this.#waitThere(targets, event, ms, options.signal),
-        );
+        const outcome = await this.#block('writer', ready, deadline, (targets, event, ms) => this.#waitThere(targets, event, ms, options.signal), afterPeer);
         if (outcome === 'timeout') return undefined;
       }
     });
   }
 
-  /** Runs a reading attempt until it finds a message, waiting for one between tries; undefined on timeout. */
-  #readSync<T>(operation: string, timeoutMs: number, take: Take<T>, consume = true): T | undefined {
+  /** Runs a reading attempt until it finds a message or the end, waiting between tries; undefined on timeout. */
+  #readSync<T>(operation: string, timeoutMs: number, take: Take<T>, consume = true): Read<T> {
     this.#calls.refuseWhileQueued('reader', operation);
     let deadline = -1;
     for (;;) {
       const got = this.#tryTake(take, consume);
       if (got !== undefined) return got;
       if (deadline < 0) deadline = performance.now() + timeoutMs;
-      if (
-        this.#block(
-          'reader',
-          () => !this.#ring.empty,
-          deadline,
-          (targets, _event, ms) => this.#waitHere(targets, ms),
-        ) === 'timeout'
-      ) {
+      if (this.#block('reader', this.#readable, deadline, (targets, _event, ms) => this.#waitHere(targets, ms), true) === 'timeout') {
         return undefined;
       }
     }
   }
 
   /** #readSync() on the wait thread, in turn with this end's other asynchronous reads. */
-  #readAsync<T>(options: { timeoutMs: number; signal?: AbortSignal | undefined }, take: Take<T>, consume = true): Promise<T | undefined> {
+  #readAsync<T>(options: { timeoutMs: number; signal?: AbortSignal | undefined }, take: Take<T>, consume = true): Promise<Read<T>> {
     if (!this.#view) throw new ObjectClosedError('channel', `receive from channel "${this.name}"`);
     return this.#calls.inTurn('reader', options.signal, async () => {
       const deadline = performance.now() + options.timeoutMs;
@@ -397,9 +426,10 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
         if (got !== undefined) return got;
         const outcome = await this.#block(
           'reader',
-          () => !this.#ring.empty,
+          this.#readable,
           deadline,
           (targets, event, ms) => this.#waitThere(targets, event, ms, options.signal),
+          true,
         );
         if (outcome === 'timeout') return undefined;
       }
@@ -410,6 +440,23 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   #memory(operation: string): ViewMemory {
     if (!this.#view) throw new ObjectClosedError('channel', `${operation} channel "${this.name}"`);
     return memoryOf(this.#view, `${operation} channel "${this.name}" through`);
+  }
+
+  /** What a writer waits for: room for a message of `length` bytes (or for the pad record it needs first). */
+  #roomFor(length: number): () => boolean {
+    return () => this.#ring.hasRoom(length);
+  }
+
+  /** What drain() waits for: the reader has taken every message. */
+  readonly #drained = (): boolean => this.#ring.empty;
+
+  /** What a reader waits for: a message, or the end of the stream. */
+  readonly #readable = (): boolean => this.#ring.writerClosed || !this.#ring.empty;
+
+  #tryDrain(): true | undefined {
+    this.#memory('drain');
+    this.#claim('writer');
+    return this.#ring.empty || undefined;
   }
 
   #trySend(bytes: Uint8Array): true | undefined {
@@ -462,9 +509,10 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /**
    * Takes the oldest message with `take` (which may refuse it by throwing: it then stays in the ring), consuming it
-   * unless `consume` is false; undefined when there is none.
+   * unless `consume` is false; null at the end of the stream (the writer closed, and the ring is empty); undefined when
+   * there is none yet.
    */
-  #tryTake<T>(take: Take<T>, consume: boolean): T | undefined {
+  #tryTake<T>(take: Take<T>, consume: boolean): Read<T> {
     const memory = this.#memory('receive from');
     if (this.#held) {
       throw new Error(`Cannot receive from channel "${this.name}" while this end holds a message received in place: release() it first`);
@@ -476,6 +524,9 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     // Room made (or a pad record skipped) for a writer that waits for it. Only then is the flag read: in copy mode
     // each read of it is a native call, and most calls that find nothing made no room.
     if (((pending && consume) || this.#ring.padSkipped) && this.#ring.writerWaiting) this.#space?.set();
+    // The end is read before the ring is looked at again: a writer sets it after its last message, so an empty ring
+    // seen after it holds nothing more of that writer's.
+    if (!pending && this.#ring.writerClosed && this.#ring.empty) return null;
     return got;
   }
 
@@ -523,13 +574,16 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /**
    * One wait of a blocked side: raise the waiting flag, look once more (the peer may have acted in between: this
-   * order loses no wake-up), then wait on the wake event and the peer's process. Throws when the peer died.
+   * order loses no wake-up), then wait on the wake event and the peer's process. Throws when the peer died, unless
+   * `afterPeer` and `ready()`: what the peer left is still this side's (a dead writer's complete messages, a clean
+   * writer's end, an empty ring for a drain).
    */
   #block<R extends Wake | Promise<Wake>>(
     role: Role,
     ready: () => boolean,
     deadline: number,
     wait: (targets: Waitable[], event: NamedEvent, ms: number) => R,
+    afterPeer: boolean,
   ): R | 'woken' {
     const event = role === 'reader' ? this.#data : this.#space;
     if (!event) throw new ObjectClosedError('channel', `wait on channel "${this.name}"`);
@@ -556,7 +610,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       if (outcome !== 'peer') return outcome;
       this.#ring.release(peerRole, peerPid);
       // A dead writer's complete messages are still delivered before its death is reported.
-      if (role === 'reader' && !this.#ring.empty) return 'woken';
+      if (afterPeer && ready()) return 'woken';
       throw new ChannelPeerExitedError(peerRole, peerPid, `channel "${this.name}"`);
     };
     // A peer that ended before it could be opened is as gone as one that ends during the wait.
