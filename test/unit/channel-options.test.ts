@@ -2,7 +2,7 @@
 // it must accept and refuse exactly what the schema does, with the schema's errors. A message too long for its ring
 // says what capacity would carry it, in claim() as in send().
 import { describe, expect, it } from 'vitest';
-import { checkLength, tooLong } from '../../src/channel/in-place.js';
+import { checkLength, tooLong } from '../../src/channel/messages.js';
 import { parseSyncTimeout, syncSchema } from '../../src/channel/options.js';
 import { FileMappingValidationError } from '../../src/errors.js';
 import { parseOptions } from '../../src/section/options.js';
