@@ -1,25 +1,28 @@
-// A job queue between two processes over Channel: the producer sends COUNT jobs and an 'end' message on the channel
-// NAME; the worker takes them with `for await`, does each (counts the primes below a number) and sends the result
-// back on a second channel, NAME-results (a channel carries messages one way: one writer, one reader). Each side
-// prints what it did and exits 0.
+// A job queue between two processes over Channel: the producer sends COUNT jobs on the channel NAME; the worker
+// takes them with `for await`, does each (counts the primes below a number) and sends the result back on a second
+// channel, NAME-results (a channel carries messages one way: one writer, one reader). Each side prints what it did
+// and exits 0.
 //
-// Coordination without sleeping: the producer creates both channels, then sets the manual-reset event NAME-ready;
-// the worker waits for that event (either may start first: both create-or-open it) and then opens the channels.
-// (Both sides could call Channel.create() instead, without the event: a channel is set up under the mutex
-// NAME-init, so two processes creating the same new channel at the same moment both get it whole.)
+// Coordination without sleeping, events or sentinels:
+// - both sides call Channel.create() for both channels: a channel is set up under the mutex NAME-init, so either
+//   side may start first and both get it whole;
+// - a channel lives while one of its ends is open, so a side that has sent everything drains it (drainAsync():
+//   resolves once the other side has taken every message) before it closes;
+// - a writer's close() is the end of its stream: the worker's `for await` ends after the last job, and the
+//   producer's receiveAsync() gives null after the last result (a timeout gives undefined).
 // Every wait is bounded, so a missing peer ends this example with an error instead of hanging it:
-// - sends and the producer's receives pass `timeoutMs`, and a timeout is a result (false, undefined), not an error;
+// - sends, drains and the producer's receives pass `timeoutMs`, and a timeout is a result (false, undefined);
 // - the worker's `for await` has no timeout of its own: an idle timer closes the jobs channel, which ends the loop;
 // - a peer that dies without closing its end is reported by the waiting side as a ChannelPeerExitedError.
 //
-// Messages are JSON strings: { type: 'job', id, below }, then { type: 'end' }; results { id, below, primes, pid }.
+// Messages are JSON strings: jobs { id, below }; results { id, below, primes, pid }.
 //
 // Run (Windows or Linux, after `npm run build`), in two consoles or both at once:
 //   node examples/job-queue.mjs producer NAME [COUNT]      COUNT defaults to 5
 //   node examples/job-queue.mjs worker NAME
 // or `npm run demo -- jobs`, which starts both (add `--wine` on Linux for Windows Node under Wine).
 import { clearTimeout, setTimeout } from 'node:timers';
-import { Channel, ChannelPeerExitedError, NamedEvent } from 'filemapping';
+import { Channel, ChannelPeerExitedError } from 'filemapping';
 
 /** How long a side waits for the other: long enough to start the second one by hand in another console. */
 const TIMEOUT_MS = 60_000;
@@ -42,77 +45,79 @@ try {
 }
 
 async function producer() {
-  const ready = NamedEvent.create(`${name}-ready`, { manualReset: true });
   let jobs;
   let results;
   try {
     jobs = Channel.create(name);
     results = Channel.create(`${name}-results`);
-    ready.set();
-    console.log(`producer: created channels "${jobs.name}" and "${results.name}" (messages up to ${jobs.maxMessageLength} bytes)`);
+    console.log(`producer: joined channels "${jobs.name}" and "${results.name}" (messages up to ${jobs.maxMessageLength} bytes)`);
 
     for (let id = 0; id < count; id++) {
-      await send(jobs, { type: 'job', id, below: 1000 * (id + 1) });
+      await send(jobs, { id, below: 1000 * (id + 1) });
     }
-    await send(jobs, { type: 'end' });
-    console.log(`producer: sent ${count} jobs and 'end'`);
+    console.log(`producer: sent ${count} jobs`);
+    // Closing now could take the channel, and the jobs not yet taken, with it: wait until the worker has them all.
+    if (!(await jobs.drainAsync({ timeoutMs: TIMEOUT_MS }))) {
+      throw new Error(`the worker took no job for ${TIMEOUT_MS / 1000} s (start it with the same NAME)`);
+    }
+    jobs.close(); // the end of the jobs: the worker's loop ends after the last one
+    console.log(`producer: the worker took every job; closed "${name}"`);
 
     // A channel is ordered, but a real worker pool would not be: match results to jobs by id.
     const pending = new Set(Array.from({ length: count }, (_, id) => id));
-    while (pending.size > 0) {
+    for (;;) {
       const message = await results.receiveAsync({ timeoutMs: TIMEOUT_MS });
-      if (message === undefined) throw new Error(`no result for ${TIMEOUT_MS / 1000} s (start the worker with the same NAME)`);
+      if (message === undefined) throw new Error(`no result for ${TIMEOUT_MS / 1000} s`);
+      if (message === null) break; // the worker closed its end after its last result
       const result = JSON.parse(message.toString('utf8'));
       pending.delete(result.id);
       console.log(`producer: job ${result.id}: ${result.primes} primes below ${result.below} (worker pid ${result.pid})`);
     }
+    if (pending.size > 0) throw new Error(`the worker closed without the results of jobs ${[...pending].join(', ')}`);
     console.log(`producer: all ${count} results received`);
   } finally {
     results?.close();
     jobs?.close();
-    ready.close();
   }
 }
 
 async function worker() {
-  const ready = NamedEvent.create(`${name}-ready`, { manualReset: true });
   let jobs;
   let results;
   try {
-    if ((await ready.waitAsync({ timeoutMs: TIMEOUT_MS })) === 'timeout') {
-      throw new Error(`the producer did not create the channels within ${TIMEOUT_MS / 1000} s (start it with the same NAME)`);
-    }
-    jobs = Channel.open(name);
-    results = Channel.open(`${name}-results`);
-    console.log(`worker: opened channels "${jobs.name}" and "${results.name}"`);
+    jobs = Channel.create(name);
+    results = Channel.create(`${name}-results`);
+    console.log(`worker: joined channels "${jobs.name}" and "${results.name}"`);
 
-    // close() ends a `for await` over a channel: the idle timer bounds the wait for the next job.
-    const idle = setTimeout(() => jobs.close(), TIMEOUT_MS);
+    // The loop ends when the producer closes the jobs channel after its last job; the idle timer bounds the wait for
+    // the next one (close() ends a `for await` too).
+    let idle = false;
+    const timer = setTimeout(() => {
+      idle = true;
+      jobs.close();
+    }, TIMEOUT_MS);
     let done = 0;
-    let ended = false;
     try {
       for await (const message of jobs) {
-        idle.refresh();
+        timer.refresh();
         const job = JSON.parse(message.toString('utf8'));
-        if (job.type === 'end') {
-          ended = true;
-          break;
-        }
         const primes = countPrimes(job.below);
         await send(results, { id: job.id, below: job.below, primes, pid: process.pid });
         console.log(`worker: job ${job.id}: ${primes} primes below ${job.below}, result sent`);
         done++;
       }
     } finally {
-      clearTimeout(idle);
+      clearTimeout(timer);
     }
-    if (!ended) throw new Error(`no job for ${TIMEOUT_MS / 1000} s, and no 'end': gave up after ${done} jobs`);
-    console.log(`worker: got 'end' after ${done} jobs; closing`);
+    if (idle) throw new Error(`no job for ${TIMEOUT_MS / 1000} s, and the producer did not close: gave up after ${done} jobs`);
+    console.log(`worker: the producer closed "${name}" after ${done} jobs`);
+    if (!(await results.drainAsync({ timeoutMs: TIMEOUT_MS }))) {
+      throw new Error(`the producer took no result for ${TIMEOUT_MS / 1000} s`);
+    }
+    console.log('worker: the producer took every result; closing');
   } finally {
-    // The results stay readable: the producer holds the section open until it has read them all.
-    results?.close();
+    results?.close(); // the end of the results: the producer's receiveAsync() gives null after the last one
     jobs?.close();
-    ready.close();
   }
 }
 

@@ -29,7 +29,7 @@ export { ChannelPeerExitedError } from './channel/errors.js';
 export { ChannelClaim, ChannelMessage } from './channel/in-place.js';
 export { ChannelDamagedError } from './channel/ring.js';
 export type { ChannelOpenOptions, ChannelOptions, SyncWaitOptions } from './channel/options.js';
-export type { MessageData } from './channel/channel.js';
+export type { MessageData } from './channel/messages.js';
 export type { Role as ChannelRole } from './channel/ring.js';
 export type { StringEncoding } from './view/accessors.js';
 export type { Access, Attribute, CreateOptions, MapOptions, OpenOptions, Protection } from './section/options.js';

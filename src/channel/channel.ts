@@ -4,43 +4,40 @@
  *
  * Roles: the process that sends is the channel's writer and the one that receives its reader, one of each at a
  * time (single producer, single consumer). A waiting side also watches its peer's process handle, so that a peer
- * that dies does not leave it waiting forever: see ChannelPeerExitedError. On one end, asynchronous calls of a
+ * that dies does not leave it waiting forever: see ChannelPeerExitedError. A writer that closes its end ends the
+ * stream instead: the reader gets every message, then null (ring.ts: `writer closed`); drain() lets a writer wait
+ * until the reader has taken everything before it closes. On one end, asynchronous calls of a
  * direction are served one at a time, in the order they were made (call-queue.ts).
  *
  * Besides send() and receive(), which copy a message in and out, an end can receive into a buffer of the caller's,
  * read a message in place until it releases it, and claim room to write a message in place (in-place.ts). A side that
- * must wait can spin first (`spinMicroseconds`), then sleeps on its event and its peer's process.
+ * must wait can spin first (`spinMicroseconds`), then sleeps on its event and its peer's process (waits.ts).
+ *
+ * Beside this file: the ring (ring.ts), the waits (waits.ts), which ends of this thread use a role (roles.ts), what a
+ * message may be (messages.ts), in-place messages (in-place.ts), the order of asynchronous calls (call-queue.ts), the
+ * peers' processes (peers.ts), the set-up (setup.ts).
  */
-import { FileMappingValidationError, ObjectClosedError } from '../errors.js';
+import { ObjectClosedError } from '../errors.js';
 import { FileMapping } from '../section/file-mapping.js';
 import { memoryOf, type MappedView } from '../view/mapped-view.js';
 import { parseOptions } from '../section/options.js';
-import { backend, type SyncAccess, type Waitable } from '../backend.js';
+import { backend } from '../backend.js';
 import { NamedEvent } from '../sync/named-event.js';
-import { asyncWaitSchema, waitableOf, workerTimeout, type AsyncWaitOptions } from '../sync/kernel-object.js';
-import { Waiter } from '../sync/waiter.js';
+import { asyncWaitSchema, type AsyncWaitOptions } from '../sync/kernel-object.js';
 import { createSchema, openSchema, parseSyncTimeout, type ChannelOpenOptions, type ChannelOptions, type SyncWaitOptions } from './options.js';
 import { Peers } from './peers.js';
 import { HEADER_BYTES, Ring, type Claimed, type Holder, type Pending, type Role } from './ring.js';
-import { ChannelClaim, ChannelMessage, checkLength, checkTarget, copyInto, lend } from './in-place.js';
-import { CallQueue } from './call-queue.js';
-import { ChannelPeerExitedError } from './errors.js';
+import { ChannelClaim, ChannelMessage, copyInto, lend } from './in-place.js';
+import { checkLength, checkTarget, messageBytes, type MessageData } from './messages.js';
+import { leaveRoles, useRole } from './roles.js';
+import { Waits, type AsyncWait } from './waits.js';
 import { buildChannel, parseChannelName, type ChannelParts } from './setup.js';
 import type { ViewMemory } from '../view/memory.js';
 
-/** What send() takes: bytes, or a string sent as UTF-8. */
-export type MessageData = Uint8Array | string;
 /** How a read takes the message found in the ring. */
 type Take<T> = (memory: ViewMemory, pending: Pending) => T;
-/** How one wait of a blocked side ended: time ran out, the wake event was set, or the peer process ended. */
-type Wake = 'timeout' | 'woken' | 'peer';
-
-/**
- * The ends of this thread that use each role of each channel (by name): a role is given up when the last of them
- * closes, so that closing one object never takes the role from another object of the same thread. Module state is
- * per thread: each worker thread has its own.
- */
-const roleUsers = new Map<string, Set<Channel>>();
+/** What a read gives: what `take` made of a message, null at the end of the stream, undefined on timeout. */
+type Read<T> = T | null | undefined;
 
 /**
  * Messages from one process to another through a ring buffer in a named section, with backpressure, no torn
@@ -54,7 +51,6 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   /** The longest message this channel carries, in bytes. */
   readonly maxMessageLength: number;
 
-  readonly #sync: SyncAccess;
   readonly #pid: number;
   /** This end's role holder: this process and this thread (worker threads share the pid). */
   readonly #me: Holder;
@@ -65,40 +61,39 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   #data: NamedEvent | undefined;
   #space: NamedEvent | undefined;
   readonly #peers: Peers;
-  /** Aborted by close(): cancels the asynchronous waits in progress. */
-  readonly #closing = new AbortController();
-  #pendingWaits = 0;
-  /** The order of this end's asynchronous calls. */
-  readonly #calls: CallQueue;
-  /** Set by close() when the wait thread still held handles of this end: released once it lets go. */
-  #releaseWhenIdle = false;
+  readonly #waits: Waits;
   #closedView: MappedView | undefined;
   #copyMode = false;
-  /** How long a side looks for the other before it sleeps (ms; 0: it sleeps at once). */
-  readonly #spinMs: number;
   /** The message this end holds in place (receiveInPlace), until released: the reader takes nothing else meanwhile. */
   #held: ChannelMessage | undefined;
   /** The room this end has claimed (claim), until committed or aborted: the writer writes nothing else meanwhile. */
   #claimed: ChannelClaim | undefined;
-  /** The roles this end has registered in roleUsers. */
+  /** The roles this end has registered (roles.ts). */
   readonly #usesRole: Record<Role, boolean> = { writer: false, reader: false };
 
   private constructor(name: string, { mapping, view, ring, events }: ChannelParts, spinMicroseconds: number) {
     this.name = name;
     this.#key = name.replace(/^Local\\/u, '');
     this.alreadyExisted = mapping.alreadyExisted;
-    this.#sync = backend().sync;
-    this.#pid = this.#sync.processId();
-    this.#me = { pid: this.#pid, thread: this.#sync.threadId() };
+    const sync = backend().sync;
+    this.#pid = sync.processId();
+    this.#me = { pid: this.#pid, thread: sync.threadId() };
     this.#mapping = mapping;
     this.#view = view;
     this.#copyMode = view.copyMode;
     this.#ring = ring;
     this.maxMessageLength = ring.maxMessageLength;
     [this.#data, this.#space] = events;
-    this.#peers = new Peers(this.#sync, this);
-    this.#spinMs = spinMicroseconds / 1000;
-    this.#calls = new CallQueue(name);
+    this.#peers = new Peers(sync, this);
+    this.#waits = new Waits({
+      name,
+      ring,
+      sync,
+      peers: this.#peers,
+      pid: this.#pid,
+      spinMs: spinMicroseconds / 1000,
+      event: (role) => (role === 'reader' ? this.#data : this.#space),
+    });
   }
 
   /**
@@ -147,7 +142,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   send(message: MessageData, options: SyncWaitOptions = {}): boolean {
     const timeoutMs = parseSyncTimeout(options, 'Channel.send() options');
     const bytes = this.#bytes(message);
-    return this.#writeSync('send', bytes.length, timeoutMs, () => this.#trySend(bytes)) ?? false;
+    return this.#waits.untilSync('writer', 'send', timeoutMs, () => this.#trySend(bytes), this.#roomFor(bytes.length), false) ?? false;
   }
 
   /**
@@ -157,7 +152,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   async sendAsync(message: MessageData, options: AsyncWaitOptions = {}): Promise<boolean> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.sendAsync() options');
     const bytes = this.#bytes(message);
-    return (await this.#writeAsync(bytes.length, parsed, () => this.#trySend(bytes))) ?? false;
+    return (await this.#waits.untilAsync('writer', parsed, () => this.#trySend(bytes), this.#roomFor(bytes.length), false)) ?? false;
   }
 
   /**
@@ -168,44 +163,70 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
   claim(length: number, options: SyncWaitOptions = {}): ChannelClaim | undefined {
     const timeoutMs = parseSyncTimeout(options, 'Channel.claim() options');
     checkLength(length, this.maxMessageLength, 'Channel.claim() length');
-    return this.#writeSync('claim', length, timeoutMs, () => this.#tryClaim(length));
+    return this.#waits.untilSync('writer', 'claim', timeoutMs, () => this.#tryClaim(length), this.#roomFor(length), false);
   }
 
   /** claim() without blocking the event loop; rejects with the signal's reason on abort, having claimed nothing. */
   async claimAsync(length: number, options: AsyncWaitOptions = {}): Promise<ChannelClaim | undefined> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.claimAsync() options');
     checkLength(length, this.maxMessageLength, 'Channel.claimAsync() length');
-    return this.#writeAsync(length, parsed, () => this.#tryClaim(length));
+    return this.#waits.untilAsync('writer', parsed, () => this.#tryClaim(length), this.#roomFor(length), false);
   }
 
-  /** Receives the next message, waiting for one up to the timeout; undefined on timeout. */
-  receive(options: SyncWaitOptions = {}): Buffer | undefined {
+  /**
+   * Waits until the reader has taken every message this end sent (the ring is empty: read, or released when read in
+   * place), as a stream's 'finish': a producer that drains before close() knows its messages were received, where
+   * closing at once could take the channel and its unread messages with it (a channel lives while an end is open).
+   * Returns false on timeout. Takes the writer role, as send() does, so that close() then ends the reader's stream
+   * even when nothing was sent. A reader that dies meanwhile throws a ChannelPeerExitedError; one that closes
+   * cleanly does not end the wait (the next reader may take the rest).
+   */
+  drain(options: SyncWaitOptions = {}): boolean {
+    const timeoutMs = parseSyncTimeout(options, 'Channel.drain() options');
+    return this.#waits.untilSync('writer', 'drain', timeoutMs, () => this.#tryDrain(), this.#drained, true) ?? false;
+  }
+
+  /**
+   * drain() without blocking the event loop, after this end's pending asynchronous sends. Resolves to false on
+   * timeout; rejects with the signal's reason on abort.
+   */
+  async drainAsync(options: AsyncWaitOptions = {}): Promise<boolean> {
+    const parsed = parseOptions(asyncWaitSchema, options, 'Channel.drainAsync() options');
+    return (await this.#waits.untilAsync('writer', parsed, () => this.#tryDrain(), this.#drained, true)) ?? false;
+  }
+
+  /**
+   * Receives the next message, waiting for one up to the timeout; undefined on timeout; null at the end of the stream
+   * (the writer closed its end, and every message it sent was received), as a stream's read() gives null, until a new
+   * writer joins.
+   */
+  receive(options: SyncWaitOptions = {}): Buffer | null | undefined {
     const timeoutMs = parseSyncTimeout(options, 'Channel.receive() options');
     return this.#readSync('receive', timeoutMs, (memory, pending) => memory.read(pending.at, pending.length));
   }
 
   /**
-   * receive() without blocking the event loop. Resolves to undefined on timeout; rejects with the signal's reason on
-   * abort, having taken nothing. Calls on one end are served in order.
+   * receive() without blocking the event loop. Resolves to undefined on timeout, null at the end of the stream; rejects
+   * with the signal's reason on abort, having taken nothing. Calls on one end are served in order.
    */
-  async receiveAsync(options: AsyncWaitOptions = {}): Promise<Buffer | undefined> {
+  async receiveAsync(options: AsyncWaitOptions = {}): Promise<Buffer | null | undefined> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveAsync() options');
     return this.#readAsync(parsed, (memory, pending) => memory.read(pending.at, pending.length));
   }
 
   /**
    * Receives the next message into `target`, from its first byte, without a Buffer of its own: returns the message's
-   * length, or undefined on timeout. A message longer than `target` is not taken: the call throws a RangeError, and
-   * the message stays in the ring for a larger target.
+   * length, undefined on timeout, or null at the end of the stream. A message longer than `target` is not taken: the
+   * call throws a RangeError, and the message stays in the ring for a larger target.
    */
-  receiveInto(target: Uint8Array, options: SyncWaitOptions = {}): number | undefined {
+  receiveInto(target: Uint8Array, options: SyncWaitOptions = {}): number | null | undefined {
     const timeoutMs = parseSyncTimeout(options, 'Channel.receiveInto() options');
     checkTarget(target, 'Channel.receiveInto() target');
     return this.#readSync('receiveInto', timeoutMs, (memory, pending) => copyInto(this.name, this.maxMessageLength, memory, pending, target));
   }
 
   /** receiveInto() without blocking the event loop; rejects with the signal's reason on abort, having taken nothing. */
-  async receiveIntoAsync(target: Uint8Array, options: AsyncWaitOptions = {}): Promise<number | undefined> {
+  async receiveIntoAsync(target: Uint8Array, options: AsyncWaitOptions = {}): Promise<number | null | undefined> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveIntoAsync() options');
     checkTarget(target, 'Channel.receiveIntoAsync() target');
     return this.#readAsync(parsed, (memory, pending) => copyInto(this.name, this.maxMessageLength, memory, pending, target));
@@ -213,24 +234,26 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /**
    * Receives the next message in place: its `buffer` covers the ring's own bytes (see ChannelMessage), valid until
-   * `release()`, which gives the room back to the writer. Undefined on timeout. Until the release this end receives
-   * nothing else; `using message = channel.receiveInPlace()` releases it at the end of the block.
+   * `release()`, which gives the room back to the writer. Undefined on timeout, null at the end of the stream. Until
+   * the release this end receives nothing else; `using message = channel.receiveInPlace()` releases it at the end of
+   * the block.
    */
-  receiveInPlace(options: SyncWaitOptions = {}): ChannelMessage | undefined {
+  receiveInPlace(options: SyncWaitOptions = {}): ChannelMessage | null | undefined {
     const timeoutMs = parseSyncTimeout(options, 'Channel.receiveInPlace() options');
     return this.#readSync('receiveInPlace', timeoutMs, (memory, pending) => this.#hold(memory, pending), false);
   }
 
   /** receiveInPlace() without blocking the event loop; rejects with the signal's reason on abort, having taken nothing. */
-  async receiveInPlaceAsync(options: AsyncWaitOptions = {}): Promise<ChannelMessage | undefined> {
+  async receiveInPlaceAsync(options: AsyncWaitOptions = {}): Promise<ChannelMessage | null | undefined> {
     const parsed = parseOptions(asyncWaitSchema, options, 'Channel.receiveInPlaceAsync() options');
     return this.#readAsync(parsed, (memory, pending) => this.#hold(memory, pending), false);
   }
 
   /**
-   * Receives messages until the channel is closed: `for await (const message of channel)`. The iterator's return()
-   * (a `break`, or a call while a next() is pending) ends a pending next() as done, and the message it was waiting
-   * for stays in the ring.
+   * Receives messages until the end of the stream (the writer closed its end, after its last message) or until this
+   * end is closed: `for await (const message of channel)`. The iterator's return() (a `break`, or a call while a
+   * next() is pending) ends a pending next() as done, and the message it was waiting for stays in the ring. Once done,
+   * the iterator stays done: a new writer's messages are for a new loop.
    */
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
     const stop = new AbortController();
@@ -239,9 +262,11 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
       next: async () => {
         if (stop.signal.aborted || this.closed) return done();
         try {
-          // No timeout: this resolves with a message, or rejects.
-          const message = (await this.receiveAsync({ signal: stop.signal })) as Buffer;
-          return { done: false, value: message };
+          // No timeout: this resolves with a message or the end (null), or rejects.
+          const message = (await this.receiveAsync({ signal: stop.signal })) as Buffer | null;
+          if (message !== null) return { done: false, value: message };
+          stop.abort();
+          return done();
         } catch (error) {
           // return() and close() end the iteration; anything else (a peer that died, say) is the caller's to see.
           if (stop.signal.aborted || (this.closed && error instanceof ObjectClosedError)) return done();
@@ -271,18 +296,17 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /**
    * Closes this end: gives up its roles (unless another end of this thread still uses them), wakes a peer waiting on
-   * it, and releases the section and events. Idempotent. Asynchronous sends and receives in progress reject with
+   * it, and releases the section and events. A writer's close() ends the stream: the reader receives every message
+   * sent, then null (its `for await` ends), until a new writer joins. Idempotent. Asynchronous sends and receives in progress reject with
    * ObjectClosedError; the handles they wait on are released once the wait thread has let go of them.
    */
   close(): void {
     const view = this.#view;
     if (!view) return;
-    for (const role of ['writer', 'reader'] as const) {
-      const users = roleUsers.get(`${this.#key}:${role}`);
-      if (!users?.delete(this)) continue;
-      if (users.size > 0) continue;
-      roleUsers.delete(`${this.#key}:${role}`);
-      this.#ring.release(role, this.#me);
+    for (const role of leaveRoles(this.#key, this)) {
+      // The writer marks the end of its stream as it leaves (after its last message: a claim held now publishes nothing).
+      if (role === 'writer') this.#ring.endWrites(this.#me);
+      else this.#ring.release(role, this.#me);
     }
     this.#data?.set();
     this.#space?.set();
@@ -292,12 +316,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     this.#held?.release();
     this.#claimed?.abort();
     this.#closedView = view;
-    if (this.#pendingWaits > 0) {
-      this.#releaseWhenIdle = true;
-      this.#closing.abort(new ObjectClosedError('channel', `wait on channel "${this.name}"`));
-      return;
-    }
-    this.#release();
+    this.#waits.closeThen(() => this.#release());
   }
 
   #release(): void {
@@ -317,101 +336,41 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   #bytes(message: MessageData): Uint8Array {
     if (!this.#view) throw new ObjectClosedError('channel', `send on channel "${this.name}"`);
-    const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
-    if (!(bytes instanceof Uint8Array)) {
-      throw new FileMappingValidationError('Channel.send() message', ['message: expected a Buffer, a Uint8Array or a string']);
-    }
-    if (bytes.length > this.maxMessageLength) {
-      throw new FileMappingValidationError('Channel.send() message', [
-        `message: ${bytes.length} bytes is longer than this channel carries (${this.maxMessageLength} bytes: its capacity minus 4); split it, or create the channel with a larger capacity`,
-      ]);
-    }
-    return bytes;
+    return messageBytes(message, this.maxMessageLength);
   }
 
-  /** Runs a writing attempt until it succeeds, waiting for room for `length` bytes between tries; undefined on timeout. */
-  #writeSync<T>(operation: string, length: number, timeoutMs: number, attempt: () => T | undefined): T | undefined {
-    this.#calls.refuseWhileQueued('writer', operation);
-    // The clock is read only when the call must wait: most calls find room at once.
-    let deadline = -1;
-    for (;;) {
-      const done = attempt();
-      if (done !== undefined) return done;
-      if (deadline < 0) deadline = performance.now() + timeoutMs;
-      const outcome = this.#block(
-        'writer',
-        () => this.#ring.hasRoom(length),
-        deadline,
-        (targets, _event, ms) => this.#waitHere(targets, ms),
-      );
-      if (outcome === 'timeout') return undefined;
-    }
-  }
-
-  /** #writeSync() on the wait thread, in turn with this end's other asynchronous writes. */
-  #writeAsync<T>(length: number, options: { timeoutMs: number; signal?: AbortSignal | undefined }, attempt: () => T | undefined): Promise<T | undefined> {
-    return this.#calls.inTurn('writer', options.signal, async () => {
-      const deadline = performance.now() + options.timeoutMs;
-      for (;;) {
-        options.signal?.throwIfAborted();
-        const done = attempt();
-        if (done !== undefined) return done;
-        const outcome = await this.#block(
-          'writer',
-          () => this.#ring.hasRoom(length),
-          deadline,
-          (targets, event, ms) => this.#waitThere(targets, event, ms, options.signal),
-        );
-        if (outcome === 'timeout') return undefined;
-      }
-    });
-  }
-
-  /** Runs a reading attempt until it finds a message, waiting for one between tries; undefined on timeout. */
-  #readSync<T>(operation: string, timeoutMs: number, take: Take<T>, consume = true): T | undefined {
-    this.#calls.refuseWhileQueued('reader', operation);
-    let deadline = -1;
-    for (;;) {
-      const got = this.#tryTake(take, consume);
-      if (got !== undefined) return got;
-      if (deadline < 0) deadline = performance.now() + timeoutMs;
-      if (
-        this.#block(
-          'reader',
-          () => !this.#ring.empty,
-          deadline,
-          (targets, _event, ms) => this.#waitHere(targets, ms),
-        ) === 'timeout'
-      ) {
-        return undefined;
-      }
-    }
+  /** Runs a read until it finds a message or the end (null), waiting between tries; undefined on timeout. */
+  #readSync<T>(operation: string, timeoutMs: number, take: Take<T>, consume = true): Read<T> {
+    return this.#waits.untilSync('reader', operation, timeoutMs, () => this.#tryTake(take, consume), this.#readable, true);
   }
 
   /** #readSync() on the wait thread, in turn with this end's other asynchronous reads. */
-  #readAsync<T>(options: { timeoutMs: number; signal?: AbortSignal | undefined }, take: Take<T>, consume = true): Promise<T | undefined> {
+  #readAsync<T>(options: AsyncWait, take: Take<T>, consume = true): Promise<Read<T>> {
     if (!this.#view) throw new ObjectClosedError('channel', `receive from channel "${this.name}"`);
-    return this.#calls.inTurn('reader', options.signal, async () => {
-      const deadline = performance.now() + options.timeoutMs;
-      for (;;) {
-        options.signal?.throwIfAborted();
-        const got = this.#tryTake(take, consume);
-        if (got !== undefined) return got;
-        const outcome = await this.#block(
-          'reader',
-          () => !this.#ring.empty,
-          deadline,
-          (targets, event, ms) => this.#waitThere(targets, event, ms, options.signal),
-        );
-        if (outcome === 'timeout') return undefined;
-      }
-    });
+    return this.#waits.untilAsync('reader', options, () => this.#tryTake(take, consume), this.#readable, true);
   }
 
   /** The view's memory, or ObjectClosedError. */
   #memory(operation: string): ViewMemory {
     if (!this.#view) throw new ObjectClosedError('channel', `${operation} channel "${this.name}"`);
     return memoryOf(this.#view, `${operation} channel "${this.name}" through`);
+  }
+
+  /** What a writer waits for: room for a message of `length` bytes (or for the pad record it needs first). */
+  #roomFor(length: number): () => boolean {
+    return () => this.#ring.hasRoom(length);
+  }
+
+  /** What drain() waits for: the reader has taken every message. */
+  readonly #drained = (): boolean => this.#ring.empty;
+
+  /** What a reader waits for: a message, or the end of the stream. */
+  readonly #readable = (): boolean => this.#ring.writerClosed || !this.#ring.empty;
+
+  #tryDrain(): true | undefined {
+    this.#memory('drain');
+    this.#claim('writer');
+    return this.#ring.empty || undefined;
   }
 
   #trySend(bytes: Uint8Array): true | undefined {
@@ -464,9 +423,10 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /**
    * Takes the oldest message with `take` (which may refuse it by throwing: it then stays in the ring), consuming it
-   * unless `consume` is false; undefined when there is none.
+   * unless `consume` is false; null at the end of the stream (the writer closed, and the ring is empty); undefined when
+   * there is none yet.
    */
-  #tryTake<T>(take: Take<T>, consume: boolean): T | undefined {
+  #tryTake<T>(take: Take<T>, consume: boolean): Read<T> {
     const memory = this.#memory('receive from');
     if (this.#held) {
       throw new Error(`Cannot receive from channel "${this.name}" while this end holds a message received in place: release() it first`);
@@ -478,6 +438,9 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     // Room made (or a pad record skipped) for a writer that waits for it. Only then is the flag read: in copy mode
     // each read of it is a native call, and most calls that find nothing made no room.
     if (((pending && consume) || this.#ring.padSkipped) && this.#ring.writerWaiting) this.#space?.set();
+    // The end is read before the ring is looked at again: a writer sets it after its last message, so an empty ring
+    // seen after it holds nothing more of that writer's.
+    if (!pending && this.#ring.writerClosed && this.#ring.empty) return null;
     return got;
   }
 
@@ -505,10 +468,7 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
     }
     // Once per role and end (claim() runs on every call: a key string and two lookups each time cost a fifth of one).
     if (this.#usesRole[role]) return;
-    const key = `${this.#key}:${role}`;
-    let users = roleUsers.get(key);
-    if (!users) roleUsers.set(key, (users = new Set()));
-    users.add(this);
+    useRole(this.#key, role, this);
     this.#usesRole[role] = true;
   }
 
@@ -522,84 +482,4 @@ export class Channel implements Disposable, AsyncIterable<Buffer> {
 
   /** Whether a role holder still runs: a thread of this process, or another process. */
   readonly #holderAlive = ({ pid, thread }: Holder): boolean => (pid === this.#pid ? this.#peers.threadAlive(thread) : this.#peers.alive(pid));
-
-  /**
-   * One wait of a blocked side: raise the waiting flag, look once more (the peer may have acted in between: this
-   * order loses no wake-up), then wait on the wake event and the peer's process. Throws when the peer died.
-   */
-  #block<R extends Wake | Promise<Wake>>(
-    role: Role,
-    ready: () => boolean,
-    deadline: number,
-    wait: (targets: Waitable[], event: NamedEvent, ms: number) => R,
-  ): R | 'woken' {
-    const event = role === 'reader' ? this.#data : this.#space;
-    if (!event) throw new ObjectClosedError('channel', `wait on channel "${this.name}"`);
-    // Spinning: the other side may act within microseconds, sparing the kernel call and the wake-up.
-    if (this.#spinMs > 0) {
-      const until = Math.min(performance.now() + this.#spinMs, deadline);
-      while (performance.now() < until) if (ready()) return 'woken';
-    }
-    const flag = role === 'reader' ? 'readerWaiting' : 'writerWaiting';
-    this.#ring[flag] = true;
-    if (ready()) {
-      this.#ring[flag] = false;
-      return 'woken';
-    }
-    const peerRole = role === 'reader' ? 'writer' : 'reader';
-    const peerPid = this.#ring.holder(peerRole).pid;
-    // The handles of peers that left are closed here, while no wait uses them.
-    if (this.#pendingWaits === 0) this.#peers.keepOnly([this.#ring.holder('writer').pid, this.#ring.holder('reader').pid]);
-    const foreign = peerPid !== 0 && peerPid !== this.#pid;
-    const peer = foreign ? this.#peers.waitable(peerPid) : undefined;
-    const ms = deadline === Infinity ? Infinity : Math.max(0, Math.round(deadline - performance.now()));
-    const settle = (outcome: Wake): 'timeout' | 'woken' => {
-      this.#ring[flag] = false;
-      if (outcome !== 'peer') return outcome;
-      this.#ring.release(peerRole, peerPid);
-      // A dead writer's complete messages are still delivered before its death is reported.
-      if (role === 'reader' && !this.#ring.empty) return 'woken';
-      throw new ChannelPeerExitedError(peerRole, peerPid, `channel "${this.name}"`);
-    };
-    // A peer that ended before it could be opened is as gone as one that ends during the wait.
-    if (foreign && peer === undefined) return settle('peer') as 'woken'; // 'peer' settles as 'woken' or throws
-    const woken = waitableOf(event);
-    const result: Wake | Promise<Wake> = wait(peer === undefined ? [woken] : [woken, peer], event, ms);
-    return (
-      result instanceof Promise
-        ? result.then(settle, (error: unknown) => {
-            this.#ring[flag] = false;
-            throw error;
-          })
-        : settle(result)
-    ) as R;
-  }
-
-  /** Waits on this thread (the synchronous API). */
-  #waitHere(targets: Waitable[], ms: number): Wake {
-    const { result, index } = this.#sync.waitHere(targets, ms, `channel "${this.name}"`, this.name);
-    if (result === 'timeout') return 'timeout';
-    return index === 0 ? 'woken' : 'peer';
-  }
-
-  /** Waits on the wait thread (the asynchronous API). A wake event consumed after an abort is set again. */
-  async #waitThere(targets: Waitable[], event: NamedEvent, ms: number, signal: AbortSignal | undefined): Promise<Wake> {
-    // A signal of this wait's own: listeners are added to it, never to the end's closing signal (one per pending wait
-    // would warn of a leak past ten).
-    const combined = AbortSignal.any(signal ? [signal, this.#closing.signal] : [this.#closing.signal]);
-    this.#pendingWaits++;
-    try {
-      const { result, index } = await Waiter.get().waitAny(targets, workerTimeout(ms), `waiting on channel "${this.name}"`, combined, (i) => {
-        // The event is still open: close() releases the parts once no wait holds them.
-        if (i === 0) event.set();
-      });
-      if (result === 'timeout') return 'timeout';
-      return index === 0 ? 'woken' : 'peer';
-    } finally {
-      if (--this.#pendingWaits === 0 && this.#releaseWhenIdle) {
-        this.#releaseWhenIdle = false;
-        this.#release();
-      }
-    }
-  }
 }

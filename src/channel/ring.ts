@@ -3,7 +3,7 @@
  *
  * Header (little-endian, offsets in bytes):
  *   0 magic 'FMCH'   4 version   8 capacity   16 head   20 tail   24 reader waiting   28 writer waiting
- *   32 writer (pid << 32 | Windows thread id, 64 bits)   40 reader (likewise)   64.. data
+ *   32 writer (pid << 32 | Windows thread id, 64 bits)   40 reader (likewise)   48 writer closed   64.. data
  *
  * head and tail count bytes written and read since creation, modulo 2^32 (the capacity is a power of two, so a
  * position in the ring is the count modulo the capacity). A record is a 32-bit length then the payload, padded to 4
@@ -17,6 +17,11 @@
  * reads only up to the head it loaded, and stores tail once it has copied the record out. Only the writer moves head
  * and only the reader moves tail: one producer and one consumer at a time.
  *
+ * The end of the stream: a writer that gives its role up with close() sets `writer closed` after its last publication
+ * (and before it frees the role, so that no new writer can take the role in between); a writer that takes the role
+ * clears it before it publishes anything. A reader that finds the word set, then an empty ring, has every message of
+ * the writer that closed: the end. A writer that dies never sets it, so its death is told apart from its end.
+ *
  * Every header word is used through the view's atomics: JavaScript's Atomics in zero-copy mode, the interlocked
  * instructions in copy mode (win32/interlocked.ts). Both are the same locked instructions on the same words, so
  * processes in either mode share a channel.
@@ -26,12 +31,16 @@ import type { ViewMemory } from '../view/memory.js';
 
 export const HEADER_BYTES = 64;
 const MAGIC = 0x4843_4d46; // 'FMCH'
-/** Version 2: records never wrap (version 1's could). */
-const VERSION = 2;
+/**
+ * Version 3: the `writer closed` word (version 2 had none: its writers would not clear it on taking the role, so a
+ * version 3 reader would see the end of a stream that goes on). Version 2's records already never wrap (version 1's
+ * could).
+ */
+const VERSION = 3;
 /** The length field of a pad record: skip to the beginning of the ring. */
 const PAD = 0xffff_ffff;
 /** Byte offsets of the header's words. */
-const AT = { magic: 0, version: 4, capacity: 8, head: 16, tail: 20, readerWaiting: 24, writerWaiting: 28 } as const;
+const AT = { magic: 0, version: 4, capacity: 8, head: 16, tail: 20, readerWaiting: 24, writerWaiting: 28, writerClosed: 48 } as const;
 /** 64-bit words: who holds each role. */
 const ROLE = { writer: 32, reader: 40 } as const;
 
@@ -303,6 +312,26 @@ export class Ring {
     this.#memory().atomics.exchange32(AT.writerWaiting, value ? 1 : 0);
   }
 
+  /**
+   * Whether the last writer gave its role up with close() (and no writer has taken it since): once the ring is empty
+   * too, the reader has had every message of the stream. Read it before looking at the ring.
+   */
+  get writerClosed(): boolean {
+    return this.#memory().atomics.load32(AT.writerClosed) !== 0;
+  }
+
+  /**
+   * The clean end of writer `me`: marks the end of the stream after its last message, then gives the writer role up;
+   * nothing if `me` does not hold it.
+   */
+  endWrites(me: Holder): void {
+    const mine = packedOf(me);
+    const { atomics } = this.#memory();
+    if (atomics.load64(ROLE.writer) !== mine) return;
+    atomics.exchange32(AT.writerClosed, 1);
+    atomics.compareExchange64(ROLE.writer, mine, 0n);
+  }
+
   /** Who holds `role` (pid 0: nobody). A waiting reader watches the writer's process, and a waiting writer the reader's. */
   holder(role: Role): Holder {
     return unpack(this.#memory().atomics.load64(ROLE[role]));
@@ -312,7 +341,8 @@ export class Ring {
    * Claims a role for `me` unless another holder has it that `alive` says is alive (a thread of this process or
    * another process). Returns who holds the role now. `taken` runs when `me` has just taken it (it did not hold it):
    * the role's word is written before `taken` reads anything, so a peer that raised its waiting flag before this
-   * either read the new holder or is seen waiting by `taken`.
+   * either read the new holder or is seen waiting by `taken`. A new writer clears `writer closed` before anything else:
+   * its stream goes on from where the last writer's ended.
    */
   claim(role: Role, me: Holder, alive: (holder: Holder) => boolean, taken: (role: Role) => void): Holder {
     const mine = packedOf(me);
@@ -323,6 +353,7 @@ export class Ring {
       const holder = unpack(current);
       if (current !== 0n && alive(holder)) return holder;
       if (atomics.compareExchange64(ROLE[role], current, mine) === current) {
+        if (role === 'writer') atomics.exchange32(AT.writerClosed, 0);
         taken(role);
         return me;
       }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { exchanger, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
 import {
   expectChannelCalls,
+  expectChannelEnd,
   expectChannelInPlace,
   expectChannelSingle,
   expectInPlaceExchange,
@@ -110,6 +111,11 @@ describe.runIf(onLinux).each(versions.flatMap((version) => VIEW_MODES.map(([mode
   (version, mode, env) => {
     it('sends, times out, backs pressure, refuses, frees a dead worker thread’s role, iterates and cancels as on Windows', async () => {
       expectChannelSingle(await scenario<Report>(version, 'channel-single.mjs', [uniqueName('channel-single')], env), mode, 'PosixError');
+    });
+
+    it('ends the reader’s stream after the last message when the writer closes, sync and async, until a new writer joins; drains', async () => {
+      // The writer and reader processes it starts run in this mode too.
+      expectChannelEnd(await scenario<Report>(version, 'channel-end.mjs', [uniqueName('end')], env), { status: null, signal: 'SIGKILL' });
     });
 
     it('serves calls of one end in order, refuses aborted signals and long names, and keeps roles per end', async () => {

@@ -185,6 +185,26 @@ describe.each([
     expect(writer.holder('writer').pid).toBe(0);
   });
 
+  it('marks the end of a writer that closes, after its messages, and clears it for the next writer', () => {
+    const raw = memory(64);
+    const writer = Ring.initialize(over(raw), 64, 'x');
+    const reader = Ring.attach(over(raw), raw.length, 'x');
+    const first = { pid: 7, thread: 1 };
+    const next = { pid: 8, thread: 2 };
+    const none = () => {};
+    writer.claim('writer', first, () => true, none);
+    writer.tryWrite(Buffer.from('last'));
+    writer.endWrites({ pid: 9, thread: 9 }); // not the writer: nothing
+    expect(reader.writerClosed).toBe(false);
+    writer.endWrites(first);
+    expect([reader.writerClosed, reader.holder('writer').pid]).toEqual([true, 0]);
+    // The end follows the last message: the reader still finds it, and then an empty ring.
+    expect(reader.tryRead()?.toString()).toBe('last');
+    expect([reader.writerClosed, reader.empty]).toEqual([true, true]);
+    writer.claim('writer', next, () => false, none);
+    expect(reader.writerClosed).toBe(false);
+  });
+
   it.each([
     ['no magic', () => Buffer.alloc(HEADER_BYTES + 64), /no channel/],
     ['fewer bytes than a header', () => Buffer.from('FMCH\x02\0\0\0\0\0', 'latin1'), /holds no channel \(10 bytes, fewer than a channel's 64-byte header\)/],

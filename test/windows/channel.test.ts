@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { exchanger, PEER, type Received, type Sent } from '../fixtures/channel-exchange.js';
 import {
   expectChannelCalls,
+  expectChannelEnd,
   expectChannelInPlace,
   expectChannelSingle,
   expectInPlaceExchange,
@@ -129,6 +130,11 @@ describe.each(versions.flatMap((version) => VIEW_MODES.map(([mode, env]) => [ver
       // (Node 22 and later); elsewhere the same calls work on copies.
       const lends = mode === 'zero-copy' && Number(version.split('.')[0]) >= 22;
       expectChannelInPlace(await scenario<Report>(version, 'channel-in-place.mjs', [uniqueName('in-place')], env), mode, lends, { status: 1, signal: null });
+    });
+
+    it('ends the reader’s stream after the last message when the writer closes, sync and async, until a new writer joins; drains', async () => {
+      // The writer and reader processes it starts run in this mode too.
+      expectChannelEnd(await scenario<Report>(version, 'channel-end.mjs', [uniqueName('end')], env), { status: 1, signal: null });
     });
   },
 );
