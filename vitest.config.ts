@@ -73,7 +73,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'repo',
-          include: ['test/package/hygiene.test.ts', 'test/package/projects.test.ts', 'test/package/types.test.ts', 'test/docs/**/*.test.ts'],
+          include: [
+            'test/package/hygiene.test.ts',
+            'test/package/projects.test.ts',
+            'test/package/types.test.ts',
+            'test/package/prerequisites.test.ts',
+            'test/docs/**/*.test.ts',
+          ],
         },
       },
     ],
