@@ -105,7 +105,8 @@ describe('scripts/demo.mjs', () => {
       expect(result.stdout).toContain('--- examples/job-queue.mjs producer (exit code 0)');
       expect(result.stdout).toContain('--- examples/job-queue.mjs worker (exit code 0)');
       expect(result.stdout).toContain('producer: all 5 results received');
-      expect(result.stdout).toContain("worker: got 'end' after 5 jobs");
+      // The producer drained and closed: the worker's loop ended after the last job, with no 'end' message.
+      expect(result.stdout).toContain(`worker: the producer closed "${name}" after 5 jobs`);
     });
   });
 });
