@@ -7,10 +7,8 @@
  * the others between them (FUTEX_WAITV_FALLBACK_MS), correct but slower to notice.
  */
 import type { Libc } from './libc.js';
+import { syscallNumbers } from './syscalls.js';
 
-/** x86-64's syscall numbers (aarch64's are in the comments; the package runs on x64 for now). */
-const SYS_futex = 202; // aarch64: 98
-const SYS_futex_waitv = 449; // the same on every architecture
 const FUTEX_WAIT = 0;
 const FUTEX_WAKE = 1;
 /** futex_waitv's per-word flag: a 32-bit word (FUTEX2_SIZE_U32), shared between processes (no FUTEX2_PRIVATE). */
@@ -34,6 +32,7 @@ export interface Futex {
 }
 
 export function futex(libc: Libc): Futex {
+  const { futex: SYS_futex, futex_waitv: SYS_futex_waitv } = syscallNumbers();
   const names = libc.errnoNames;
   const outcome = (result: number | bigint, index = 0): FutexResult => {
     if (Number(result) >= 0) return { woken: Number(index === -1 ? result : index) };

@@ -217,7 +217,3 @@ export function processAlive(libc: Libc, pidfd: number): boolean {
   // 1: readable (or, never here, not a descriptor): ended. -1 (EINTR): looked at again next time.
   return libc.poll(pollfd, 1, 0) !== 1;
 }
-/** pidfd_open (Linux 5.3). */
-export const SYS_pidfd_open = 434;
-/** gettid: x86-64 186 (aarch64 178). */
-export const SYS_gettid = 186;

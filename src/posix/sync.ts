@@ -22,12 +22,11 @@ import {
   releaseSemaphore,
   resetEvent,
   setEvent,
-  SYS_gettid,
-  SYS_pidfd_open,
   processAlive,
   type ObjectTools,
 } from './objects.js';
 import { checkOwner, ownerOf } from './owner.js';
+import { syscallNumbers } from './syscalls.js';
 import { waitHere } from './wait-loop.js';
 
 /** The built wait thread's code (tsup.config.ts); undefined when the package runs from source. */
@@ -225,10 +224,10 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
     threads,
 
     processId: () => process.pid,
-    threadId: () => Number(libc.syscall(SYS_gettid)),
+    threadId: () => Number(libc.syscall(syscallNumbers().gettid)),
 
     openProcess(pid) {
-      const pidfd = Number(libc.syscall(SYS_pidfd_open, 'int', pid, 'uint32_t', 0));
+      const pidfd = Number(libc.syscall(syscallNumbers().pidfd_open, 'int', pid, 'uint32_t', 0));
       if (pidfd < 0) return undefined;
       return { handle: pidfd, waitable: { kind: 'process', pidfd } satisfies Waitable };
     },
