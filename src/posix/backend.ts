@@ -1,10 +1,10 @@
 /**
  * The Linux backend: sections and views through libc (shm_open, memfd_create, open, mmap...), behind the seam of
  * src/backend.ts. Named sections live as on Windows (posix/lifetime.ts); a section larger than /dev/shm has room for
- * is refused at create() (posix_fallocate), never a SIGBUS of the host on first touch.
+ * is refused at create() (posix_fallocate), never a SIGBUS of the host on first touch; a file-backed section's file
+ * is opened and grown by posix/backing-file.ts.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Backend, MemoryAccess, NativeHandle, SectionInfo, SystemInfo } from '../backend.js';
 import { ADDRESS_IN_USE_HINT, FileMappingValidationError, PlatformNotSupportedError } from '../errors.js';
 import { DEFAULT_ACCESS, type Access, type ParsedCreateOptions, type ParsedOpenOptions } from '../section/options.js';
@@ -18,12 +18,6 @@ import {
   MAP_SHARED,
   MS_SYNC,
   NAME_MAX,
-  O_CLOEXEC,
-  O_CREAT,
-  O_EXCL,
-  O_NONBLOCK,
-  O_RDONLY,
-  O_RDWR,
   PROT_READ,
   PROT_WRITE,
 } from './constants.js';
@@ -32,14 +26,13 @@ import { posixInterlocked } from './interlocked.js';
 import { getLibc, type Libc } from './libc.js';
 import { createOrJoin, hold, openAndJoin, release } from './lifetime.js';
 import { anonymousFd, statFd } from './segments.js';
+import { openBackingFile } from './backing-file.js';
 import { shmName } from './names.js';
 import { posixSync } from './sync.js';
 import { checkOwner, ownerOf } from './owner.js';
 
 /** Windows' SEC_* attributes: only the default, 'commit', means anything here. */
 const WINDOWS_ONLY_ATTRIBUTES = ['reserve', 'large-pages', 'no-cache', 'write-combine', 'image', 'image-no-execute'] as const;
-/** What to do about ENOSPC for a file-backed section. */
-const FILE_ROOM_HINT = 'The file system that holds the file has no room for this size: free some space, or ask for less.';
 /** The largest size or offset libc takes (off_t is a signed 64-bit integer). */
 const MAX_OFF_T = 2n ** 63n - 1n;
 
@@ -149,63 +142,11 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
   }
 
   function createFileBacked(options: ParsedCreateOptions, what: string): SectionInfo {
-    const path = resolve(options.file as string);
-    const writes = options.protection === 'readwrite';
-    let created = false;
-    let fd = -1;
-    // Never waits in open(): a FIFO given as the file would block an open for reading until a writer came.
-    const flags = O_NONBLOCK | O_CLOEXEC;
-    // With a size and a protection that writes, a missing file is created (and grown), as on Windows.
-    if (options.size !== undefined && writes) {
-      fd = libc.open(path, O_RDWR | O_CREAT | O_EXCL | flags, 0o666);
-      created = fd >= 0;
-      if (fd < 0 && libc.errnoNames.get(libc.errno()) !== 'EEXIST') throw fail('open', `opening file "${options.file}" to back a section`, options.file);
-    }
-    if (fd < 0) {
-      fd = libc.open(path, (writes ? O_RDWR : O_RDONLY) | flags, 0);
-      if (fd < 0) throw fail('open', `opening file "${options.file}" to back a section`, options.file);
-    }
-    try {
-      const stats = statFd(fd);
-      if (!stats.isFile()) {
-        throw posixError(
-          libc,
-          errnoNumber(libc, stats.isDirectory() ? 'EISDIR' : 'EINVAL'),
-          'open',
-          `opening file "${options.file}" to back a section: it is ${stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : 'not a regular file'}`,
-          options.file,
-          undefined,
-          'A section is backed by a regular file: give the path of one.',
-        );
-      }
-      const have = BigInt(stats.size);
-      const size = options.size ?? have;
-      if (size === 0n) {
-        throw new FileMappingValidationError('FileMapping.create() options', [
-          `file: "${options.file}" is empty: a file-backed section needs a size; pass size to grow the file`,
-        ]);
-      }
-      if (size > have && !writes) {
-        throw new FileMappingValidationError('FileMapping.create() options', [
-          `size: ${size} bytes is more than "${options.file}" holds (${have} bytes), and a '${options.protection}' section cannot grow its file; omit size to map the whole file, or use 'readwrite' protection to grow it`,
-        ]);
-      }
-      // The part the file grows by is reserved now, as Windows allocates it when CreateFileMapping extends a file
-      // (ERROR_DISK_FULL): a write through the view to a block the file system then has no room for would be a SIGBUS
-      // of the host. fallocate(2) itself, not posix_fallocate: where the file system cannot reserve, glibc's fallback
-      // writes a byte per block, which races other writers of a shared file (NFS); the file then grows sparse. Holes
-      // the file already had stay holes, as on Windows (a full disk there is an in-page error).
-      if (size > have) {
-        const grown = libc.fallocate(fd, 0, have, size - have) === 0;
-        const errno = grown ? 0 : libc.errno();
-        if (!grown && !['EOPNOTSUPP', 'ENOTSUP', 'ENOSYS'].includes(libc.errnoNames.get(errno) ?? '')) {
-          throw posixError(libc, errno, 'fallocate', `${what}: growing "${options.file}" to ${size} bytes`, options.file, undefined, FILE_ROOM_HINT);
-        }
-        if (!grown && libc.ftruncate(fd, size) !== 0) throw fail('ftruncate', `${what}: growing the file to ${size} bytes`, options.file);
-      }
-      adopt(fd, undefined);
-      // The section is the file's descriptor: fsync on it, closed with the section.
-      const durable = writes
+    const { fd, size } = openBackingFile(libc, options, what);
+    adopt(fd, undefined);
+    // The section is the file's descriptor: fsync on it, closed with the section.
+    const durable =
+      options.protection === 'readwrite'
         ? {
             sync(what: string) {
               if (libc.fsync(fd) !== 0) throw fail('fsync', `flushing "${options.file}" to the disk for ${what}`, options.file);
@@ -213,21 +154,16 @@ export function posixBackend(libc: Libc = getLibc()): Backend {
             close() {},
           }
         : undefined;
-      return {
-        handle: fd,
-        alreadyExisted: false,
-        size,
-        protection: options.protection,
-        file: options.file,
-        durable,
-        defaultAccess: DEFAULT_ACCESS[options.protection],
-        lengthFromMapping: false,
-      };
-    } catch (error) {
-      libc.close(fd);
-      if (created) rmSync(path, { force: true });
-      throw error;
-    }
+    return {
+      handle: fd,
+      alreadyExisted: false,
+      size,
+      protection: options.protection,
+      file: options.file,
+      durable,
+      defaultAccess: DEFAULT_ACCESS[options.protection],
+      lengthFromMapping: false,
+    };
   }
 
   return {
