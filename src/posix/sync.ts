@@ -43,6 +43,11 @@ interface Held {
   kind: SyncKind;
 }
 
+/** Whether thread `id` (a Linux thread id) of this process is still running. */
+function threadAlive(id: number): boolean {
+  return existsSync(`/proc/self/task/${id}`);
+}
+
 export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAccess {
   const futexes = futex(libc);
   let tools: ObjectTools | undefined;
@@ -63,7 +68,7 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
   const lingering = new Set<bigint>();
   const heldHere = (address: bigint): boolean => {
     const tid = mutexHolder(use(), address);
-    return tid !== 0 && existsSync(`/proc/self/task/${tid}`);
+    return tid !== 0 && threadAlive(tid);
   };
   const unmap = (held: Held): void => {
     for (const address of lingering) {
@@ -236,6 +241,6 @@ export function posixSync(libc: Libc, interlockedOf: () => Interlocked): SyncAcc
 
     processAlive: (handle) => processAlive(libc, handle as number),
 
-    threadAlive: (id) => existsSync(`/proc/self/task/${id}`),
+    threadAlive,
   };
 }
